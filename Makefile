@@ -1,0 +1,57 @@
+# The two commands that matter: `make run` and `make test`. Everything else supports them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+PORT ?= 5000
+STAMP := $(VENV)/.installed-stamp
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
+
+.PHONY: help install run test check lint typecheck bench translations extract mail-sink clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install -q --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	@touch $(STAMP)
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel compile -q -f -i $< -o $@
+
+install: $(STAMP) $(MO_FILES)  ## Create .venv and install the pinned dependencies
+
+translations: $(MO_FILES)  ## Compile the translation catalogues
+
+extract: $(STAMP)  ## Extract messages and update the catalogues
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+
+run: install  ## Migrate the SQLite database, seed demo data when empty, serve on 127.0.0.1:$(PORT)
+	$(FLASK) db upgrade
+	$(FLASK) demo seed --if-empty
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+mail-sink: install  ## A local SMTP server on 127.0.0.1:1025 that prints every email (for make run)
+	$(BIN)/python -m aiosmtpd -n -c aiosmtpd.handlers.Debugging stdout -l 127.0.0.1:1025
+
+test: install  ## Run the whole test suite (browser tests use /usr/bin/chromium)
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+lint: install  ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install  ## mypy (strict on domain, services, search)
+	$(BIN)/mypy helpdesk
+
+check: lint typecheck test  ## Lint, type-check and test
+
+bench: install  ## Seed 100,000 complaints and measure search, inbox, case and tracking pages
+	$(BIN)/python bench/run.py
+
+clean:  ## Remove the virtualenv and caches (keeps instance/ data)
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

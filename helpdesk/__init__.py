@@ -1,0 +1,50 @@
+"""The complaints helpdesk: create_app() wires settings, extensions, blueprints and commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from .config import ROOT, load_config
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app; `test_config` overrides the settings read from the environment."""
+    instance = Path(ROOT / "instance")
+    app = Flask(
+        __name__,
+        instance_path=str(instance),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_mapping(load_config(instance))
+    if test_config:
+        app.config.update(test_config)
+    for key in ("DATA_DIR", "UPLOAD_DIR"):
+        Path(app.config[key]).mkdir(parents=True, exist_ok=True)
+
+    from . import cli, errors, security, views, web
+    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=web.select_locale)
+    login_manager.init_app(app)
+    security.init_app(app)
+    web.init_app(app)
+    errors.init_app(app)
+    views.register_blueprints(app)
+    cli.register_commands(app)
+    _init_search(app)
+    return app
+
+
+def _init_search(app: Flask) -> None:
+    """Hook the search index to database commits (the search package owns how)."""
+    from . import search
+
+    search.init_app(app)

@@ -1,0 +1,17 @@
+"""The `flask --app wsgi …` command groups, each defined beside the code it drives."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_commands(app: Flask) -> None:
+    """Attach every command group."""
+    from .commands.cases import cases_cli
+    from .commands.demo import demo_cli
+    from .commands.staff import staff_cli
+    from .mail.cli import mail_cli
+    from .search.cli import search_cli
+
+    for group in (staff_cli, demo_cli, cases_cli, mail_cli, search_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,1 @@
+"""The helpdesk's pure domain: no Flask, no SQLAlchemy, the clock passed in."""

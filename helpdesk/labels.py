@@ -1,0 +1,58 @@
+"""The words people read for statuses, categories and outcome kinds, in both languages."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+CATEGORIES = {
+    "digital": _l("Digital downloads (file access, download errors)"),
+    "physical": _l("Physical products (damage, wrong item, delivery)"),
+    "billing": _l("Billing or payment"),
+    "account": _l("Account or login"),
+    "website": _l("Website functionality or accessibility"),
+    "other": _l("Something else about our services"),
+}
+
+CATEGORY_SHORT = {
+    "digital": _l("Digital download"),
+    "physical": _l("Physical product"),
+    "billing": _l("Billing"),
+    "account": _l("Account"),
+    "website": _l("Website"),
+    "other": _l("Other"),
+}
+
+STATUSES = {
+    "received": _l("Received"),
+    "acknowledged": _l("Acknowledged"),
+    "assessing": _l("Being assessed"),
+    "awaiting_customer": _l("Waiting for your information"),
+    "resolved": _l("Resolved"),
+    "review_requested": _l("Review requested"),
+    "final": _l("Final response"),
+    "closed": _l("Closed"),
+}
+
+OUTCOMES = {
+    "replacement_file": _l("Replacement file"),
+    "replacement_product": _l("Replacement product"),
+    "refund": _l("Refund"),
+    "technical_assistance": _l("Technical assistance"),
+    "correction": _l("Clarification or correction"),
+}
+
+
+def status_label(status: str) -> str:
+    """The customer-facing word for a status."""
+    return str(STATUSES.get(status, status))
+
+
+def category_label(category: str, *, short: bool = False) -> str:
+    """The words for a category key."""
+    table = CATEGORY_SHORT if short else CATEGORIES
+    return str(table.get(category, category))
+
+
+def outcome_label(kind: str) -> str:
+    """The words for an outcome kind."""
+    return str(OUTCOMES.get(kind, kind))

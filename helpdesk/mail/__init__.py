@@ -1,0 +1,1 @@
+"""Outbound mail (outbox, SMTP) and inbound mail (ingest)."""

@@ -1,0 +1,23 @@
+"""Typed SQLAlchemy models; import them from here."""
+
+from .complaint import Attachment, AuditEvent, Complaint, Message
+from .mail import OutboxEmail
+from .outcome import Outcome, OutcomeTemplate, Rating
+from .staff import ROLES, Staff, StaffSession
+from .types import UTCDateTime, utcnow
+
+__all__ = [
+    "ROLES",
+    "Attachment",
+    "AuditEvent",
+    "Complaint",
+    "Message",
+    "Outcome",
+    "OutcomeTemplate",
+    "OutboxEmail",
+    "Rating",
+    "Staff",
+    "StaffSession",
+    "UTCDateTime",
+    "utcnow",
+]

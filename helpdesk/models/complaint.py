@@ -1,0 +1,140 @@
+"""Complaints, their messages, attachments and the audit trail."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..domain.reference import format_reference
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from .outcome import Outcome, Rating
+    from .staff import Staff
+
+
+class Complaint(db.Model):  # type: ignore[name-defined,misc]
+    """One complaint, from receipt to closing. Status changes only through services.lifecycle."""
+
+    __tablename__ = "complaint"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(12), unique=True, index=True)
+    # The hidden token of the form that created it: a retried POST finds this row again.
+    submission_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320))
+    email_normalized: Mapped[str] = mapped_column(String(320), index=True)
+    order_number: Mapped[str | None] = mapped_column(String(100), index=True)
+    category: Mapped[str] = mapped_column(String(20), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    channel: Mapped[str] = mapped_column(String(10), default="web")
+    status: Mapped[str] = mapped_column(String(20), index=True, default="received")
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    ack_due_on: Mapped[date] = mapped_column(Date)
+    response_due_on: Mapped[date] = mapped_column(Date, index=True)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paused_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    review_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    review_reason: Mapped[str | None] = mapped_column(Text)
+    final_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    last_customer_message_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    # Optimistic locking: a stale write raises StaleDataError; forms carry it to refuse stale edits.
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    assignee: Mapped[Staff | None] = relationship(foreign_keys=[assignee_id])
+    messages: Mapped[list[Message]] = relationship(
+        back_populates="complaint", order_by="Message.id", cascade="all, delete-orphan"
+    )
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="complaint", order_by="Attachment.id", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[AuditEvent]] = relationship(
+        back_populates="complaint", order_by="AuditEvent.id", cascade="all, delete-orphan"
+    )
+    outcomes: Mapped[list[Outcome]] = relationship(
+        back_populates="complaint", order_by="Outcome.id", cascade="all, delete-orphan"
+    )
+    rating: Mapped[Rating | None] = relationship(
+        back_populates="complaint", cascade="all, delete-orphan"
+    )
+
+    @property
+    def display_reference(self) -> str:
+        """The code as people read it: XXXX-XXXX-XXXX."""
+        return format_reference(self.reference)
+
+
+class Message(db.Model):  # type: ignore[name-defined,misc]
+    """A message in a complaint's thread; internal notes are never shown to the customer."""
+
+    __tablename__ = "message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id"), index=True)
+    author: Mapped[str] = mapped_column(String(10))  # customer | staff | system
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    # message | reply | note | info_request | outcome | final_response | review_request
+    kind: Mapped[str] = mapped_column(String(20))
+    body: Mapped[str] = mapped_column(Text)
+    internal: Mapped[bool] = mapped_column(Boolean, default=False)
+    via: Mapped[str] = mapped_column(String(10), default="web")  # web | email
+    email_message_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    complaint: Mapped[Complaint] = relationship(back_populates="messages")
+    staff: Mapped[Staff | None] = relationship()
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="message", order_by="Attachment.id"
+    )
+
+
+class Attachment(db.Model):  # type: ignore[name-defined,misc]
+    """A file kept outside static/ under a random name, served only as a download."""
+
+    __tablename__ = "attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id"), index=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("message.id"), index=True)
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by: Mapped[str] = mapped_column(String(10))  # customer | staff
+    purpose: Mapped[str] = mapped_column(String(20), default="evidence")  # evidence | replacement
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    complaint: Mapped[Complaint] = relationship(back_populates="attachments")
+    message: Mapped[Message | None] = relationship(back_populates="attachments")
+
+
+class AuditEvent(db.Model):  # type: ignore[name-defined,misc]
+    """Who did what to a complaint and when; every status change has one."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(10))  # customer | staff | system
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    action: Mapped[str] = mapped_column(String(50))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    complaint: Mapped[Complaint] = relationship(back_populates="events")
+    staff: Mapped[Staff | None] = relationship()

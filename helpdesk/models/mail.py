@@ -1,0 +1,40 @@
+"""The outbox: emails written in the same transaction as the change that causes them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from .complaint import Complaint
+
+
+class OutboxEmail(db.Model):  # type: ignore[name-defined,misc]
+    """An email waiting to go out (sent_at None) or sent; drained by `flask mail send`."""
+
+    __tablename__ = "outbox_email"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaint.id"), index=True)
+    # acknowledgement | info_request | reply | outcome | final_response | review_received | ...
+    kind: Mapped[str] = mapped_column(String(30))
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    to_addr: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(300))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+    complaint: Mapped[Complaint | None] = relationship()

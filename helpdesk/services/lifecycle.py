@@ -1,0 +1,103 @@
+"""Every status change goes through here: the transition table, clock pauses, the audit log.
+
+These functions change the complaint in the session and add audit events; the calling
+use case owns the commit.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ..clock import business_calendar, shop_timezone
+from ..domain.lifecycle import PAUSED, Status, check_transition, path_to
+from ..domain.sla import extend_for_pause
+from ..extensions import db
+from ..models import AuditEvent, Complaint, Staff
+
+
+def record_event(
+    complaint: Complaint,
+    action: str,
+    *,
+    now: datetime,
+    actor: str,
+    staff: Staff | None = None,
+    detail: dict[str, Any] | None = None,
+    from_status: str | None = None,
+    to_status: str | None = None,
+) -> AuditEvent:
+    """Add one audit event for `complaint` (no commit)."""
+    event = AuditEvent(
+        complaint=complaint,
+        at=now,
+        actor=actor,
+        staff_id=staff.id if staff else None,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        detail=detail or {},
+    )
+    db.session.add(event)
+    complaint.last_activity_at = now
+    return event
+
+
+def change_status(
+    complaint: Complaint,
+    target: Status,
+    *,
+    now: datetime,
+    actor: str,
+    staff: Staff | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Move one allowed step, keeping the clocks and timestamps right; raises TransitionError."""
+    current = Status(complaint.status)
+    target = check_transition(current, target)
+    if current in PAUSED and target not in PAUSED and complaint.paused_since is not None:
+        complaint.response_due_on = extend_for_pause(
+            complaint.response_due_on,
+            complaint.paused_since,
+            now,
+            business_calendar(),
+            shop_timezone(),
+        )
+        complaint.paused_since = None
+    if target in PAUSED:
+        complaint.paused_since = now
+    if target == Status.ACKNOWLEDGED and complaint.acknowledged_at is None:
+        complaint.acknowledged_at = now
+    elif target == Status.RESOLVED and complaint.responded_at is None:
+        complaint.responded_at = now
+    elif target == Status.REVIEW_REQUESTED:
+        complaint.review_requested_at = now
+    elif target == Status.FINAL:
+        complaint.final_at = now
+    elif target == Status.CLOSED:
+        complaint.closed_at = now
+    complaint.status = target.value
+    record_event(
+        complaint,
+        "status_changed",
+        now=now,
+        actor=actor,
+        staff=staff,
+        detail=detail,
+        from_status=current.value,
+        to_status=target.value,
+    )
+
+
+def advance_to(
+    complaint: Complaint,
+    target: Status,
+    *,
+    now: datetime,
+    actor: str,
+    staff: Staff | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Take every step needed to reach `target` (e.g. received → acknowledged → assessing)."""
+    for step in path_to(complaint.status, target):
+        change_status(complaint, step, now=now, actor=actor, staff=staff, detail=detail)

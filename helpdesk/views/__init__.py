@@ -1,0 +1,13 @@
+"""Thin blueprints: parse the request, call a service, render."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach every blueprint."""
+    from . import auth, health, manager, public, resolution, staff
+
+    for module in (health, public, resolution, auth, staff, manager):
+        app.register_blueprint(module.bp)

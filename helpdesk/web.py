@@ -1,0 +1,90 @@
+"""Request-side glue: htmx detection and fragment rendering, locale choice, template helpers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask import Flask, Response, current_app, render_template, request, session
+from flask_babel import format_date, format_datetime
+from jinja2_fragments.flask import render_block
+
+from . import labels
+from .clock import shop_timezone
+from .domain.reference import format_reference
+
+
+def is_htmx() -> bool:
+    """True for an htmx request that wants a fragment (not boosted, not a history restore)."""
+    headers = request.headers
+    return (
+        headers.get("HX-Request") == "true"
+        and headers.get("HX-History-Restore-Request") != "true"
+        and headers.get("HX-Boosted") != "true"
+    )
+
+
+def render(template: str, block: str | None = None, **context: Any) -> str:
+    """The whole page, or only `block` of it when htmx asks (the page includes the fragment)."""
+    if block and is_htmx():
+        return str(render_block(template, block, **context))
+    return render_template(template, **context)
+
+
+def select_locale() -> str:
+    """?lang= (remembered in the session), then the session, then the browser's preference."""
+    languages = current_app.config["LANGUAGES"]
+    asked = request.args.get("lang")
+    if asked in languages:
+        session["lang"] = asked
+        return str(asked)
+    if session.get("lang") in languages:
+        return str(session["lang"])
+    return request.accept_languages.best_match(languages) or languages[0]
+
+
+def local_datetime(moment: datetime | None, fmt: str = "medium") -> str:
+    """A UTC moment shown in shop time, in the page's language."""
+    if moment is None:
+        return ""
+    return str(format_datetime(moment.astimezone(shop_timezone()), fmt, rebase=False))
+
+
+def long_date(day: date | None) -> str:
+    """A date as words: 'Wednesday 26 November 2026' / 'woensdag 26 november 2026'."""
+    if day is None:
+        return ""
+    return str(format_date(day, "EEEE d MMMM y"))
+
+
+def _add_vary(response: Response) -> Response:
+    if response.mimetype == "text/html":
+        response.vary.add("HX-Request")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Template filters and globals, and the Vary header for htmx-aware pages."""
+    app.after_request(_add_vary)
+    app.jinja_env.filters.update(
+        local_datetime=local_datetime,
+        long_date=long_date,
+        reference=format_reference,
+        status_label=labels.status_label,
+        category_label=labels.category_label,
+        outcome_label=labels.outcome_label,
+    )
+    app.jinja_env.globals.update(
+        CATEGORIES=labels.CATEGORIES,
+        STATUSES=labels.STATUSES,
+        OUTCOMES=labels.OUTCOMES,
+        current_locale=lambda: select_locale_cached(),
+    )
+
+
+def select_locale_cached() -> str:
+    """The locale already chosen for this request."""
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return str(locale) if locale else "en"

@@ -1,0 +1,16 @@
+// Small progressive enhancements; the pages work without them. No inline script anywhere (CSP).
+document.addEventListener("change", function (event) {
+  var target = event.target;
+  if (target && target.classList && target.classList.contains("auto-submit") && target.form) {
+    target.form.submit();
+  }
+});
+// Prevent double submission of forms marked data-once: the second click does nothing.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (!form || !form.hasAttribute || !form.hasAttribute("data-once")) return;
+  if (form.dataset.submitted === "1") { event.preventDefault(); return; }
+  form.dataset.submitted = "1";
+  var buttons = form.querySelectorAll("button[type=submit], input[type=submit]");
+  for (var i = 0; i < buttons.length; i++) buttons[i].setAttribute("aria-disabled", "true");
+}, true);
