@@ -8,7 +8,7 @@ PORT ?= 5000
 STAMP := $(VENV)/.installed-stamp
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: help install run test check lint typecheck bench translations extract mail-sink clean
+.PHONY: help install run test check lint typecheck bench translations extract mail-sink schema clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -52,6 +52,11 @@ check: lint typecheck test  ## Lint, type-check and test
 
 bench: install  ## Seed 100,000 complaints and measure search, inbox, case and tracking pages
 	$(BIN)/python bench/run.py
+
+schema: install  ## Regenerate migrations/versions/0001_initial_schema.py from the models (before the first release only)
+	rm -f migrations/versions/*.py /tmp/helpdesk-schema-$$$$.sqlite3
+	HELPDESK_DATABASE_URL=sqlite:////tmp/helpdesk-schema-$$$$.sqlite3 $(FLASK) db revision --autogenerate --rev-id 0001 -m "initial schema" >/dev/null 2>&1
+	rm -f /tmp/helpdesk-schema-$$$$.sqlite3
 
 clean:  ## Remove the virtualenv and caches (keeps instance/ data)
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

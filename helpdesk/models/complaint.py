@@ -38,6 +38,9 @@ class Complaint(db.Model):  # type: ignore[name-defined,misc]
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     ack_due_on: Mapped[date] = mapped_column(Date)
     response_due_on: Mapped[date] = mapped_column(Date, index=True)
+    # The date the next running clock is due (ack, else response); None when no clock runs.
+    # Kept by services.lifecycle.refresh_sla_due so the inbox can sort and filter in SQL.
+    sla_due_on: Mapped[date | None] = mapped_column(Date, index=True)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     paused_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from ..clock import business_calendar, shop_timezone
-from ..domain.lifecycle import PAUSED, Status, check_transition, path_to
+from ..domain.lifecycle import OPEN, PAUSED, Status, check_transition, path_to
 from ..domain.sla import extend_for_pause
 from ..extensions import db
 from ..models import AuditEvent, Complaint, Staff
@@ -77,6 +77,7 @@ def change_status(
     elif target == Status.CLOSED:
         complaint.closed_at = now
     complaint.status = target.value
+    refresh_sla_due(complaint)
     record_event(
         complaint,
         "status_changed",
@@ -87,6 +88,19 @@ def change_status(
         from_status=current.value,
         to_status=target.value,
     )
+
+
+def refresh_sla_due(complaint: Complaint) -> None:
+    """Set `sla_due_on` to the due date of the clock that runs now (None when none runs)."""
+    status = Status(complaint.status)
+    if status in PAUSED or status not in OPEN:
+        complaint.sla_due_on = None
+    elif complaint.acknowledged_at is None:
+        complaint.sla_due_on = complaint.ack_due_on
+    elif complaint.responded_at is None or status == Status.REVIEW_REQUESTED:
+        complaint.sla_due_on = complaint.response_due_on
+    else:
+        complaint.sla_due_on = None
 
 
 def advance_to(

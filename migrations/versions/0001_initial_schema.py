@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: d8992ddbc4f3
+Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 01:38:38.769825
+Create Date: 2026-11-24 01:40:33.921728
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import helpdesk.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = 'd8992ddbc4f3'
+revision = '0001'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -48,6 +48,7 @@ def upgrade():
     sa.Column('received_at', helpdesk.models.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('ack_due_on', sa.Date(), nullable=False),
     sa.Column('response_due_on', sa.Date(), nullable=False),
+    sa.Column('sla_due_on', sa.Date(), nullable=True),
     sa.Column('acknowledged_at', helpdesk.models.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('paused_since', helpdesk.models.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('responded_at', helpdesk.models.types.UTCDateTime(timezone=True), nullable=True),
@@ -72,6 +73,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_complaint_received_at'), ['received_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_complaint_reference'), ['reference'], unique=True)
         batch_op.create_index(batch_op.f('ix_complaint_response_due_on'), ['response_due_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_complaint_sla_due_on'), ['sla_due_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_complaint_status'), ['status'], unique=False)
 
     op.create_table('outcome_template',
@@ -246,6 +248,7 @@ def downgrade():
     op.drop_table('outcome_template')
     with op.batch_alter_table('complaint', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_complaint_status'))
+        batch_op.drop_index(batch_op.f('ix_complaint_sla_due_on'))
         batch_op.drop_index(batch_op.f('ix_complaint_response_due_on'))
         batch_op.drop_index(batch_op.f('ix_complaint_reference'))
         batch_op.drop_index(batch_op.f('ix_complaint_received_at'))
