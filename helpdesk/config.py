@@ -62,6 +62,7 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "SEARCH_INDEX_DIR": str(data_dir / "search-index"),
         "SEARCH_BACKEND": _env("SEARCH_BACKEND", "whoosh"),
         "SMTP_URL": _env("SMTP_URL", "smtp://127.0.0.1:1025"),
+        "SMTP_TIMEOUT": float(_env("SMTP_TIMEOUT", "10")),
         "MAIL_FROM": _env("MAIL_FROM", "complaints@shop.example"),
         "SHOP_NAME": _env("SHOP_NAME", "IOPRO"),
         "SHOP_COMPLAINTS_EMAIL": _env("SHOP_COMPLAINTS_EMAIL", "info@iopro.nl"),

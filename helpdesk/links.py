@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 if TYPE_CHECKING:
@@ -31,8 +31,15 @@ def tracking_token(complaint: Complaint) -> str:
 
 def tracking_url(complaint: Complaint) -> str:
     """Absolute signed tracking link for emails (uses HELPDESK_BASE_URL)."""
-    path = url_for("public.track_link", token=tracking_token(complaint))
+    path = _path("public.track_link", token=tracking_token(complaint))
     return current_app.config["BASE_URL"].rstrip("/") + path
+
+
+def _path(endpoint: str, **values: Any) -> str:
+    """url_for's path, also outside a request (commands such as `mail ingest`)."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    return str(current_app.url_map.bind("localhost").build(endpoint, values))
 
 
 def read_tracking_token(token: str) -> tuple[str, str] | None:

@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask import Flask, Response, current_app, render_template, request, session
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    has_request_context,
+    render_template,
+    request,
+    session,
+)
 from flask_babel import format_date, format_datetime
 from jinja2_fragments.flask import render_block
 
@@ -34,6 +42,9 @@ def render(template: str, block: str | None = None, **context: Any) -> str:
 def select_locale() -> str:
     """?lang= (remembered in the session), then the session, then the browser's preference."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        # Commands and services outside a request (mail ingest, seeding): the default language.
+        return str(current_app.config["BABEL_DEFAULT_LOCALE"])
     asked = request.args.get("lang")
     if asked in languages:
         session["lang"] = asked

@@ -1,12 +1,15 @@
-"""Writing emails to the outbox inside the caller's transaction (sending is mail.sender's job)."""
+"""Writing emails to the outbox inside the caller's transaction (sending is mail.sender's job),
+and what operators need to look after it: counts, the unsent list, sending given-up ones again."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from email.utils import make_msgid
 from typing import TYPE_CHECKING, Any
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+from sqlalchemy import func, select, update
 
 from ..extensions import db
 from ..models import OutboxEmail
@@ -64,3 +67,42 @@ def _render_optional(template: str, **context: Any) -> str | None:
     except Exception:  # noqa: BLE001 — no HTML version of this email
         return None
     return render_template(template, **context)
+
+
+def outbox_counts() -> dict[str, int]:
+    """How many emails are waiting, sent and given up (failed)."""
+    waiting = func.count().filter(OutboxEmail.sent_at.is_(None), OutboxEmail.failed_at.is_(None))
+    row = db.session.execute(
+        select(
+            waiting,
+            func.count(OutboxEmail.sent_at),
+            func.count(OutboxEmail.failed_at),
+        )
+    ).one()
+    return {"waiting": int(row[0]), "sent": int(row[1]), "failed": int(row[2])}
+
+
+def list_unsent(limit: int = 50) -> list[OutboxEmail]:
+    """Emails given up or still waiting, the given-up ones first, oldest first."""
+    query = (
+        select(OutboxEmail)
+        .where(OutboxEmail.sent_at.is_(None))
+        .order_by(OutboxEmail.failed_at.is_(None), OutboxEmail.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def requeue(ids: Sequence[int] = (), *, all_failed: bool = False) -> int:
+    """Send given-up (or waiting) emails again at the next drain; returns how many (one commit)."""
+    if not ids and not all_failed:
+        return 0
+    condition = OutboxEmail.id.in_(ids) if ids else OutboxEmail.failed_at.is_not(None)
+    result = db.session.execute(
+        update(OutboxEmail)
+        .where(condition, OutboxEmail.sent_at.is_(None))
+        .values(failed_at=None, attempts=0, next_attempt_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return int(result.rowcount)  # type: ignore[attr-defined]

@@ -36,5 +36,7 @@ class OutboxEmail(db.Model):  # type: ignore[name-defined,misc]
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Set when delivery was given up (a permanent refusal, repeated): never retried by itself.
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     complaint: Mapped[Complaint | None] = relationship()

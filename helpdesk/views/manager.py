@@ -1,7 +1,233 @@
-"""Blueprint stub for 'manager' (filled in by its owner)."""
+"""Managers' pages under /staff/manage: review requests, the final response, mediation
+referrals and the outcome templates. Every route needs a manager (agents get 403)."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from typing import Any
 
-bp = Blueprint("manager", __name__, url_prefix="/staff/manage" or None)
+from flask import Blueprint, abort, flash, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from ..auth import current_staff, manager_required
+from ..domain.outcomes import PLACEHOLDERS, OutcomeKind
+from ..forms.outcomes import MediationForm, OutcomeForm, TemplateForm, show_errors
+from ..models import Complaint
+from ..services.casework import StaleEdit
+from ..services.outcome_errors import InvalidInput, OutcomeRefused
+from ..services.review import (
+    first_outcomes_for,
+    list_review_requests,
+    record_mediation_referral,
+    send_final_response,
+)
+from ..services.templates import (
+    StaleTemplate,
+    TemplateEdit,
+    TemplateInvalid,
+    get_template,
+    languages,
+    list_templates,
+    preview_text,
+    update_template,
+)
+from ..web import is_htmx, render
+from .resolution import case_complaint, go, outcome_kind
+from .resolution_panels import final_form_for, review_panel
+
+bp = Blueprint("manager", __name__, url_prefix="/staff/manage")
+
+
+@bp.get("/reviews")
+@manager_required
+def reviews() -> ResponseReturnValue:
+    """Every complaint waiting for a final response, the one due first on top."""
+    waiting = list_review_requests()
+    return render(
+        "manager/reviews.html",
+        complaints=waiting,
+        first=first_outcomes_for(waiting),
+        me=current_staff(),
+    )
+
+
+def final_page(
+    complaint: Complaint, kind: OutcomeKind, form: OutcomeForm, *, status: int = 200, **extra: Any
+) -> ResponseReturnValue:
+    """The final-response form: a page of its own, or only the form for htmx."""
+    panel = review_panel(complaint, current_staff(), final_form=form)
+    blocked = extra.pop("blocked", None)
+    if blocked is None and panel.final_form is None:
+        blocked = panel_refusal(panel.gave_first)
+    page = render(
+        "resolution/outcome.html",
+        block="outcome_form",
+        complaint=complaint,
+        kind=kind.value,
+        outcome_form=form,
+        action=url_for("manager.send_final", reference=complaint.reference, kind=kind.value),
+        final=True,
+        target="final-form",
+        keep_file=panel.first.attachment if panel.first else None,
+        blocked=blocked,
+        **extra,
+    )
+    return page, 200 if is_htmx() else status
+
+
+def panel_refusal(gave_first: bool) -> str:
+    """Why no final-response form is offered."""
+    if gave_first:
+        return str(
+            _(
+                "You gave the first outcome, so another manager must handle this review "
+                "(four-eyes rule)."
+            )
+        )
+    return str(_("A final response is given only after the customer asked for a review."))
+
+
+@bp.get("/complaints/<reference>/final/<kind>")
+@manager_required
+def final_form(reference: str, kind: str) -> ResponseReturnValue:
+    """Re-evaluate: the form for keeping the outcome kind or choosing another."""
+    complaint = case_complaint(reference)
+    chosen = outcome_kind(kind)
+    panel = review_panel(complaint, current_staff())
+    return final_page(complaint, chosen, final_form_for(complaint, chosen, panel.first))
+
+
+@bp.post("/complaints/<reference>/final/<kind>")
+@manager_required
+def send_final(reference: str, kind: str) -> ResponseReturnValue:
+    """ "Send final response" (four-eyes: never by the manager who gave the first outcome)."""
+    complaint = case_complaint(reference)
+    chosen = outcome_kind(kind)
+    form = OutcomeForm(prefix="final")
+    if not form.validate_on_submit():
+        form.show_current(complaint)
+        return final_page(complaint, chosen, form, status=400)
+    dropped = bool(form.file.data)
+    try:
+        send_final_response(
+            complaint, current_staff(), form.to_input(chosen), seen=form.seen_value()
+        )
+    except InvalidInput as error:
+        show_errors(form, error)
+        return final_page(complaint, chosen, form, status=422, file_dropped=dropped)
+    except StaleEdit as error:
+        form.form_errors.append(error.message)
+        form.show_current(case_complaint(reference))
+        return final_page(complaint, chosen, form, status=409, file_dropped=dropped)
+    except OutcomeRefused as error:
+        return final_page(
+            case_complaint(reference), chosen, form, status=409, blocked=error.message
+        )
+    flash(_("The final response was sent to the customer."), "success")
+    return go(url_for("staff.case", reference=complaint.reference))
+
+
+@bp.post("/complaints/<reference>/mediation")
+@manager_required
+def mediation(reference: str) -> ResponseReturnValue:
+    """Record a referral to an external mediator on the case."""
+    complaint = case_complaint(reference)
+    form = MediationForm(prefix="mediation")
+    if form.validate_on_submit():
+        try:
+            record_mediation_referral(
+                complaint,
+                current_staff(),
+                body=form.body.data or "",
+                referred_on=form.referral_date(),
+                note=form.note.data or "",
+            )
+        except InvalidInput as error:
+            show_errors(form, error)
+        except (StaleEdit, OutcomeRefused) as error:
+            form.form_errors.append(error.message)
+        else:
+            flash(
+                _("The referral to %(body)s is recorded.", body=form.body.data.strip()), "success"
+            )
+            return go(url_for("staff.case", reference=complaint.reference))
+    review = review_panel(case_complaint(reference), current_staff(), mediation_form=form)
+    page = render("manager/mediation.html", block="mediation", complaint=complaint, review=review)
+    return page, 200 if is_htmx() else 422
+
+
+# --- outcome templates -------------------------------------------------------------------
+
+
+@bp.get("/templates")
+@manager_required
+def templates() -> ResponseReturnValue:
+    """Every outcome template, per kind and language."""
+    return render("manager/templates.html", templates=list_templates())
+
+
+def template_key(kind: str, language: str) -> OutcomeKind:
+    """The kind of a template URL (404 for an unknown kind or language)."""
+    if language not in languages():
+        abort(404)
+    return outcome_kind(kind)
+
+
+def template_page(
+    kind: OutcomeKind, language: str, form: TemplateForm, *, status: int = 200, **extra: Any
+) -> ResponseReturnValue:
+    """The editor page (or its form part for htmx)."""
+    page = render(
+        "manager/template_edit.html",
+        block="editor",
+        kind=kind.value,
+        language=language,
+        saved=get_template(kind, language),
+        form=form,
+        placeholders=PLACEHOLDERS,
+        **extra,
+    )
+    return page, 200 if is_htmx() else status
+
+
+@bp.get("/templates/<kind>/<language>")
+@manager_required
+def edit_template(kind: str, language: str) -> ResponseReturnValue:
+    """The editor for one template, with the current text."""
+    chosen = template_key(kind, language)
+    template = get_template(chosen, language)
+    form = TemplateForm(formdata=None, body=template.body, version=template.version)
+    return template_page(chosen, language, form)
+
+
+@bp.post("/templates/<kind>/<language>")
+@manager_required
+def save_template(kind: str, language: str) -> ResponseReturnValue:
+    """ "Save template", or "Preview" with sample values (which changes nothing)."""
+    chosen = template_key(kind, language)
+    form = TemplateForm()
+    if not form.validate_on_submit():
+        form.set_version(get_template(chosen, language).version)
+        return template_page(chosen, language, form, status=400)
+    if request.form.get("action") == "preview":
+        return template_page(
+            chosen, language, form, preview=preview_text(form.body.data or "", language)
+        )
+    edit = TemplateEdit(body=form.body.data or "", version_seen=int(form.version.data))
+    try:
+        update_template(chosen, language, edit, staff=current_staff())
+    except TemplateInvalid as error:
+        form.body.errors = [error.message]
+        return template_page(chosen, language, form, status=422)
+    except StaleTemplate:
+        current = get_template(chosen, language)
+        form.set_version(current.version)
+        form.form_errors.append(
+            _(
+                "Someone else saved this template while you were editing. Your text is kept "
+                "below; compare it with the current text and save again."
+            )
+        )
+        return template_page(chosen, language, form, status=409, current_text=current.body)
+    flash(_("The template is saved."), "success")
+    return go(url_for("manager.templates"))

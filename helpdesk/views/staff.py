@@ -1,7 +1,283 @@
-"""Blueprint stub for 'staff' (filled in by its owner)."""
+"""The staff side: the inbox (/staff/), the case page and its actions, attachment downloads,
+and the team list for managers. Every route needs a logged-in member of staff.
+
+Actions are small POST forms. Without JavaScript they redirect back to the case page
+(POST-redirect-GET); with htmx they return the case body fragment, which carries the new
+version for every form on the page.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from collections.abc import Callable
+from typing import Any
 
-bp = Blueprint("staff", __name__, url_prefix="/staff" or None)
+from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..auth import current_staff, manager_required, staff_required
+from ..domain.lifecycle import Status
+from ..extensions import db
+from ..forms.staff import (
+    AcknowledgeForm,
+    AssignForm,
+    CaseActionForm,
+    CategoryForm,
+    InfoRequestForm,
+    NoteForm,
+    ReplyForm,
+)
+from ..models import Attachment, Complaint, Staff
+from ..models.types import utcnow
+from ..services import accounts, casework, replies
+from ..services.casework import CaseworkError, Seen, StaleEdit
+from ..services.inbox import InboxFilters, assignable_staff, clock_badges, inbox_dates, list_inbox
+from ..web import is_htmx, render
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+#: action name → (form class, form prefix)
+FORMS: dict[str, type[CaseActionForm]] = {
+    "acknowledge": AcknowledgeForm,
+    "assign": AssignForm,
+    "category": CategoryForm,
+    "reply": ReplyForm,
+    "info": InfoRequestForm,
+    "note": NoteForm,
+}
+Action = Callable[[Complaint, Staff, Any, "Seen | int"], Any]
+ACTIONS: dict[str, Action] = {
+    "acknowledge": lambda c, s, f, seen: casework.acknowledge(c, s, seen),
+    "assign": lambda c, s, f, seen: casework.assign(
+        c, s, int(f.assignee.data) if f.assignee.data else None, seen
+    ),
+    "category": lambda c, s, f, seen: casework.change_category(c, s, f.category.data, seen),
+    "reply": lambda c, s, f, seen: replies.reply(c, s, f.body.data, seen),
+    "info": lambda c, s, f, seen: replies.request_information(c, s, f.body.data, seen),
+    "note": lambda c, s, f, seen: replies.add_note(c, s, f.body.data, seen),
+}
+
+
+def _done(action: str, result: Any) -> str:
+    """What to tell the staff member after a successful action."""
+    if result is False:
+        return str(_("Nothing changed."))
+    words: dict[str, str] = {
+        "acknowledge": _("The complaint is acknowledged."),
+        "assign": _("The assignment is saved."),
+        "category": _("The category is changed."),
+        "reply": _("Your reply was sent to the customer."),
+        "info": _(
+            "Your request was sent. The response clock is paused until the customer answers."
+        ),
+        "note": _("The internal note was added."),
+    }
+    return words[action]
+
+
+@bp.get("/")
+@staff_required
+def inbox() -> ResponseReturnValue:
+    """The inbox: filters, counts, badges and pages; htmx gets only the list fragment."""
+    filters = InboxFilters.from_args(request.args)
+    now = utcnow()
+    today, soon = inbox_dates(now)
+    me = current_staff().id
+    page = list_inbox(filters.to_query(me=me, today=today, next_business_day=soon), me=me, now=now)
+    if page.total and filters.page > page.pages:
+        return redirect(url_for("staff.inbox", **filters.args(page=page.pages)))
+    return render(
+        "staff/inbox.html",
+        block="inbox_list",
+        filters=filters,
+        page=page,
+        badges={c.id: clock_badges(c, now) for c in page.rows},
+        people=assignable_staff(),
+    )
+
+
+def _complaint(reference: str) -> Complaint:
+    complaint = casework.get_case(reference)
+    if complaint is None:
+        abort(404)
+    return complaint
+
+
+def _fresh_forms(complaint: Complaint, seen: Seen) -> dict[str, CaseActionForm]:
+    """One empty form per action, carrying the version and fingerprint of this rendering."""
+    forms: dict[str, CaseActionForm] = {}
+    for name, form_class in FORMS.items():
+        form = form_class(prefix=name, formdata=None)
+        _stamp(form, seen)
+        forms[name] = form
+    forms["category"].category.data = complaint.category
+    me = current_staff().id
+    assign = forms["assign"]
+    assign.set_people(assignable_staff(), me)
+    assignee = complaint.assignee_id
+    assign.assignee.data = str(assignee) if assignee else str(me)
+    return forms
+
+
+def _stamp(form: CaseActionForm, seen: Seen) -> None:
+    form.version.data = str(seen.version)
+    form.seen.data = seen.encode()
+
+
+def _case_page(
+    complaint: Complaint, posted: dict[str, CaseActionForm] | None = None, **extra: Any
+) -> str:
+    """The case page (or its body for htmx), with `posted` forms shown as they were sent."""
+    seen = casework.seen_now(complaint)
+    forms = _fresh_forms(complaint, seen)
+    for name, form in (posted or {}).items():
+        _stamp(form, seen)  # the draft stays; sending again is judged against what is shown now
+        forms[name] = form
+    now = utcnow()
+    return render(
+        "staff/case.html",
+        block="case_body",
+        complaint=complaint,
+        version=complaint.version,
+        staff=current_staff(),
+        forms=forms,
+        badges=clock_badges(complaint, now),
+        now=now,
+        open_form=next(iter(posted or {}), None),
+        can=_allowed(complaint),
+        **extra,
+    )
+
+
+def _allowed(complaint: Complaint) -> dict[str, bool]:
+    """Which actions the page offers in this status (the services check again)."""
+    closed = complaint.status == Status.CLOSED
+    return {
+        "acknowledge": complaint.status == Status.RECEIVED,
+        "assign": not closed,
+        "category": not closed,
+        "reply": not closed,
+        "info": complaint.status in replies.CAN_REQUEST_INFO,
+    }
+
+
+@bp.get("/complaints/<reference>")
+@staff_required
+def case(reference: str) -> ResponseReturnValue:
+    """Everything about one complaint, and what staff can do with it."""
+    return _case_page(_complaint(reference))
+
+
+def _act(reference: str, action: str) -> ResponseReturnValue:
+    """Validate the posted form, run the action, answer with a redirect or the fragment."""
+    complaint = _complaint(reference)
+    form = FORMS[action](prefix=action)
+    if action == "assign":
+        form.set_people(assignable_staff(), current_staff().id)
+    if not form.validate_on_submit():
+        return _answer(complaint, form, action, 422)
+    seen = Seen.parse(form.version_seen(), form.seen.data)
+    try:
+        result = ACTIONS[action](complaint, current_staff(), form, seen)
+    except StaleEdit as exc:
+        form.form_errors.append(exc.message)
+        return _answer(casework.get_case(reference) or abort(404), form, action, 409)
+    except CaseworkError as exc:
+        field = getattr(form, exc.field, None) if exc.field else None
+        (field.errors if field is not None else form.form_errors).append(exc.message)
+        return _answer(casework.get_case(reference) or abort(404), form, action, 422)
+    message = _done(action, result)
+    if is_htmx():
+        return _case_page(_complaint(reference), notice=message)
+    flash(message, "success")
+    return redirect(url_for("staff.case", reference=complaint.reference))
+
+
+def _answer(
+    complaint: Complaint, form: CaseActionForm, action: str, status: int
+) -> tuple[str, int]:
+    """The page again with the form's errors and draft; htmx swaps only with a 200."""
+    body = _case_page(complaint, {action: form})
+    return body, 200 if is_htmx() else status
+
+
+@bp.post("/complaints/<reference>/acknowledge")
+@staff_required
+def acknowledge(reference: str) -> ResponseReturnValue:
+    """Acknowledge by hand."""
+    return _act(reference, "acknowledge")
+
+
+@bp.post("/complaints/<reference>/assign")
+@staff_required
+def assign(reference: str) -> ResponseReturnValue:
+    """Assign to me, to a colleague, or to nobody."""
+    return _act(reference, "assign")
+
+
+@bp.post("/complaints/<reference>/category")
+@staff_required
+def change_category(reference: str) -> ResponseReturnValue:
+    """Change category."""
+    return _act(reference, "category")
+
+
+@bp.post("/complaints/<reference>/reply")
+@staff_required
+def reply(reference: str) -> ResponseReturnValue:
+    """Reply to the customer."""
+    return _act(reference, "reply")
+
+
+@bp.post("/complaints/<reference>/request-information")
+@staff_required
+def request_information(reference: str) -> ResponseReturnValue:
+    """Request information from the customer."""
+    return _act(reference, "info")
+
+
+@bp.post("/complaints/<reference>/notes")
+@staff_required
+def add_note(reference: str) -> ResponseReturnValue:
+    """Add internal note."""
+    return _act(reference, "note")
+
+
+@bp.errorhandler(StaleDataError)
+def _stale(error: StaleDataError) -> ResponseReturnValue:
+    """A last line of defence: a lost race is a conflict message, never a 500."""
+    db.session.rollback()
+    flash(str(StaleEdit().message), "error")
+    return redirect(request.path.rsplit("/", 1)[0] if request.method == "POST" else request.path)
+
+
+@bp.get("/attachments/<int:attachment_id>")
+@staff_required
+def attachment(attachment_id: int) -> ResponseReturnValue:
+    """A complaint's file, always as a download with its stored content type."""
+    from ..uploads import attachment_path
+
+    item = db.session.get(Attachment, attachment_id)
+    if item is None:
+        abort(404)
+    path = attachment_path(item)
+    if not path.is_file():
+        abort(404)
+    response = send_file(
+        path,
+        mimetype=item.content_type,
+        as_attachment=True,
+        download_name=item.original_name,
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/team")
+@manager_required
+def team() -> ResponseReturnValue:
+    """Managers see every staff account (accounts are made with `flask staff create`)."""
+    return render("staff/team.html", people=accounts.list_staff())

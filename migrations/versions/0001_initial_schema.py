@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 01:40:33.921728
+Create Date: 2026-11-24 01:45:29.425727
 
 """
 from alembic import op
@@ -150,11 +150,13 @@ def upgrade():
     sa.Column('next_attempt_at', helpdesk.models.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('sent_at', helpdesk.models.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('failed_at', helpdesk.models.types.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['complaint_id'], ['complaint.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('outbox_email', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_outbox_email_complaint_id'), ['complaint_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outbox_email_failed_at'), ['failed_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_email_next_attempt_at'), ['next_attempt_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_email_sent_at'), ['sent_at'], unique=False)
 
@@ -230,6 +232,7 @@ def downgrade():
     with op.batch_alter_table('outbox_email', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_outbox_email_sent_at'))
         batch_op.drop_index(batch_op.f('ix_outbox_email_next_attempt_at'))
+        batch_op.drop_index(batch_op.f('ix_outbox_email_failed_at'))
         batch_op.drop_index(batch_op.f('ix_outbox_email_complaint_id'))
 
     op.drop_table('outbox_email')

@@ -1,0 +1,164 @@
+"""Forms for outcomes, final responses, templates, mediation, and the customer's review/rating.
+
+The rules (lengths, amounts, files, statuses) live in the services, which report errors per
+field; these forms parse the request, carry the CSRF token and show those errors.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from werkzeug.datastructures import FileStorage
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired
+
+from ..domain.outcomes import OutcomeKind
+from ..models import Complaint
+from ..services.casework import Seen, seen_now
+from ..services.outcome_errors import InvalidInput
+from ..services.outcomes import OutcomeInput
+from ..uploads import Upload
+
+#: The words next to each rating (1 = worst).
+RATING_WORDS = {
+    1: _l("1 – Very dissatisfied"),
+    2: _l("2 – Dissatisfied"),
+    3: _l("3 – Neutral"),
+    4: _l("4 – Satisfied"),
+    5: _l("5 – Very satisfied"),
+}
+
+
+def _int_or_none(value: Any) -> int | None:
+    """A radio value as an int; anything odd becomes None (the service then says why)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class VersionedForm(FlaskForm):  # type: ignore[misc]
+    """A form that carries the version of the row it was rendered with."""
+
+    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+
+    def set_version(self, version: int) -> None:
+        """Carry `version` from now on (a posted value would otherwise be shown again)."""
+        self.version.data = version
+        self.version.raw_data = None
+
+
+class CaseForm(VersionedForm):
+    """A form on a complaint: the version plus the fingerprint of what the writer saw."""
+
+    seen = HiddenField()
+
+    def seen_value(self) -> Seen | int:
+        """What the page showed, for services.casework.check_fresh."""
+        return Seen.parse(int(self.version.data or 0), self.seen.data)
+
+    def show_current(self, complaint: Complaint) -> None:
+        """Carry the complaint's current state (a fresh form, or after a stale edit)."""
+        self.set_version(complaint.version)
+        self.seen.data = seen_now(complaint).encode()
+
+
+class OutcomeForm(CaseForm):
+    """The response text and every kind's fields; only the chosen kind's fields are shown."""
+
+    body = TextAreaField(_l("Response to the customer"), render_kw={"rows": 14})
+    items = TextAreaField(_l("Items sent"), render_kw={"rows": 3})
+    carrier = StringField(_l("Carrier"), render_kw={"list": "carriers", "maxlength": 100})
+    tracking_number = StringField(_l("Tracking number"), render_kw={"maxlength": 100})
+    amount = StringField(_l("Amount (EUR)"), render_kw={"inputmode": "decimal", "maxlength": 20})
+    refund_type = RadioField(
+        _l("Full or partial refund"),
+        choices=[
+            SelectChoice("full", _l("Full refund")),
+            SelectChoice("partial", _l("Partial refund")),
+        ],
+        validate_choice=False,
+    )
+    file = FileField(_l("Replacement file"))
+
+    def to_input(self, kind: OutcomeKind) -> OutcomeInput:
+        """The typed values as the service's input (the file read into memory)."""
+        upload = None
+        storage = self.file.data
+        if isinstance(storage, FileStorage) and storage.filename:
+            upload = Upload(str(storage.filename), storage.read())
+        return OutcomeInput(
+            kind=kind,
+            body=self.body.data or "",
+            items=self.items.data or "",
+            carrier=self.carrier.data or "",
+            tracking_number=self.tracking_number.data or "",
+            amount=self.amount.data or "",
+            refund_type=self.refund_type.data or "",
+            file=upload,
+        )
+
+
+class TemplateForm(VersionedForm):
+    """A manager's edit of one outcome template."""
+
+    body = TextAreaField(_l("Template text"), render_kw={"rows": 18})
+
+
+class MediationForm(FlaskForm):  # type: ignore[misc]
+    """A referral to an external mediator, recorded on the case."""
+
+    body = StringField(
+        _l("Mediation body"), render_kw={"list": "mediation-bodies", "maxlength": 200}
+    )
+    referred_on = StringField(_l("Date of referral"), render_kw={"type": "date"})
+    note = TextAreaField(_l("Note"), render_kw={"rows": 3})
+
+    def referral_date(self) -> date | None:
+        """The typed date (YYYY-MM-DD, as date inputs send it), else None."""
+        try:
+            return date.fromisoformat((self.referred_on.data or "").strip())
+        except ValueError:
+            return None
+
+
+class ReviewForm(FlaskForm):  # type: ignore[misc]
+    """The customer's "Request a review"."""
+
+    reason = TextAreaField(
+        _l("Why would you like us to review our decision?"),
+        render_kw={"rows": 6, "maxlength": 5000, "minlength": 10},
+    )
+
+
+class RatingForm(FlaskForm):  # type: ignore[misc]
+    """The customer's "Rate this resolution"."""
+
+    score = RadioField(
+        _l("How satisfied are you with how we resolved your complaint?"),
+        choices=[SelectChoice(str(score), words) for score, words in RATING_WORDS.items()],
+        coerce=_int_or_none,
+        validate_choice=False,
+    )
+    comment = TextAreaField(_l("Comment (optional)"), render_kw={"rows": 3, "maxlength": 2000})
+
+
+def show_errors(form: FlaskForm, error: InvalidInput) -> None:
+    """Put a service's field errors next to the form's fields (unknown fields: at the top)."""
+    for name, message in error.errors.items():
+        field = form._fields.get(name)
+        if field is not None:
+            field.errors = [*list(field.errors or []), message]
+        else:
+            form.form_errors.append(message)

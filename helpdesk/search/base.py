@@ -1,0 +1,104 @@
+"""What every search backend promises, and the result types the rest of the app sees."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from markupsafe import Markup
+
+from ..domain.inbox import InboxQuery
+from ..labels import CATEGORIES, STATUSES
+from .query import Node
+
+#: How many ordered ids a search keeps in its per-process cache (pages beyond run again).
+CACHED_RANK = 500
+
+
+@dataclass
+class SearchPage:
+    """One page of search results.
+
+    `facets` count the matches per category and per status, each with every other filter
+    applied but not its own (so the counts show what choosing another category would
+    give). Snippets are HTML built from escaped text, with matches in <mark>.
+    """
+
+    complaint_ids: list[int]
+    total: int
+    facets: dict[str, dict[str, int]]
+    snippets: dict[int, list[Markup]] = field(default_factory=dict)
+    hint: str | None = None
+    fallback: bool = False
+
+
+@dataclass
+class Hits:
+    """What a backend found: ordered ids of the asked slice, the total and the facets."""
+
+    ids: list[int]
+    total: int
+    facets: dict[str, dict[str, int]]
+
+
+@dataclass
+class CheckReport:
+    """How the index compares with the database."""
+
+    missing: list[int] = field(default_factory=list)
+    stale: list[int] = field(default_factory=list)
+    extra: list[int] = field(default_factory=list)
+    pending: int = 0
+    problem: str | None = None
+    checked: int = 0
+    fixed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing is missing, stale, extra, queued or broken."""
+        return not (self.missing or self.stale or self.extra or self.pending or self.problem)
+
+
+class IndexUnavailable(Exception):
+    """The index is missing or unreadable: search falls back to the database."""
+
+
+class Backend(Protocol):
+    """A search backend (Whoosh files, or PostgreSQL full-text search)."""
+
+    name: str
+
+    def health(self) -> str:
+        """'ok', 'missing index' or 'corrupt index: …'."""
+
+    def search(self, node: Node, query: InboxQuery, include_internal: bool) -> Hits:
+        """Run a parsed query with the inbox filters, sort and paging; IndexUnavailable."""
+
+    def vocabulary_near(self, word: str, max_edits: int, include_internal: bool) -> set[str]:
+        """Indexed words within `max_edits` of `word` (same first letter)."""
+
+    def index(self, ids: set[int]) -> None:
+        """Bring these complaints' documents up to date (deleted ones leave the index)."""
+
+    def reindex(self, progress: bool) -> int:
+        """Rebuild everything from the database; returns the number of documents."""
+
+    def check(self, fix: bool) -> CheckReport:
+        """Compare with the database; with `fix`, re-index what differs."""
+
+
+def empty_facets() -> dict[str, dict[str, int]]:
+    """Every category and status key with a zero count."""
+    return {"category": dict.fromkeys(CATEGORIES, 0), "status": dict.fromkeys(STATUSES, 0)}
+
+
+def day_start(day: date, zone: ZoneInfo) -> datetime:
+    """The UTC moment a shop-local day begins."""
+    return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+
+
+def day_after_start(day: date, zone: ZoneInfo) -> datetime:
+    """The UTC moment the shop-local day after `day` begins."""
+    return day_start(day + timedelta(days=1), zone)

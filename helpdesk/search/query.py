@@ -1,0 +1,399 @@
+"""The query language staff type into "Search", parsed once and the same way for every backend.
+
+Words, "exact phrases", AND / OR / NOT (and -word), (brackets), prefix*, typo~ and
+field filters (category:, status:, ref:, order:, email:, before:, after:). Parsing never
+fails: whatever cannot be understood is dropped or read as plain words, and a `Hint`
+says what happened.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+
+from ..domain.lifecycle import OPEN, Status
+from ..domain.reference import normalise_reference
+from ..labels import CATEGORIES
+from .text import MAX_TOKEN, auto_edits, has_long_token, tokens
+
+MAX_QUERY = 500
+MAX_LEAVES = 32
+MAX_DEPTH = 8
+FIELDS = ("category", "status", "ref", "order", "email", "before", "after")
+STATUS_KEYS = tuple(s.value for s in Status)
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
+_FIELD = re.compile(r"^([A-Za-z_]+):(.*)$", re.DOTALL)
+_FUZZY = re.compile(r"^(.*?)~(\d?)$", re.DOTALL)
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_OPERATORS = {"AND": "AND", "&&": "AND", "OR": "OR", "||": "OR", "|": "OR", "NOT": "NOT"}
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word; `prefix` for word*, `fuzzy` = edits forgiven for word~."""
+
+    word: str
+    prefix: bool = False
+    fuzzy: int = 0
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Words that must follow each other, as typed (not stemmed)."""
+
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Exact:
+    """What typed text means when it is a reference code or an order number (ranked first)."""
+
+    reference: str | None
+    order: str | None
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A field filter: category/status keys, a ref code, an order, an email (x* = prefix),
+    or an ISO date for before/after."""
+
+    field: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class And:
+    """Every item must match."""
+
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    """At least one item must match."""
+
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    """The item must not match."""
+
+    item: Node
+
+
+@dataclass(frozen=True)
+class Everything:
+    """Matches every complaint (a query with nothing searchable)."""
+
+
+Node = Word | Phrase | Exact | Filter | And | Or | Not | Everything
+
+
+@dataclass(frozen=True)
+class Hint:
+    """Something in the query that could not be used as typed; `value` names it."""
+
+    code: str
+    value: str = ""
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """The tree to run and the hints to show."""
+
+    node: Node
+    hints: tuple[Hint, ...] = ()
+
+
+def normalise_order(typed: str) -> str:
+    """Order numbers compare without case and surrounding space."""
+    return typed.strip().upper()
+
+
+def _lex(text: str, hints: list[Hint]) -> list[tuple[str, str, str]]:
+    """Split into (kind, a, b) tokens: LP, RP, OP, PHRASE, CHUNK, FIELD."""
+    out: list[tuple[str, str, str]] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch.isspace():
+            i += 1
+        elif ch in "()":
+            out.append(("LP" if ch == "(" else "RP", "", ""))
+            i += 1
+        elif ch == '"':
+            end = text.find('"', i + 1)
+            if end < 0:
+                hints.append(Hint("unclosed_quote"))
+                end = n
+            out.append(("PHRASE", text[i + 1 : end], ""))
+            i = end + 1
+        else:
+            j = i
+            while j < n and not text[j].isspace() and text[j] not in '()"':
+                j += 1
+            chunk, i = text[i:j], j
+            i = _lex_chunk(chunk, text, i, out, hints)
+    return out
+
+
+def _lex_chunk(
+    chunk: str, text: str, i: int, out: list[tuple[str, str, str]], hints: list[Hint]
+) -> int:
+    """Classify one chunk (operator, -negation, field:value, or text); returns the new index."""
+    if chunk in _OPERATORS:
+        out.append(("OP", _OPERATORS[chunk], ""))
+        return i
+    if chunk[0] == "-" and len(chunk) > 1:
+        out.append(("OP", "NOT", ""))
+        chunk = chunk[1:]
+    elif chunk[0] == "+":
+        chunk = chunk[1:]
+    match = _FIELD.match(chunk)
+    if match and not match.group(2).startswith("//"):
+        name, value = match.group(1).lower(), match.group(2)
+        if not value and i < len(text) and text[i] == '"':
+            end = text.find('"', i + 1)
+            if end < 0:
+                hints.append(Hint("unclosed_quote"))
+                end = len(text)
+            value, i = text[i + 1 : end], end + 1
+        out.append(("FIELD", name, value))
+    elif chunk:
+        out.append(("CHUNK", chunk, ""))
+    return i
+
+
+class _Parser:
+    """Recursive descent over the tokens: OR of ANDs of (NOT) primaries."""
+
+    def __init__(self, toks: list[tuple[str, str, str]], hints: list[Hint]) -> None:
+        self.toks = toks
+        self.pos = 0
+        self.hints = hints
+        self.leaves = 0
+
+    def peek(self) -> tuple[str, str, str] | None:
+        """The next token, or None at the end."""
+        return self.toks[self.pos] if self.pos < len(self.toks) else None
+
+    def is_op(self, name: str) -> bool:
+        """True when the next token is operator `name`."""
+        tok = self.peek()
+        return tok is not None and tok[0] == "OP" and tok[1] == name
+
+    def query(self) -> Node | None:
+        """Everything, skipping stray closing brackets."""
+        parts: list[Node] = []
+        while self.peek() is not None:
+            node = self.or_expr(0)
+            if node is not None:
+                parts.append(node)
+            tok = self.peek()
+            if tok is not None and tok[0] == "RP":
+                self.hints.append(Hint("unbalanced"))
+                self.pos += 1
+            elif tok is not None and tok[0] == "OP":
+                self.pos += 1  # a dangling OR at the very end
+        return _and(parts)
+
+    def or_expr(self, depth: int) -> Node | None:
+        """a OR b OR c."""
+        items = [self.and_expr(depth)]
+        while self.is_op("OR"):
+            self.pos += 1
+            items.append(self.and_expr(depth))
+        kept = [item for item in items if item is not None]
+        if len(kept) > 1:
+            return Or(tuple(kept))
+        return kept[0] if kept else None
+
+    def and_expr(self, depth: int) -> Node | None:
+        """a AND b c (adjacent items are ANDed)."""
+        items: list[Node] = []
+        while True:
+            tok = self.peek()
+            if tok is None or tok[0] == "RP" or self.is_op("OR"):
+                break
+            if self.is_op("AND"):
+                self.pos += 1
+                continue
+            node = self.unary(depth)
+            if node is not None:
+                items.append(node)
+        return _and(items)
+
+    def unary(self, depth: int) -> Node | None:
+        """NOT x, -x (NOT NOT x is x)."""
+        negate = False
+        while self.is_op("NOT"):
+            self.pos += 1
+            negate = not negate
+        tok = self.peek()
+        if tok is None or tok[0] == "RP" or tok[0] == "OP":
+            return None
+        node = self.primary(depth)
+        return Not(node) if negate and node is not None else node
+
+    def primary(self, depth: int) -> Node | None:
+        """A bracketed group, a phrase, a field filter or a chunk of text."""
+        kind, a, b = self.toks[self.pos]
+        self.pos += 1
+        if kind == "LP":
+            if depth >= MAX_DEPTH:
+                self.hints.append(Hint("unbalanced"))
+                return None
+            inner = self.or_expr(depth + 1)
+            tok = self.peek()
+            if tok is not None and tok[0] == "RP":
+                self.pos += 1
+            else:
+                self.hints.append(Hint("unbalanced"))
+            return inner
+        if kind == "PHRASE":
+            return self.count(_text_node(a, self.hints, quoted=True))
+        if kind == "FIELD":
+            return self.field(a, b)
+        return self.count(_text_node(a, self.hints, quoted=False))
+
+    def count(self, node: Node | None) -> Node | None:
+        """Keep at most MAX_LEAVES leaves; say so when some were dropped."""
+        if node is None:
+            return None
+        if self.leaves >= MAX_LEAVES:
+            if Hint("too_many") not in self.hints:
+                self.hints.append(Hint("too_many"))
+            return None
+        self.leaves += 1
+        return node
+
+    def field(self, name: str, value: str) -> Node | None:
+        """A field filter; unknown fields are searched as words."""
+        if name not in FIELDS:
+            self.hints.append(Hint("unknown_field", name))
+            words = [self.count(_text_node(part, self.hints, quoted=False)) for part in (name, value)]
+            return _and([w for w in words if w is not None])
+        if not value.strip():
+            self.hints.append(Hint("empty_field", name))
+            return None
+        return self.count(_filter(name, value.strip(), self.hints))
+
+
+def _and(items: list[Node]) -> Node | None:
+    if len(items) > 1:
+        return And(tuple(items))
+    return items[0] if items else None
+
+
+def _text_node(raw: str, hints: list[Hint], *, quoted: bool) -> Node | None:
+    """Words from typed text; a reference code or order number also matches exactly."""
+    base, prefix, fuzzy = raw, False, 0
+    if not quoted:
+        match = _FUZZY.match(raw)
+        if match and match.group(1):
+            base, fuzzy = match.group(1), min(max(int(match.group(2) or 1), 1), 2)
+        elif raw.endswith("*"):
+            base, prefix = raw.rstrip("*"), True
+    words = tokens(base)
+    if has_long_token(base):
+        hints.append(Hint("long_word", str(MAX_TOKEN)))
+    if not words:
+        return None
+    if prefix and len(words[-1]) < 2:
+        hints.append(Hint("short_prefix", raw))
+        prefix = False
+    node: Node
+    if len(words) == 1:
+        node = Word(words[0], prefix=prefix, fuzzy=fuzzy)
+    elif prefix or fuzzy:
+        parts = [Word(w, fuzzy=fuzzy) for w in words[:-1]]
+        node = And((*parts, Word(words[-1], prefix=prefix, fuzzy=fuzzy)))
+    else:
+        node = Phrase(tuple(words))
+    if prefix or fuzzy:
+        return node
+    reference = normalise_reference(base.strip())
+    order = normalise_order(base) if any(c.isdigit() for c in base) and len(base) <= 100 else None
+    if reference or order:
+        return Or((node, Exact(reference, order)))
+    return node
+
+
+def _filter(name: str, value: str, hints: list[Hint]) -> Node | None:
+    """category:, status:, ref:, order:, email:, before:, after: with their values checked."""
+    if name in ("category", "status"):
+        known = tuple(CATEGORIES) if name == "category" else (*STATUS_KEYS, "open")
+        wanted = [v.strip().lower() for v in value.split(",") if v.strip()]
+        good = [v for v in wanted if v in known]
+        for bad in (v for v in wanted if v not in known):
+            hints.append(Hint(f"bad_{name}", bad))
+        if name == "status" and "open" in good:
+            good = [v for v in good if v != "open"] + sorted(s.value for s in OPEN)
+        return Filter(name, tuple(dict.fromkeys(good))) if good else None
+    if name == "ref":
+        code = normalise_reference(value)
+        if code is None:
+            hints.append(Hint("bad_ref", value))
+            return None
+        return Filter("ref", (code,))
+    if name == "order":
+        return Filter("order", (normalise_order(value),))
+    if name == "email":
+        email = value.lower()
+        if email.endswith("*") and len(email.rstrip("*")) < 2:
+            hints.append(Hint("short_prefix", value))
+            return None
+        return Filter("email", (email.rstrip("*") + ("*" if email.endswith("*") else ""),))
+    if not _DATE.match(value):
+        hints.append(Hint("bad_date", name))
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        hints.append(Hint("bad_date", name))
+        return None
+    return Filter(name, (day.isoformat(),))
+
+
+def parse(text: str) -> ParsedQuery:
+    """Parse what staff typed; never raises."""
+    hints: list[Hint] = []
+    text = _CONTROL.sub(" ", str(text)).translate(_QUOTES)
+    if len(text) > MAX_QUERY:
+        hints.append(Hint("too_long", str(MAX_QUERY)))
+        text = text[:MAX_QUERY]
+    node = _Parser(_lex(text, hints), hints).query()
+    if node is None:
+        if text.strip() and not hints:
+            hints.append(Hint("nothing"))
+        node = Everything()
+    return ParsedQuery(node, tuple(dict.fromkeys(hints)))
+
+
+def with_typos(node: Node) -> Node | None:
+    """The same query forgiving typos in plain words (not negated); None when nothing changes."""
+    if isinstance(node, Word):
+        edits = auto_edits(node.word)
+        if node.prefix or node.fuzzy or not edits:
+            return None
+        return replace(node, fuzzy=edits)
+    if isinstance(node, And | Or):
+        changed = [with_typos(item) for item in node.items]
+        if all(c is None for c in changed):
+            return None
+        items = tuple(c if c is not None else o for c, o in zip(changed, node.items, strict=True))
+        return type(node)(items)
+    return None
+
+
+def leaves(node: Node) -> list[Node]:
+    """Every leaf of the tree (for tests and backends that need the words)."""
+    if isinstance(node, And | Or):
+        return [leaf for item in node.items for leaf in leaves(item)]
+    if isinstance(node, Not):
+        return leaves(node.item)
+    return [node]

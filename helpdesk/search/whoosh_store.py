@@ -1,0 +1,156 @@
+"""Where the Whoosh index lives on disk, and how processes share it safely.
+
+Layout, all beside SEARCH_INDEX_DIR (say data/search-index):
+
+- `search-index` is a symlink to the live version in `search-index.d/<stamp>`; a rebuild
+  fills a new version and swaps the link atomically, so searches never see a half index.
+- `search-index.queue/*.ids` holds the ids of complaints changed by committed
+  transactions and not yet indexed. Every writer first adds its file there, then whoever
+  holds the write lock indexes everything queued (so a busy lock never drops an update,
+  and concurrent workers' updates go in one commit).
+- `search-index.lock` (flock) serialises writers across processes; `search-index.rebuild`
+  (flock) is held while a rebuild runs, so that queued ids stay queued for the new index.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO
+
+
+class IndexStore:
+    """The paths, the queue and the locks of one index."""
+
+    def __init__(self, link: Path) -> None:
+        self.link = link
+        self.versions = link.with_name(link.name + ".d")
+        self.queue = link.with_name(link.name + ".queue")
+        self.lock_path = link.with_name(link.name + ".lock")
+        self.rebuild_path = link.with_name(link.name + ".rebuild")
+
+    # --- versions -----------------------------------------------------------------------
+
+    def current_dir(self) -> Path | None:
+        """The directory of the live index (None when there is none)."""
+        if self.link.is_symlink():
+            target = self.link.resolve()
+            return target if target.is_dir() else None
+        return self.link if self.link.is_dir() else None
+
+    def new_version_dir(self) -> Path:
+        """A fresh, empty directory for a new version of the index."""
+        self.versions.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        path = self.versions / f"{stamp}-{uuid.uuid4().hex[:8]}"
+        path.mkdir()
+        return path
+
+    def swap(self, new_dir: Path) -> None:
+        """Make `new_dir` the live index in one atomic rename; old versions are removed."""
+        old = self.current_dir()
+        if self.link.exists() and not self.link.is_symlink():
+            # A plain directory (older layout, or a broken index): move it aside first.
+            aside = self.versions / f"replaced-{uuid.uuid4().hex[:8]}"
+            self.versions.mkdir(parents=True, exist_ok=True)
+            os.rename(self.link, aside)
+            old = aside
+        tmp = self.link.with_name(f".{self.link.name}.{uuid.uuid4().hex[:8]}")
+        os.symlink(os.path.relpath(new_dir, self.link.parent), tmp)
+        os.replace(tmp, self.link)
+        self._remove_old_versions(keep={new_dir, *([old] if old else [])})
+
+    def _remove_old_versions(self, keep: set[Path]) -> None:
+        """Delete versions other than `keep` (the previous one stays for open searchers)."""
+        if not self.versions.is_dir():
+            return
+        kept = {path.resolve() for path in keep}
+        for path in self.versions.iterdir():
+            if path.resolve() not in kept:
+                shutil.rmtree(path, ignore_errors=True)
+
+    # --- the queue of changed complaints -------------------------------------------------
+
+    def enqueue(self, ids: set[int]) -> None:
+        """Record ids whose documents must be (re)indexed; written atomically."""
+        self.queue.mkdir(parents=True, exist_ok=True)
+        name = f"{time.time_ns()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        tmp = self.queue / f".{name}.tmp"
+        tmp.write_text(" ".join(str(i) for i in sorted(ids)))
+        os.replace(tmp, self.queue / f"{name}.ids")
+
+    def pending(self) -> list[Path]:
+        """The queue files waiting, oldest first."""
+        if not self.queue.is_dir():
+            return []
+        return sorted(self.queue.glob("*.ids"))
+
+    @staticmethod
+    def read_ids(files: list[Path]) -> set[int]:
+        """Every id in these queue files (unreadable parts are skipped)."""
+        ids: set[int] = set()
+        for path in files:
+            try:
+                text = path.read_text()
+            except OSError:
+                continue
+            ids.update(int(part) for part in text.split() if part.isdigit())
+        return ids
+
+    @staticmethod
+    def forget(files: list[Path]) -> None:
+        """Remove queue files whose ids are in the live index now."""
+        for path in files:
+            path.unlink(missing_ok=True)
+
+    # --- locks ---------------------------------------------------------------------------
+
+    @contextmanager
+    def write_lock(self, timeout: float) -> Iterator[bool]:
+        """Hold the writers' lock; yields False when it stayed busy for `timeout` seconds."""
+        with _flock(self.lock_path, timeout) as held:
+            yield held
+
+    @contextmanager
+    def rebuilding(self) -> Iterator[bool]:
+        """Hold the rebuild lock; yields False when another rebuild runs."""
+        with _flock(self.rebuild_path, 0.0) as held:
+            yield held
+
+    def rebuild_running(self) -> bool:
+        """True while some process rebuilds the index."""
+        with _flock(self.rebuild_path, 0.0) as held:
+            return not held
+
+
+@contextmanager
+def _flock(path: Path, timeout: float) -> Iterator[bool]:
+    """An exclusive flock on `path`, retried with backoff up to `timeout` seconds."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle: IO[bytes] = open(path, "ab")  # noqa: SIM115 — closed in finally
+    try:
+        deadline = time.monotonic() + timeout
+        pause = 0.005
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    yield False
+                    return
+                time.sleep(pause)
+                pause = min(pause * 2, 0.1)
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    finally:
+        handle.close()

@@ -1,0 +1,290 @@
+"""Escalation (policy clauses 5 and 6): the customer's one review, the final response, mediation.
+
+A review may be requested once, within REVIEW_PERIOD_DAYS of the first outcome. A manager
+who did not give that outcome re-evaluates it and sends the final response (four-eyes);
+after that no further review, only the external mediation bodies, and managers record a
+referral to one of them on the case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..clock import business_calendar, shop_timezone
+from ..domain.lifecycle import Status
+from ..domain.outcomes import is_review_open, review_deadline
+from ..domain.sla import RESPONSE_DAYS, due_date
+from ..extensions import db
+from ..links import tracking_url
+from ..mail.outbox import queue_email
+from ..models import AuditEvent, Complaint, Message, Outcome, Staff
+from ..models.types import utcnow
+from .casework import Seen, StaleEdit, check_fresh
+from .lifecycle import change_status, record_event, refresh_sla_due
+from .outcome_errors import (
+    AlreadySent,
+    FourEyes,
+    InvalidInput,
+    WrongStatus,
+    require_manager,
+)
+from .outcomes import (
+    FRESH_ASPECTS,
+    OutcomeInput,
+    audit_detail,
+    check_details,
+    final_outcome,
+    first_outcome,
+    queue_outcome_email,
+    raise_conflict,
+    record_outcome,
+)
+
+REASON_MIN, REASON_MAX = 10, 5000
+
+
+def review_period_days() -> int:
+    """REVIEW_PERIOD_DAYS from the settings."""
+    return int(current_app.config["REVIEW_PERIOD_DAYS"])
+
+
+def review_possible_until(complaint: Complaint) -> datetime | None:
+    """The last moment the customer may ask for a review (None before any outcome)."""
+    if complaint.responded_at is None:
+        return None
+    return review_deadline(complaint.responded_at, review_period_days())
+
+
+def can_request_review(complaint: Complaint, now: datetime | None = None) -> bool:
+    """True while the one review of the first outcome may still be requested."""
+    return is_review_open(
+        status=complaint.status,
+        responded_at=complaint.responded_at,
+        review_requested_at=complaint.review_requested_at,
+        now=now or utcnow(),
+        period_days=review_period_days(),
+    )
+
+
+def request_review(complaint: Complaint, reason: str, *, now: datetime | None = None) -> None:
+    """The customer asks for the one review: resolved → review_requested, receipt emailed."""
+    now = now or utcnow()
+    text = reason.replace("\r\n", "\n").strip()
+    if complaint.review_requested_at is not None:
+        raise WrongStatus(_("You have already requested a review of this complaint."))
+    if complaint.responded_at is None:
+        raise WrongStatus(_("A review can be requested after our response."))
+    if not can_request_review(complaint, now):
+        raise WrongStatus(_("The period in which a review could be requested has ended."))
+    if not REASON_MIN <= len(text) <= REASON_MAX:
+        message = _("Tell us why in %(min)d to %(max)d characters.", min=REASON_MIN, max=REASON_MAX)
+        raise InvalidInput({"reason": message})
+    first_due = complaint.response_due_on
+    change_status(complaint, Status.REVIEW_REQUESTED, now=now, actor="customer")
+    complaint.review_reason = text
+    # The review is a new promise: our final response is due RESPONSE_DAYS business days
+    # after the request, just as the first response was after receipt. The lifecycle's
+    # refresh_sla_due follows response_due_on while a review is requested, so the inbox
+    # sorts and flags it like any other running clock. The first due date stays in the
+    # audit event below, so reports can still tell whether the first response was on time.
+    complaint.response_due_on = due_date(now, RESPONSE_DAYS, business_calendar(), shop_timezone())
+    refresh_sla_due(complaint)
+    db.session.add(
+        Message(
+            complaint=complaint,
+            author="customer",
+            kind="review_request",
+            body=text,
+            internal=False,
+            via="web",
+            created_at=now,
+        )
+    )
+    complaint.last_customer_message_at = now
+    record_event(
+        complaint,
+        "review_requested",
+        now=now,
+        actor="customer",
+        detail={
+            "first_response_due_on": first_due.isoformat(),
+            "review_due_on": complaint.response_due_on.isoformat(),
+        },
+    )
+    queue_email(
+        kind="review_received",
+        to=complaint.email,
+        template="review_received",
+        language=complaint.language,
+        complaint=complaint,
+        shop_name=current_app.config["SHOP_NAME"],
+        tracking_link=tracking_url(complaint),
+    )
+    try:
+        db.session.commit()
+    except (StaleDataError, IntegrityError, OperationalError) as exc:
+        # A double click: the other request asked for the review first.
+        db.session.rollback()
+        raise WrongStatus(_("A review was already requested.")) from exc
+
+
+def may_review(complaint: Complaint, staff: Staff) -> bool:
+    """True when this staff member may send the final response (manager, not the first giver)."""
+    first = first_outcome(complaint)
+    return staff.is_manager and (first is None or first.staff_id != staff.id)
+
+
+def send_final_response(
+    complaint: Complaint,
+    staff: Staff,
+    data: OutcomeInput,
+    *,
+    seen: Seen | int,
+    now: datetime | None = None,
+) -> Outcome:
+    """A manager's re-evaluation: review_requested → final, with the final response emailed.
+
+    Raises NotAllowed, AlreadySent, StaleEdit, WrongStatus, FourEyes or InvalidInput.
+    """
+    require_manager(staff)
+    now = now or utcnow()
+    if final_outcome(complaint) is not None:
+        raise AlreadySent(_("A final response was already sent."))
+    check_fresh(complaint, seen, FRESH_ASPECTS)
+    if complaint.status != Status.REVIEW_REQUESTED:
+        raise WrongStatus(
+            _("A final response is given only after the customer asked for a review.")
+        )
+    first = first_outcome(complaint)
+    if first is not None and first.staff_id == staff.id:
+        raise FourEyes
+    keep = first.attachment if first is not None else None
+    details = check_details(data, keep_file=keep)
+    complaint_id = complaint.id
+    try:
+        outcome = record_outcome(complaint, staff, data, details, is_final=True, now=now)
+        change_status(
+            complaint,
+            Status.FINAL,
+            now=now,
+            actor="staff",
+            staff=staff,
+            detail={"outcome": data.kind.value},
+        )
+        detail = audit_detail(outcome)
+        detail["kept_kind"] = first is not None and first.kind == outcome.kind
+        record_event(
+            complaint, "final_response_sent", now=now, actor="staff", staff=staff, detail=detail
+        )
+        queue_outcome_email(complaint, outcome, template="final_response", now=now)
+        db.session.commit()
+    except (IntegrityError, StaleDataError, OperationalError) as exc:
+        raise_conflict(exc, complaint_id, is_final=True)
+    return outcome
+
+
+def list_review_requests() -> list[Complaint]:
+    """Complaints waiting for a final response, the one due first on top."""
+    query = (
+        select(Complaint)
+        .where(Complaint.status == Status.REVIEW_REQUESTED.value)
+        .options(joinedload(Complaint.assignee))
+        .order_by(Complaint.response_due_on, Complaint.review_requested_at)
+    )
+    return list(db.session.scalars(query))
+
+
+def first_outcomes_for(complaints: list[Complaint]) -> dict[int, Outcome]:
+    """The first outcome of each complaint, by complaint id, in one query."""
+    if not complaints:
+        return {}
+    query = (
+        select(Outcome)
+        .where(Outcome.complaint_id.in_([c.id for c in complaints]), Outcome.is_final.is_(False))
+        .options(joinedload(Outcome.staff))
+    )
+    return {o.complaint_id: o for o in db.session.scalars(query)}
+
+
+# --- mediation ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Referral:
+    """A referral to an external mediator as recorded on the case."""
+
+    body: str
+    referred_on: date
+    note: str
+    at: datetime
+    staff_name: str | None
+
+
+def record_mediation_referral(
+    complaint: Complaint,
+    staff: Staff,
+    *,
+    body: str,
+    referred_on: date | None,
+    note: str = "",
+    now: datetime | None = None,
+) -> None:
+    """A manager records that the case went to a mediator (audit event "referred_to_mediation")."""
+    require_manager(staff)
+    now = now or utcnow()
+    if complaint.responded_at is None:
+        raise WrongStatus(_("A referral can be recorded once the customer has had our response."))
+    errors = {}
+    body = body.strip()
+    if not body or len(body) > 200:
+        errors["body"] = _("Name the mediation body (at most 200 characters).")
+    if referred_on is None:
+        errors["referred_on"] = _("Enter the date of the referral.")
+    elif referred_on > now.astimezone(shop_timezone()).date():
+        errors["referred_on"] = _("The date cannot be in the future.")
+    if len(note) > 5000:
+        errors["note"] = _("At most %(count)d characters.", count=5000)
+    if errors:
+        raise InvalidInput(errors)
+    assert referred_on is not None
+    record_event(
+        complaint,
+        "referred_to_mediation",
+        now=now,
+        actor="staff",
+        staff=staff,
+        detail={"body": body, "referred_on": referred_on.isoformat(), "note": note.strip()},
+    )
+    try:
+        db.session.commit()
+    except StaleDataError as exc:
+        db.session.rollback()
+        raise StaleEdit from exc
+
+
+def list_referrals(complaint: Complaint) -> list[Referral]:
+    """The mediation referrals recorded on a complaint, oldest first."""
+    query = (
+        select(AuditEvent)
+        .filter_by(complaint_id=complaint.id, action="referred_to_mediation")
+        .options(joinedload(AuditEvent.staff))
+        .order_by(AuditEvent.id)
+    )
+    return [
+        Referral(
+            body=str(event.detail.get("body", "")),
+            referred_on=date.fromisoformat(str(event.detail.get("referred_on"))),
+            note=str(event.detail.get("note", "")),
+            at=event.at,
+            staff_name=event.staff.name if event.staff else None,
+        )
+        for event in db.session.scalars(query)
+    ]

@@ -1,0 +1,164 @@
+"""Submitting a complaint (web form or email): one commit with the reference code, due dates,
+audit event, first message, attachments and the acknowledgement email in the outbox."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from .. import labels
+from ..clock import business_calendar, shop_timezone
+from ..domain.reference import generate_reference
+from ..domain.sla import ACK_DAYS, RESPONSE_DAYS, due_date
+from ..extensions import db
+from ..links import tracking_url
+from ..mail.outbox import queue_email
+from ..models import Complaint, Message
+from ..models.types import utcnow
+from ..uploads import CheckedUpload, Upload, UploadError, check_evidence_files, store_upload
+from .lifecycle import record_event, refresh_sla_due
+
+__all__ = ["NewComplaint", "Upload", "UploadError", "submit_complaint"]
+
+#: A reference collision needs 2^60 bad luck; a few tries are plenty.
+_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class NewComplaint:
+    """What a customer tells us when they complain."""
+
+    name: str
+    email: str
+    order_number: str | None
+    category: str
+    description: str
+    language: str = "en"
+    channel: str = "web"
+    submission_token: str | None = None
+
+
+def normalise_email(email: str) -> str:
+    """The form used to match addresses: trimmed, lower case."""
+    return email.strip().lower()
+
+
+def find_existing(submission_token: str | None, email_message_id: str | None) -> Complaint | None:
+    """The complaint an earlier try of this same submission created, if any."""
+    if submission_token:
+        found: Complaint | None = db.session.scalar(
+            select(Complaint).where(Complaint.submission_token == submission_token)
+        )
+        if found is not None:
+            return found
+    if email_message_id:
+        message: Message | None = db.session.scalar(
+            select(Message).where(Message.email_message_id == email_message_id)
+        )
+        if message is not None:
+            return message.complaint
+    return None
+
+
+def submit_complaint(
+    data: NewComplaint,
+    uploads: Sequence[Upload] = (),
+    *,
+    now: datetime | None = None,
+    email_message_id: str | None = None,
+) -> Complaint:
+    """Store a new complaint and queue its acknowledgement; the same submission twice is one."""
+    checked = check_evidence_files(uploads)  # raises UploadError before anything is stored
+    _check_fields(data)
+    existing = find_existing(data.submission_token, email_message_id)
+    if existing is not None:
+        return existing
+    moment = now or utcnow()
+    for _attempt in range(_ATTEMPTS):
+        try:
+            complaint = _create(data, checked, moment, email_message_id)
+            db.session.commit()
+            return complaint
+        except IntegrityError:
+            # A simultaneous POST of the same form (or the same email) won, or, once in a
+            # blue moon, the reference code was taken: look for the winner, else try again.
+            db.session.rollback()
+            existing = find_existing(data.submission_token, email_message_id)
+            if existing is not None:
+                return existing
+    raise RuntimeError("could not store the complaint")
+
+
+def _check_fields(data: NewComplaint) -> None:
+    """Refuse data no form or mail parser should ever let through."""
+    if data.category not in labels.CATEGORIES:
+        raise ValueError(f"unknown category {data.category!r}")
+    if "@" not in data.email or not data.description.strip():
+        raise ValueError("a complaint needs an email address and a description")
+
+
+def _create(
+    data: NewComplaint, files: list[CheckedUpload], now: datetime, email_message_id: str | None
+) -> Complaint:
+    """Add the complaint and everything that belongs to it to the session (no commit)."""
+    cal, tz = business_calendar(), shop_timezone()
+    language = data.language if data.language in current_app.config["LANGUAGES"] else "en"
+    complaint = Complaint(
+        reference=generate_reference(),
+        submission_token=data.submission_token,
+        name=data.name.strip()[:200],
+        email=data.email.strip()[:320],
+        email_normalized=normalise_email(data.email)[:320],
+        order_number=(data.order_number or "").strip()[:100] or None,
+        category=data.category,
+        description=data.description.strip(),
+        language=language,
+        channel=data.channel,
+        status="received",
+        received_at=now,
+        ack_due_on=due_date(now, ACK_DAYS, cal, tz),
+        response_due_on=due_date(now, RESPONSE_DAYS, cal, tz),
+        last_activity_at=now,
+        last_customer_message_at=now,
+    )
+    refresh_sla_due(complaint)
+    db.session.add(complaint)
+    record_event(
+        complaint, "submitted", now=now, actor="customer", detail={"channel": data.channel}
+    )
+    message = Message(
+        complaint=complaint,
+        author="customer",
+        kind="message",
+        body=complaint.description,
+        internal=False,
+        via=data.channel,
+        email_message_id=email_message_id,
+        created_at=now,
+    )
+    db.session.add(message)
+    for upload in files:
+        store_upload(upload, complaint=complaint, message=message, uploaded_by="customer")
+    db.session.flush()  # the reference must be unique before the email names it
+    queue_email(
+        kind="acknowledgement",
+        to=complaint.email,
+        template="acknowledgement",
+        language=complaint.language,
+        complaint=complaint,
+        tracking_link=tracking_url(complaint),
+        track_page=_public_url("public.track"),
+        shop_name=current_app.config["SHOP_NAME"],
+    )
+    return complaint
+
+
+def _public_url(endpoint: str) -> str:
+    """An absolute link to one of our pages, also outside a request (mail ingest)."""
+    path = current_app.url_map.bind("localhost").build(endpoint)
+    return str(current_app.config["BASE_URL"]).rstrip("/") + path

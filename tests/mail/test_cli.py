@@ -1,0 +1,146 @@
+"""`flask mail …` as operators and mail servers run it: send (once and --loop), ingest from
+stdin and from a Maildir, exit codes for an MTA pipe, status and retry."""
+
+from __future__ import annotations
+
+import mailbox
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from helpdesk.config import ROOT
+from helpdesk.extensions import db
+from helpdesk.models import Complaint, OutboxEmail
+from tests.conftest import make_app
+from tests.mail.conftest import eml
+
+
+def test_send_prints_a_summary(app, runner, smtp_server, queue_row):
+    app.config["SMTP_URL"] = smtp_server.url
+    queue_row()
+    result = runner.invoke(args=["mail", "send"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "sent 1, failed 0, waiting 0"
+    assert len(smtp_server.received) == 1
+
+
+def test_send_with_the_server_down_exits_0_and_says_why(app, runner, queue_row):
+    queue_row()
+    queue_row(to="b@example.com")
+    result = runner.invoke(args=["mail", "send"])
+    assert result.exit_code == 0
+    assert result.stdout.strip() == "sent 0, failed 1, waiting 2"
+    assert "127.0.0.1:9" in result.stderr and "2 emails wait for the next run" in result.stderr
+
+
+def test_send_with_a_broken_smtp_url_is_an_error(app, runner, queue_row):
+    app.config["SMTP_URL"] = "smtp://"
+    queue_row()
+    result = runner.invoke(args=["mail", "send"])
+    assert result.exit_code == 1 and "no host" in result.stderr
+
+
+def test_send_loop_runs_until_terminated(app, smtp_server, queue_row, tmp_path: Path):
+    queue_row()
+    env = {
+        **os.environ,
+        "HELPDESK_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "HELPDESK_DATA_DIR": str(tmp_path / "data"),
+        "HELPDESK_SMTP_URL": smtp_server.url,
+        "HELPDESK_SECRET_KEY": "loop-test",
+    }
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", "mail", "send", "--loop",
+               "--interval", "0.2"]  # fmt: skip
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert len(smtp_server.wait_for(1, timeout=30)) == 1
+        queue_row(to="later@example.com")  # queued while the loop runs
+        assert len(smtp_server.wait_for(2, timeout=10)) == 2
+    finally:
+        time.sleep(0.3)
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=15)
+    assert process.returncode == 0, err
+    assert out.count(" sent 1, failed 0, waiting ") == 2  # one line per drain that sent
+    assert out.rstrip().endswith("Stopped.")
+    assert len(smtp_server.received) == 2
+
+
+def test_ingest_reads_one_message_from_stdin(app, runner):
+    result = runner.invoke(args=["mail", "ingest"], input=eml("My file is broken."))
+    assert result.exit_code == 0, result.output
+    complaint = db.session.query(Complaint).one()
+    assert result.stdout.strip() == f"created complaint {complaint.display_reference}"
+    again = runner.invoke(args=["mail", "ingest"], input=eml("My file is broken."))
+    assert again.exit_code == 0 and "already stored" in again.stdout
+    assert db.session.query(Complaint).count() == 1
+
+
+def test_ingest_accepts_and_drops_robots_and_garbage(app, runner):
+    robot = eml("Out of office", headers={"Auto-Submitted": "auto-replied"})
+    for raw in (robot, b"\x00\xff garbage"):
+        result = runner.invoke(args=["mail", "ingest"], input=raw)
+        assert result.exit_code == 0 and result.stdout.startswith("ignored:")
+    empty = runner.invoke(args=["mail", "ingest"], input=b"")
+    assert empty.exit_code == 65 and "No message" in empty.stderr
+    assert db.session.query(Complaint).count() == 0
+
+
+def test_ingest_with_the_database_down_asks_the_mta_to_retry(tmp_path: Path):
+    down = make_app(tmp_path, "postgresql+psycopg://postgres@127.0.0.1:1/helpdesk")
+    result = down.test_cli_runner().invoke(args=["mail", "ingest"], input=eml("Hello there."))
+    assert result.exit_code == 75
+    assert "Database unavailable" in result.stderr
+    send = down.test_cli_runner().invoke(args=["mail", "send"])
+    assert send.exit_code == 75 and "Database unavailable, nothing sent" in send.stderr
+
+
+def test_a_maildir_is_processed_once(app, runner, tmp_path: Path):
+    box = mailbox.Maildir(str(tmp_path / "Maildir"), create=True)
+    box.add(eml("First complaint.", message_id="<1@x>"))
+    box.add(eml("Out of office.", message_id="<2@x>", headers={"Auto-Submitted": "auto-replied"}))
+    unread = mailbox.MaildirMessage(eml("Read by nobody yet.", message_id="<3@x>"))
+    unread.set_subdir("cur")  # in cur/ but without the Seen flag: still to do
+    box.add(unread)
+    seen = mailbox.MaildirMessage(eml("Handled long ago.", message_id="<4@x>"))
+    seen.set_subdir("cur")
+    seen.add_flag("S")
+    box.add(seen)
+
+    result = runner.invoke(args=["mail", "ingest", "--maildir", str(tmp_path / "Maildir")])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "3 messages: 2 created, 1 ignored"
+    assert "Ingesting" in result.stderr  # the progress bar
+    assert sorted(c.messages[0].email_message_id for c in db.session.query(Complaint)) == [
+        "<1@x>",
+        "<3@x>",
+    ]
+    assert os.listdir(tmp_path / "Maildir" / "new") == []
+    flags = sorted(box.get_message(key).get_flags() for key in box.iterkeys())
+    assert flags == ["S", "S", "S", "S"]
+
+    second = runner.invoke(args=["mail", "ingest", "--maildir", str(tmp_path / "Maildir")])
+    assert second.exit_code == 0 and second.stdout.strip() == "0 messages"
+    assert db.session.query(Complaint).count() == 2
+
+
+def test_status_shows_failed_emails_and_retry_requeues_them(app, runner, smtp_server, queue_row):
+    app.config["SMTP_URL"] = smtp_server.url
+    queue_row(to="broken\naddress@example.com")
+    runner.invoke(args=["mail", "send"])
+    status = runner.invoke(args=["mail", "status"])
+    assert status.exit_code == 0
+    assert "waiting 0, sent 0, failed 1" in status.stdout
+    assert "FAILED" in status.stdout and "cannot build the message" in status.stdout
+    assert runner.invoke(args=["mail", "retry"]).exit_code == 2  # says what to give
+    retry = runner.invoke(args=["mail", "retry", "--all-failed"])
+    assert retry.stdout.strip() == "1 emails queued again."
+    row = db.session.query(OutboxEmail).one()
+    db.session.refresh(row)
+    assert row.failed_at is None and row.attempts == 0
+    assert "waiting 1, sent 0, failed 0" in runner.invoke(args=["mail", "status"]).stdout

@@ -1,0 +1,117 @@
+"""Helpers for the outcome, review, rating and closing tests: real complaints and real files."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import UTC, datetime
+from typing import Any
+
+from helpdesk.domain.outcomes import OutcomeKind
+from helpdesk.models import Complaint, Outcome, Staff
+from helpdesk.services.outcomes import OutcomeInput, give_outcome
+from helpdesk.services.submission import NewComplaint, submit_complaint
+
+# Monday 2 March 2026, 10:00 in Amsterdam (09:00 UTC): an ordinary week, no holidays.
+RECEIVED = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+# Wednesday 4 March 2026, 14:00 in Amsterdam.
+ANSWERED = datetime(2026, 3, 4, 13, 0, tzinfo=UTC)
+
+
+def new_complaint(
+    *,
+    language: str = "en",
+    now: datetime = RECEIVED,
+    order_number: str | None = "NL-2026-004512",
+    name: str = "Anna de Boer",
+    email: str = "anna@example.com",
+) -> Complaint:
+    """A complaint submitted through the real submission service."""
+    return submit_complaint(
+        NewComplaint(
+            name=name,
+            email=email,
+            order_number=order_number,
+            category="digital",
+            description="The e-book I bought will not open on my reader.",
+            language=language,
+        ),
+        now=now,
+    )
+
+
+def refund_input(body: str = "Dear {name}, we refund {amount}. Regards, {shop}", **kw: Any) -> OutcomeInput:
+    """A valid refund outcome as staff would fill it in."""
+    values: dict[str, Any] = {"amount": "12,50", "refund_type": "partial"}
+    values.update(kw)
+    return OutcomeInput(kind=OutcomeKind.REFUND, body=body, **values)
+
+
+def give_refund(
+    complaint: Complaint, staff: Staff, *, now: datetime = ANSWERED, **kw: Any
+) -> Outcome:
+    """The first outcome: a refund, sent at `now`."""
+    return give_outcome(complaint, staff, refund_input(**kw), seen=complaint.version, now=now)
+
+
+def pdf_bytes() -> bytes:
+    """A small, real one-page PDF."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def png_bytes() -> bytes:
+    """A small, real PNG."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(out, "PNG")
+    return out.getvalue()
+
+
+def zip_bytes(entries: dict[str, bytes], *, first: tuple[str, bytes] | None = None) -> bytes:
+    """A ZIP archive; `first` is stored first and uncompressed (as EPUB wants its mimetype)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        if first is not None:
+            archive.writestr(first[0], first[1], compress_type=zipfile.ZIP_STORED)
+        for name, data in entries.items():
+            archive.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def epub_bytes() -> bytes:
+    """A minimal EPUB container."""
+    return zip_bytes(
+        {"META-INF/container.xml": b"<container/>", "OEBPS/book.xhtml": b"<html/>"},
+        first=("mimetype", b"application/epub+zip"),
+    )
+
+
+def docx_bytes() -> bytes:
+    """A minimal Word document container."""
+    return zip_bytes({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"})
+
+
+STAFF_PASSWORD = "correct horse battery staple"
+
+
+def login(client: Any, staff: Staff) -> None:
+    """Log `staff` in through the real login form."""
+    response = client.post(
+        "/staff/login", data={"email": staff.email, "password": STAFF_PASSWORD}
+    )
+    assert response.status_code in (302, 303), response.status_code
+
+
+def open_case(client: Any, complaint: Complaint) -> None:
+    """Open the complaint on the tracking page with its code and email, as the customer."""
+    response = client.post(
+        "/track", data={"reference": complaint.display_reference, "email": complaint.email}
+    )
+    assert response.status_code in (302, 303), response.status_code
