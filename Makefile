@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml requirements.lock
 	@touch $(STAMP)
 
 translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(STAMP)
-	$(BIN)/pybabel compile -q -f -i $< -o $@
+	$(BIN)/pybabel compile -f -i $< -o $@
 
 install: $(STAMP) $(MO_FILES)  ## Create .venv and install the pinned dependencies
 
@@ -51,7 +51,8 @@ typecheck: install  ## mypy (strict on domain, services, search)
 check: lint typecheck test  ## Lint, type-check and test
 
 bench: install  ## Seed 100,000 complaints and measure search, inbox, case and tracking pages
-	$(BIN)/python bench/run.py
+	$(BIN)/pip install -q --disable-pip-version-check -c requirements.lock -e '.[bench]'
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 schema: install  ## Regenerate migrations/versions/0001_initial_schema.py from the models (before the first release only)
 	rm -f migrations/versions/*.py /tmp/helpdesk-schema-$$$$.sqlite3

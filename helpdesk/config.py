@@ -30,6 +30,12 @@ def _dates(text: str) -> frozenset[date]:
     return frozenset(date.fromisoformat(part.strip()) for part in text.split(",") if part.strip())
 
 
+def _categories(text: str) -> tuple[str, ...]:
+    """Holiday categories to add; public holidays always count ("optional" alone would drop them)."""
+    extra = [c.strip() for c in text.split(",") if c.strip()]
+    return tuple(dict.fromkeys(["public", *extra])) if extra else ()
+
+
 def parse_mediation(text: str) -> list[dict[str, str]]:
     """`Name|URL;Name|URL` to a list of {"name", "url"}."""
     bodies = []
@@ -68,9 +74,7 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "SHOP_COMPLAINTS_EMAIL": _env("SHOP_COMPLAINTS_EMAIL", "info@iopro.nl"),
         "BASE_URL": _env("BASE_URL", "http://127.0.0.1:5000"),
         "HOLIDAY_COUNTRY": _env("HOLIDAY_COUNTRY", "NL"),
-        "HOLIDAY_CATEGORIES": tuple(
-            c.strip() for c in _env("HOLIDAY_CATEGORIES", "").split(",") if c.strip()
-        ),
+        "HOLIDAY_CATEGORIES": _categories(_env("HOLIDAY_CATEGORIES", "")),
         "EXTRA_DAYS_OFF": _dates(_env("EXTRA_DAYS_OFF", "")),
         "REMOVED_DAYS_OFF": _dates(_env("REMOVED_DAYS_OFF", "")),
         "TIMEZONE": _env("TIMEZONE", "Europe/Amsterdam"),
@@ -83,6 +87,8 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "MAX_ATTACHMENTS": 5,
         # Room for 5 attachments of 10 MB plus the form itself.
         "MAX_CONTENT_LENGTH": 55 * 1024 * 1024,
+        # Behind a reverse proxy, trust this many X-Forwarded-* hops (rate limits key on the client IP).
+        "PROXY_HOPS": _int("PROXY_HOPS", 0),
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URL", "memory://"),
         "RATELIMIT_ENABLED": _env("RATELIMIT_ENABLED", "1") == "1",
         "LANGUAGES": ("en", "nl"),

@@ -72,6 +72,7 @@ class TimelineItem:
     from_customer: bool = False
     attachments: list[Attachment] = field(default_factory=list)
     status: str = ""
+    message_kind: str = ""
     rank: int = 1  # order at the same moment: receipt, then messages, then what they caused
 
 
@@ -106,6 +107,7 @@ def customer_timeline(complaint: Complaint) -> list[TimelineItem]:
             title=_message_title(m),
             body=m.body,
             from_customer=m.author == "customer",
+            message_kind=m.kind,
             attachments=[a for a in m.attachments if is_customer_file(complaint, a)],
         )
         for m in messages
@@ -126,6 +128,15 @@ def customer_timeline(complaint: Complaint) -> list[TimelineItem]:
             rank = 0 if event.action == "submitted" else 2
             items.append(TimelineItem(event.at, "status", title, status=status, rank=rank))
     return sorted(items, key=lambda item: (item.at, item.rank))
+
+
+def open_question(timeline: list[TimelineItem]) -> TimelineItem | None:
+    """Our latest request for information, when nothing came from the customer after it."""
+    for item in reversed(timeline):
+        if item.kind != "message":
+            continue
+        return item if item.message_kind == "info_request" else None
+    return None
 
 
 def is_customer_file(complaint: Complaint, attachment: Attachment) -> bool:

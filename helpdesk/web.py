@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+import flask_babel
 from flask import (
     Flask,
     Response,
@@ -74,8 +75,15 @@ def _add_vary(response: Response) -> Response:
     return response
 
 
+def _fresh_locale() -> None:
+    # Flask-Babel caches the locale on `g`, which outlives a request when an app context was
+    # already pushed (tests, commands): choose the language again for every request.
+    flask_babel.refresh()
+
+
 def init_app(app: Flask) -> None:
     """Template filters and globals, and the Vary header for htmx-aware pages."""
+    app.before_request(_fresh_locale)
     app.after_request(_add_vary)
     app.jinja_env.filters.update(
         local_datetime=local_datetime,

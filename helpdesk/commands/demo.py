@@ -99,13 +99,18 @@ def seed_command(
         click.echo("The database already has data: nothing was added.")
         _print_logins()
         return
-    with tqdm(total=count, unit="complaint", desc="Seeding", disable=count < 1000) as bar:
+    quiet = count < 1000
+    with (
+        tqdm(total=count, unit="complaint", desc="Planning", disable=quiet) as planning,
+        tqdm(total=count, unit="complaint", desc="Writing ", disable=quiet) as writing,
+    ):
+        bars = {"plan": planning, "write": writing}
         report = seed_demo(
             count,
             seed=seed,
             now=now,
             chunk_size=chunk_size,
-            progress=bar.update,
+            progress=lambda stage, done: bars[stage].update(done),
             reindex=not no_reindex,
         )
     _print_report(report)

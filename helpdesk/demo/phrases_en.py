@@ -342,14 +342,30 @@ FINAL_END = (
     "This is our final response to your complaint. If you are still not satisfied, "
     "you can turn to an independent mediation body; the details are on your case page."
 )
-REVIEW_REASON = (
-    "A replacement doesn't help me, I needed it for an event that has passed. I'd like a refund "
-    "instead.",
-    "The refund was only partial, but the whole product was unusable.",
-    "The instructions didn't solve anything; the problem is still there.",
-    "I still haven't received the replacement, and nobody answers my emails.",
-    "I don't agree with the decision. I did everything as described in the manual.",
-)
+#: Why customers ask for a review, by the kind of the first outcome.
+REVIEW_REASON: dict[str, tuple[str, ...]] = {
+    "replacement_product": (
+        "A replacement doesn't help me, I needed it for an event that has passed. I'd like a "
+        "refund instead.",
+        "I still haven't received the replacement, and nobody answers my emails.",
+    ),
+    "replacement_file": (
+        "The new file has exactly the same problem as the first one.",
+        "The corrected file still doesn't open. I'd rather have my money back.",
+    ),
+    "refund": (
+        "The refund was only part of what I paid, but the whole order was unusable.",
+        "The refund doesn't cover the shipping costs I paid.",
+    ),
+    "technical_assistance": (
+        "The instructions didn't solve anything; the problem is still there.",
+        "I followed every step and it still doesn't work.",
+    ),
+    "correction": (
+        "I don't agree with the decision. The information I was given was clearly wrong.",
+        "A correction is not enough: I lost money because of this mistake.",
+    ),
+}
 RATING_COMMENT = {
     "good": (
         "Quick and friendly, thank you!",

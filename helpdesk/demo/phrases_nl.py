@@ -343,14 +343,31 @@ FINAL_END = (
     "dan kunt u zich wenden tot een onafhankelijke geschillencommissie; de gegevens "
     "staan op uw dossierpagina."
 )
-REVIEW_REASON = (
-    "Een vervangend exemplaar heb ik niets meer aan, ik had het nodig voor een gelegenheid die "
-    "voorbij is. Ik wil liever mijn geld terug.",
-    "Ik kreeg maar een deel terug, terwijl het hele product onbruikbaar was.",
-    "De instructies hielpen niet; het probleem is er nog steeds.",
-    "Ik heb het vervangende exemplaar nog steeds niet ontvangen en niemand beantwoordt mijn mails.",
-    "Ik ben het niet eens met het besluit. Ik heb alles gedaan zoals in de handleiding staat.",
-)
+#: Waarom klanten om heroverweging vragen, naar de soort van de eerste uitkomst.
+REVIEW_REASON: dict[str, tuple[str, ...]] = {
+    "replacement_product": (
+        "Een vervangend exemplaar heb ik niets meer aan, ik had het nodig voor een gelegenheid "
+        "die voorbij is. Ik wil liever mijn geld terug.",
+        "Ik heb het vervangende exemplaar nog steeds niet ontvangen en niemand beantwoordt mijn "
+        "mails.",
+    ),
+    "replacement_file": (
+        "Het nieuwe bestand heeft precies hetzelfde probleem als het eerste.",
+        "Het gecorrigeerde bestand gaat nog steeds niet open. Ik wil liever mijn geld terug.",
+    ),
+    "refund": (
+        "Ik kreeg maar een deel terug, terwijl de hele bestelling onbruikbaar was.",
+        "De terugbetaling dekt de verzendkosten niet die ik betaald heb.",
+    ),
+    "technical_assistance": (
+        "De instructies hielpen niet; het probleem is er nog steeds.",
+        "Ik heb alle stappen gevolgd en het werkt nog steeds niet.",
+    ),
+    "correction": (
+        "Ik ben het niet eens met het besluit. De informatie die ik kreeg was duidelijk onjuist.",
+        "Een correctie is niet genoeg: ik ben door deze fout geld kwijtgeraakt.",
+    ),
+}
 RATING_COMMENT = {
     "good": (
         "Snel en vriendelijk geholpen, dank!",

@@ -26,9 +26,13 @@ from ..domain.lifecycle import Status
 from ..extensions import db
 from ..models import Attachment, AuditEvent, Complaint, Message, Outcome, Rating, Staff
 from ..models.types import utcnow
+from .builder import ComplaintBuilder
 from .files import write_files
-from .rows import Batch, ComplaintBuilder, Context, Ids
+from .rows import Batch, Context, Ids
 from .story import Plan, build_story, draw_age, draw_plan, place_story
+
+#: Called with ("plan" | "write", number of complaints done since the last call).
+Progress = Callable[[str, int], None]
 
 
 @dataclass(frozen=True)
@@ -164,7 +168,9 @@ class Planned:
     text_seed: int
 
 
-def plan_complaints(count: int, seed: int, first_id: int, now: datetime) -> list[Planned]:
+def plan_complaints(
+    count: int, seed: int, first_id: int, now: datetime, progress: Progress | None = None
+) -> list[Planned]:
     """Plan `count` complaints, oldest first."""
     cal, tz = business_calendar(), shop_timezone()
     weights = LIVELY if count <= LIVELY_UP_TO else ARCHIVE
@@ -181,6 +187,10 @@ def plan_complaints(count: int, seed: int, first_id: int, now: datetime) -> list
             plan = replace(plan, late=seen[target] % 4 == 1)
         story = place_story(plan, now, draw_age(rng, plan, span_days), cal, tz)
         planned.append(Planned(story.received_at, index, plan, rng.getrandbits(64)))
+        if progress and index % 1000 == 999:
+            progress("plan", 1000)
+    if progress:
+        progress("plan", count % 1000)
     planned.sort(key=lambda item: (item.received_at, item.order))
     return planned
 
@@ -224,7 +234,7 @@ def _move_sequences() -> None:
     if db.engine.dialect.name != "postgresql":
         return
     with db.engine.begin() as conn:
-        for table in ("complaint", "message", "attachment"):
+        for table in ("complaint", "message", "attachment", "outcome"):
             conn.execute(
                 text(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 — fixed names
@@ -239,23 +249,28 @@ def seed_demo(
     seed: int = 42,
     now: datetime | None = None,
     chunk_size: int = 2000,
-    progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
     reindex: bool = True,
 ) -> SeedReport:
-    """Add the demo logins (if missing) and `count` complaints; `progress(n)` after each chunk."""
+    """Add the demo logins (if missing) and `count` complaints.
+
+    `progress("plan", n)` reports complaints planned, `progress("write", n)` complaints written.
+    """
     started = time.monotonic()
     now = now or utcnow()
     staff_ids = ensure_demo_staff()
+    names = {staff.id: staff.name for staff in db.session.scalars(select(Staff))}
     first_id = _next_id(Complaint)
     existing = set(db.session.scalars(select(Complaint.reference))) if first_id > 1 else set()
+    ids = Ids(_next_id(Message), _next_id(Attachment), _next_id(Outcome))
     db.session.commit()  # the seeder writes through its own connections from here on
-    ids = Ids(message=_next_id(Message), attachment=_next_id(Attachment))
-    ctx = Context(staff_ids, current_app.config["SHOP_NAME"], seed, ids, existing)
+    shop = current_app.config["SHOP_NAME"]
+    ctx = Context(staff_ids, names, shop, seed, ids, existing)
     cal, tz = business_calendar(), shop_timezone()
     upload_dir = Path(current_app.config["UPLOAD_DIR"])
     report = SeedReport()
     complaint_id = first_id
-    for chunk in _chunks(plan_complaints(count, seed, first_id, now), chunk_size):
+    for chunk in _chunks(plan_complaints(count, seed, first_id, now, progress), chunk_size):
         batch = Batch()
         for item in chunk:
             story = build_story(item.plan, item.received_at, cal, tz)
@@ -269,7 +284,7 @@ def seed_demo(
         for name, _model in TABLES:
             setattr(report, name, getattr(report, name) + len(getattr(batch, name)))
         if progress:
-            progress(len(chunk))
+            progress("write", len(chunk))
     _move_sequences()
     if reindex:
         report.reindexed = _reindex()

@@ -105,9 +105,9 @@ class Writer:
         decision = self._pick(self.phrases.FINAL["change" if changed else "keep"])
         return self._staff_letter(f"{decision}\n\n{self.phrases.FINAL_END}", staff)
 
-    def review_reason(self) -> str:
-        """Why the customer asks for a review."""
-        return self._fill(self._pick(self.phrases.REVIEW_REASON))
+    def review_reason(self, first_outcome: str) -> str:
+        """Why the customer asks for a review of an outcome of kind `first_outcome`."""
+        return self._fill(self._pick(self.phrases.REVIEW_REASON[first_outcome]))
 
     def rating_comment(self, score: int) -> str:
         """What the customer adds to a rating (often nothing)."""

@@ -26,8 +26,8 @@ from wtforms.validators import InputRequired
 from ..domain.outcomes import OutcomeKind
 from ..models import Complaint
 from ..services.casework import Seen, seen_now
+from ..services.outcome_checks import OutcomeInput
 from ..services.outcome_errors import InvalidInput
-from ..services.outcomes import OutcomeInput
 from ..uploads import Upload
 
 #: The words next to each rating (1 = worst).

@@ -21,19 +21,21 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional, Regexp, Va
 
 from .. import labels
 from ..domain.reference import is_reference
+from ..services.submission import NewComplaint
 
 #: A practical address check (no dependency): one @, a dotted domain, no spaces or brackets.
 EMAIL_RE = re.compile(
-    r"^[\w.!#$%&'*+/=?^`{|}~-]+@[^\W_](?:[\w-]{0,61}[^\W_])?(?:\.[^\W_](?:[\w-]{0,61}[^\W_])?)+$"
+    r"^[\w.!#$%&'*+/=?^`{|}~-]+@[^\W_](?:[\w-]{0,61}[^\W_])?(?:\.[^\W_](?:[\w-]{0,61}[^\W_])?)+\Z"
 )
 _BAD_EMAIL = _l("Please enter a valid email address, like name@example.com.")
 _BAD_REFERENCE = _l("A reference code has 12 letters and digits, like ABCD-EFGH-JK12.")
-TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
+TOKEN_RE = re.compile(r"^[0-9a-f]{32}\Z")
 ACCEPT = "image/jpeg,image/png,image/webp,application/pdf,.jpg,.jpeg,.png,.webp,.pdf"
 
 
 def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
+    # NUL characters are never meant (and PostgreSQL refuses them): drop them with the spaces.
+    return value.replace("\x00", "").strip() if isinstance(value, str) else value
 
 
 def _email_field() -> EmailField:
@@ -99,6 +101,19 @@ class ComplaintForm(FlaskForm):  # type: ignore[misc]
     )
     attachments = MultipleFileField(_l("Attachments"), render_kw={"accept": ACCEPT})
     submission_token = HiddenField()
+
+    def new_complaint(self, *, language: str) -> NewComplaint:
+        """The validated form as a web complaint in the page's language."""
+        return NewComplaint(
+            name=self.name.data,
+            email=self.email.data,
+            order_number=self.order_number.data or None,
+            category=self.category.data,
+            description=self.description.data,
+            language=language,
+            channel="web",
+            submission_token=self.token(),
+        )
 
     def token(self) -> str | None:
         """The form's submission token when it looks like one we made."""

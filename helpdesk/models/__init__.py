@@ -3,6 +3,7 @@
 from .complaint import Attachment, AuditEvent, Complaint, Message
 from .mail import OutboxEmail
 from .outcome import Outcome, OutcomeTemplate, Rating
+from .search import SearchEntry, SearchWord
 from .staff import ROLES, Staff, StaffSession
 from .types import UTCDateTime, utcnow
 
@@ -16,6 +17,8 @@ __all__ = [
     "OutcomeTemplate",
     "OutboxEmail",
     "Rating",
+    "SearchEntry",
+    "SearchWord",
     "Staff",
     "StaffSession",
     "UTCDateTime",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.reference import format_reference
@@ -55,6 +55,13 @@ class Complaint(db.Model):  # type: ignore[name-defined,misc]
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     __mapper_args__ = {"version_id_col": version}
+    # The staff inbox filters on status (+ category) and sorts by due date: this index answers
+    # its page, totals and quick-filter counts without reading the table (100,000 complaints).
+    __table_args__ = (
+        Index(
+            "ix_complaint_inbox", "status", "category", "sla_due_on", "received_at", "assignee_id"
+        ),
+    )
 
     assignee: Mapped[Staff | None] = relationship(foreign_keys=[assignee_id])
     messages: Mapped[list[Message]] = relationship(

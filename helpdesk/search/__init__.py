@@ -1,14 +1,152 @@
-"""Full-text search: a small backend interface (stub until the search work lands)."""
+"""Full-text search over every complaint and message, behind one small interface.
+
+    init_app(app)                  choose the backend (SEARCH_BACKEND: whoosh | postgres) and
+                                   index changed complaints after each commit
+    health() -> str                "ok", "missing index" or "corrupt index: …" (/healthz)
+    search_inbox(InboxQuery, include_internal=True) -> SearchPage
+    index_complaints(ids) / remove_complaints(ids) / reindex_all(progress) / check(fix)
+
+The query language (help: HELP, docs/search.md) is parsed once by `query.parse` and run
+by the backend together with the inbox filters, so counts and pages are exact. When the
+Whoosh index is missing or unreadable, search answers from the database instead
+(`SearchPage.fallback`), and `flask search reindex` mends the index.
+"""
 
 from __future__ import annotations
 
-from flask import Flask
+import logging
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app
+
+from ..domain.inbox import InboxQuery
+from ..extensions import db
+from .base import Backend, CheckReport, Hits, IndexUnavailable, SearchPage
+from .fallback import fallback_search
+from .help import HELP, hint_text
+from .hooks import EXTENSION, install
+from .query import Hint, parse, with_typos
+from .snippets import make_snippets
+
+__all__ = [
+    "HELP",
+    "CheckReport",
+    "Hits",
+    "IndexUnavailable",
+    "SearchPage",
+    "check",
+    "health",
+    "index_complaints",
+    "init_app",
+    "reindex_all",
+    "remove_complaints",
+    "search_inbox",
+]
+
+log = logging.getLogger(__name__)
+
+
+def _zone() -> Any:
+    from ..clock import shop_timezone
+
+    return shop_timezone()
+
+
+def _make_backend(app: Flask) -> Backend:
+    """The backend SEARCH_BACKEND names, configured from the app's settings."""
+    name = str(app.config.get("SEARCH_BACKEND", "whoosh")).lower()
+    cache = int(app.config.get("SEARCH_CACHE_SIZE", os.environ.get("HELPDESK_SEARCH_CACHE_SIZE", 64)))
+    if name == "postgres":
+        from .postgres import PostgresBackend
+
+        return PostgresBackend(lambda: db.engine, _zone)
+    if name != "whoosh":
+        raise RuntimeError(f"HELPDESK_SEARCH_BACKEND must be whoosh or postgres, not {name!r}")
+    from .whoosh_backend import WhooshBackend
+
+    return WhooshBackend(
+        Path(app.config["SEARCH_INDEX_DIR"]),
+        lambda: db.engine,
+        _zone,
+        cache_size=cache,
+        lock_timeout=float(app.config.get("SEARCH_LOCK_TIMEOUT", 10.0)),
+        procs=int(app.config.get("SEARCH_REINDEX_PROCS", min(os.cpu_count() or 1, 2))),
+    )
 
 
 def init_app(app: Flask) -> None:
-    """Hook indexing to commits (none yet)."""
+    """Pick the backend and index every committed change to a complaint."""
+    app.extensions[EXTENSION] = _make_backend(app)
+    install()
+
+
+def backend() -> Backend:
+    """The current app's backend."""
+    found: Backend = current_app.extensions[EXTENSION]
+    return found
 
 
 def health() -> str:
-    """'ok' when the index answers."""
-    return "ok"
+    """'ok', or what is wrong with the index (then /healthz answers 503)."""
+    try:
+        return backend().health()
+    except Exception as exc:  # noqa: BLE001 — a health check reports, never raises
+        log.exception("search health check failed")
+        return f"corrupt index: {type(exc).__name__}"
+
+
+def search_inbox(query: InboxQuery, *, include_internal: bool = True) -> SearchPage:
+    """One page of complaints matching `query.text` and the inbox filters. Never raises for
+    what staff type; falls back to the database when the index cannot answer."""
+    parsed = parse(query.text)
+    hints: list[Hint] = list(parsed.hints)
+    node = parsed.node
+    engine = backend()
+    try:
+        hits = engine.search(node, query, include_internal)
+        if hits.total == 0:
+            typo = with_typos(node)
+            if typo is not None:
+                retry = engine.search(typo, query, include_internal)
+                if retry.total:
+                    hits, node = retry, typo
+                    hints.append(Hint("typos"))
+        fallback = False
+    except IndexUnavailable as exc:
+        log.warning("search falls back to the database: %s", exc)
+        db.session.rollback()
+        hits, fallback = fallback_search(node, query, include_internal, _zone()), True
+    with db.engine.connect() as conn:
+        snippets = make_snippets(conn, hits.ids, node, include_internal)
+    return SearchPage(
+        complaint_ids=hits.ids,
+        total=hits.total,
+        facets=hits.facets,
+        snippets=snippets,
+        hint=hint_text(hints),
+        fallback=fallback,
+    )
+
+
+def index_complaints(ids: Iterable[int]) -> None:
+    """Bring these complaints up to date in the index now (bulk changes bypass the hooks)."""
+    backend().index({int(i) for i in ids})
+
+
+def remove_complaints(ids: Iterable[int]) -> None:
+    """Take these complaints out of the index (say, just before erasing them)."""
+    backend().remove({int(i) for i in ids})
+
+
+def reindex_all(progress: bool = True) -> int:
+    """Rebuild the whole index from the database; returns the number of complaints."""
+    return backend().reindex(progress)
+
+
+def check(fix: bool = False) -> CheckReport:
+    """Compare the index with the database; `fix` re-indexes what is missing or stale."""
+    return backend().check(fix)
+

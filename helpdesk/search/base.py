@@ -14,7 +14,7 @@ from ..labels import CATEGORIES, STATUSES
 from .query import Node
 
 #: How many ordered ids a search keeps in its per-process cache (pages beyond run again).
-CACHED_RANK = 500
+CACHED_RANK = 100
 
 
 @dataclass
@@ -81,6 +81,9 @@ class Backend(Protocol):
 
     def index(self, ids: set[int]) -> None:
         """Bring these complaints' documents up to date (deleted ones leave the index)."""
+
+    def remove(self, ids: set[int]) -> None:
+        """Take these complaints out of the index."""
 
     def reindex(self, progress: bool) -> int:
         """Rebuild everything from the database; returns the number of documents."""

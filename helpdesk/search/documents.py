@@ -18,7 +18,6 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, select
 
-from ..domain.reference import format_reference
 from ..models import Attachment, Complaint, Message, Outcome, Rating
 from .query import normalise_order
 
@@ -90,11 +89,16 @@ def load_documents(conn: Connection, ids: Iterable[int]) -> dict[int, SearchDocu
     return found
 
 
-def iter_documents(conn: Connection, batch: int = 1000) -> Iterator[list[SearchDocument]]:
-    """Every complaint's document, in batches by id (for a rebuild or a check)."""
-    last = 0
+def iter_documents(
+    conn: Connection, batch: int = 1000, after: int = 0, upto: int | None = None
+) -> Iterator[list[SearchDocument]]:
+    """Every complaint's document (ids after `after`, up to `upto`), in batches by id."""
+    last = after
     while True:
-        query = _COMPLAINT_COLUMNS.where(Complaint.id > last).order_by(Complaint.id).limit(batch)
+        query = _COMPLAINT_COLUMNS.where(Complaint.id > last)
+        if upto is not None:
+            query = query.where(Complaint.id <= upto)
+        query = query.order_by(Complaint.id).limit(batch)
         rows = conn.execute(query).all()
         if not rows:
             return
@@ -123,16 +127,14 @@ _COMPLAINT_COLUMNS = select(
 
 def _document(r: Row[Any], public: list[str], internal: list[str]) -> SearchDocument:
     """Assemble one document from a complaint row (_COMPLAINT_COLUMNS) and its text pieces."""
-    head = [
-        format_reference(r.reference),
-        r.reference,
-        r.name,
-        r.email,
-        r.order_number or "",
-        r.description or "",
-        r.review_reason or "",
-    ]
-    public_text = "\n".join(head + public)[:MAX_TEXT]
+    description = r.description or ""
+    # The first customer message repeats the description: index it once. Who and which
+    # order go last, so snippets start with what people wrote. The reference code is
+    # matched exactly (any typing) rather than as words.
+    body = [description, r.review_reason or ""]
+    body += [piece for piece in public if piece != description]
+    who = [r.name, r.email, r.order_number or ""]
+    public_text = "\n".join(body + who)[:MAX_TEXT]
     internal_text = "\n".join(internal)[:MAX_TEXT]
     fields = (
         r.id,

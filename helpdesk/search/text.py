@@ -22,8 +22,8 @@ MAX_TOKEN = 40
 
 _STEM_EN: Callable[[str], str] = stemmer_for_language("en")
 _STEM_NL: Callable[[str], str] = stemmer_for_language("nl")
-_STOP_EN = frozenset(stopwords_for_language("en"))
-_STOP_NL = frozenset(stopwords_for_language("nl"))
+STOP_EN = frozenset(stopwords_for_language("en"))
+STOP_NL = frozenset(stopwords_for_language("nl"))
 
 
 def tokens(text: str) -> list[str]:
@@ -38,11 +38,14 @@ def has_long_token(text: str) -> bool:
 
 @lru_cache(maxsize=200_000)
 def variants(token: str) -> tuple[str, ...]:
-    """The word itself, then its English and Dutch stems (stop words keep only themselves)."""
+    """The word itself, then its English and Dutch stems (stop words keep only themselves;
+    tokens with digits are codes and numbers, never stemmed, as in PostgreSQL)."""
+    if not token.isalpha():
+        return (token,)
     found = [token]
-    if token not in _STOP_EN:
+    if token not in STOP_EN:
         found.append(_STEM_EN(token))
-    if token not in _STOP_NL:
+    if token not in STOP_NL:
         found.append(_STEM_NL(token))
     return tuple(dict.fromkeys(found))
 
@@ -55,26 +58,34 @@ def all_variants(words: Iterable[str]) -> set[str]:
     return found
 
 
-def levenshtein(a: str, b: str, limit: int) -> int:
-    """Edit distance between `a` and `b`, or `limit + 1` once it is certainly larger."""
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Edits between `a` and `b` (a wrong, missing, extra or swapped letter counts one),
+    or `limit + 1` once it is certainly larger (optimal string alignment distance)."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
+    before: list[int] = []
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         current = [i]
         for j, cb in enumerate(b, 1):
-            current.append(
-                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
-            )
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, before[j - 2] + 1)
+            current.append(cost)
         if min(current) > limit:
             return limit + 1
-        previous = current
+        before, previous = previous, current
     return previous[-1]
 
 
 def is_fuzzy_match(candidate: str, word: str, max_edits: int) -> bool:
     """The typo rule both backends apply: same first letter, at most `max_edits` edits."""
-    return candidate[:1] == word[:1] and levenshtein(candidate, word, max_edits) <= max_edits
+    return candidate[:1] == word[:1] and edit_distance(candidate, word, max_edits) <= max_edits
+
+
+def candidate_distance(max_edits: int) -> int:
+    """How far (in plain edits) to look for candidates: a swap is two plain edits."""
+    return 2 if max_edits == 1 else max_edits
 
 
 def auto_edits(word: str) -> int:

@@ -62,8 +62,15 @@ def read_postings(reader: Any, fieldname: str, term: bytes, weights: bool = Fals
                 break
             matcher._goto(matcher._nextoffset)
         return ids, found
-    if isinstance(matcher, ListMatcher) and not weights:
-        return list(matcher._ids), found
+    if isinstance(matcher, ListMatcher):
+        ids = list(matcher._ids)
+        if weights:
+            given = matcher._weights or matcher._all_weights
+            if isinstance(given, float | int):
+                found = [float(given)] * len(ids)
+            else:
+                found = list(given) if given else [1.0] * len(ids)
+        return ids, found
     while matcher.is_active():
         ids.append(matcher.id())
         if weights:
@@ -133,7 +140,7 @@ class SegmentData:
 def _column(reader: Any, name: str, size: int) -> array[int]:
     if not reader.has_column(name):
         return array("q", repeat(0, size))
-    return array("q", reader.column_reader(name))
+    return array("q", reader.column_reader(name, translate=False))
 
 
 def _key_sets(reader: Any, name: str, keys: tuple[str, ...], size: int) -> tuple[

@@ -1,11 +1,11 @@
 """The Whoosh schema: lean fields filled by our own tokenizer instead of Whoosh's analyzers.
 
-Two text fields per visibility. `words` holds every variant (word, English stem, Dutch
-stem) of every token with its count and no positions: plain words, prefixes and typos are
-matched there. `phrase` holds the tokens as typed with their positions, for "exact
-phrases" and for the typo vocabulary. Internal notes go to `nwords` / `nphrase`, searched
-only when the caller may see notes. Stored fields are the complaint id and the check
-marker; everything else filters and sorts from columns and term postings.
+`text` holds the tokens as typed, with positions (words, "exact phrases", the vocabulary
+typos are matched to); `stem` holds their English and Dutch stems where these differ from
+the token, with counts only. A typed word matches when any of its forms is in either
+field (the same rule as PostgreSQL's mixed simple/english/dutch tsvector). Internal notes
+go to `ntext` / `nstem`, searched only when the caller may see notes. Stored fields are
+the complaint id and the check marker; filters and sorting use columns and key terms.
 """
 
 from __future__ import annotations
@@ -13,9 +13,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
-from whoosh import fields, formats
+from whoosh import columns, fields, formats
+from whoosh.system import pack_uint
 
 from .documents import SearchDocument
 from .text import tokens, variants
@@ -23,37 +25,55 @@ from .text import tokens, variants
 NO_DUE = 99_991_231  # sla_due_on None sorts last, as in the inbox
 
 
-class WordsField(fields.FieldType):  # type: ignore[misc]
-    """Term frequencies of every variant of every token; no positions."""
+@lru_cache(maxsize=8)
+def _tokens(text: str) -> tuple[str, ...]:
+    """Tokens of a document text (cached: the text and stem fields read the same text)."""
+    return tuple(tokens(text))
+
+
+class StemField(fields.FieldType):  # type: ignore[misc]
+    """Counts of the English and Dutch stems that differ from their token; no positions."""
 
     def __init__(self) -> None:
-        super().__init__(formats.Frequency(), None, scorable=False, stored=False)
+        super().__init__(formats.Frequency(), None, scorable=True, stored=False)
 
     def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
-        """(term, frequency, weight, encoded frequency) per variant."""
+        """(term, frequency, weight, encoded frequency) per stem."""
         counts: dict[str, int] = defaultdict(int)
-        for token, n in Counter(tokens(value)).items():
-            for variant in variants(token):
+        for token, n in Counter(_tokens(value)).items():
+            for variant in variants(token)[1:]:
                 counts[variant] += n
-        encode = self.format.encode
         for term, n in counts.items():
-            yield term.encode("utf-8"), n, float(n), encode(n)
+            yield term.encode("utf-8"), n, float(n), pack_uint(n)
 
 
-class PhraseField(fields.FieldType):  # type: ignore[misc]
-    """The tokens as typed, with positions (phrases; the vocabulary typos are matched to)."""
+@lru_cache(maxsize=4096)
+def _one_position(pos: int) -> bytes:
+    """Whoosh's encoding of a single position (most tokens occur once in a complaint)."""
+    return bytes(formats.Positions().encode([pos]))
+
+
+class TextField(fields.FieldType):  # type: ignore[misc]
+    """The tokens as typed, with their positions."""
 
     def __init__(self) -> None:
-        super().__init__(formats.Positions(), None, scorable=False, stored=False)
+        super().__init__(formats.Positions(), None, scorable=True, stored=False)
 
     def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
         """(term, frequency, weight, encoded positions) per token."""
         positions: dict[str, list[int]] = defaultdict(list)
-        for pos, token in enumerate(tokens(value)):
+        for pos, token in enumerate(_tokens(value)):
             positions[token].append(pos)
         encode = self.format.encode
         for term, poses in positions.items():
-            yield term.encode("utf-8"), len(poses), float(len(poses)), encode(poses)
+            if len(poses) == 1:
+                yield term.encode("utf-8"), 1, 1.0, _one_position(poses[0])
+            else:
+                yield term.encode("utf-8"), len(poses), float(len(poses)), encode(poses)
+
+
+def _number() -> fields.COLUMN:
+    return fields.COLUMN(columns.NumericColumn("q", default=0))
 
 
 def make_schema() -> fields.Schema:
@@ -61,19 +81,19 @@ def make_schema() -> fields.Schema:
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
         marker=fields.STORED(),
-        words=WordsField(),
-        phrase=PhraseField(),
-        nwords=WordsField(),
-        nphrase=PhraseField(),
+        text=TextField(),
+        stem=StemField(),
+        ntext=TextField(),
+        nstem=StemField(),
         ref=fields.ID(),
         order=fields.ID(),
         email=fields.ID(),
         category=fields.ID(),
         status=fields.ID(),
-        cid=fields.NUMERIC(numtype=int, bits=64, sortable=True, signed=False),
-        assignee=fields.NUMERIC(numtype=int, bits=64, sortable=True, signed=False),
-        received=fields.NUMERIC(numtype=int, bits=64, sortable=True, signed=True),
-        due=fields.NUMERIC(numtype=int, bits=32, sortable=True, signed=False),
+        cid=_number(),
+        assignee=_number(),
+        received=_number(),
+        due=_number(),
     )
 
 
@@ -89,8 +109,8 @@ def fields_for(doc: SearchDocument) -> dict[str, Any]:
     values: dict[str, Any] = {
         "id": str(doc.complaint_id),
         "marker": doc.marker,
-        "words": doc.public_text,
-        "phrase": doc.public_text,
+        "text": doc.public_text,
+        "stem": doc.public_text,
         "ref": doc.reference,
         "category": doc.category,
         "status": doc.status,
@@ -100,7 +120,7 @@ def fields_for(doc: SearchDocument) -> dict[str, Any]:
         "due": int(doc.sla_due_on.strftime("%Y%m%d")) if doc.sla_due_on else NO_DUE,
     }
     if doc.internal_text:
-        values["nwords"] = values["nphrase"] = doc.internal_text
+        values["ntext"] = values["nstem"] = doc.internal_text
     if doc.order:
         values["order"] = doc.order
     if doc.email:

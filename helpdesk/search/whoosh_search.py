@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from ..domain.inbox import InboxQuery
 from .base import day_after_start, day_start, empty_facets
 from .query import And, Everything, Exact, Filter, Node, Not, Or, Phrase, Word
-from .text import is_fuzzy_match, variants
+from .text import candidate_distance, is_fuzzy_match, variants
 from .whoosh_postings import (
     CATEGORY_KEYS,
     DUE_SHIFT,
@@ -35,6 +35,7 @@ from .whoosh_schema import epoch
 MAX_EXPANSION = 400  # terms one prefix or typo may stand for
 K1 = 1.2
 RECENCY = 1e-13  # seconds since 1970 x this: a tie-breaker far below any real score gap
+PHRASE_WEIGHT = 2.0  # per word of a matched phrase
 
 
 @dataclass
@@ -54,9 +55,9 @@ class Ranked:
     facets: dict[str, dict[str, int]]
 
 
-def _text_fields(include_internal: bool, kind: str) -> tuple[str, ...]:
-    prefix = ("", "n") if include_internal else ("",)
-    return tuple(p + kind for p in prefix)
+def _fields(include_internal: bool, kind: str) -> tuple[str, ...]:
+    """The public field of a kind ("text" or "stem"), and the notes' one when allowed."""
+    return (kind, "n" + kind) if include_internal else (kind,)
 
 
 def resolve(searcher: Any, node: Node, include_internal: bool, scored: bool) -> Plan:
@@ -64,7 +65,7 @@ def resolve(searcher: Any, node: Node, include_internal: bool, scored: bool) -> 
     plan = Plan(scored=scored)
     reader = searcher.reader()
     total = max(searcher.doc_count_all(), 1)
-    fields_ = _text_fields(include_internal, "words")
+    names = _fields(include_internal, "text") + _fields(include_internal, "stem")
 
     def visit(item: Node) -> None:
         if isinstance(item, And | Or):
@@ -73,11 +74,15 @@ def resolve(searcher: Any, node: Node, include_internal: bool, scored: bool) -> 
         elif isinstance(item, Not):
             visit(item.item)
         elif isinstance(item, Word):
-            terms = _word_terms(reader, item, include_internal)
             triples = []
-            for name in fields_:
-                for term in terms:
+            near: set[str] = set()
+            if item.fuzzy and not item.prefix:
+                near = vocabulary_near(reader, item.word, item.fuzzy, include_internal)
+            for name in names:
+                for term in _word_terms(reader, name, item, near):
                     df = reader.doc_frequency(name, term) if scored else 0
+                    if scored and not df:
+                        continue
                     idf = math.log(1 + (total - df + 0.5) / (df + 0.5)) if scored else 0.0
                     triples.append((name, term, idf))
             plan.words[id(item)] = triples
@@ -86,27 +91,25 @@ def resolve(searcher: Any, node: Node, include_internal: bool, scored: bool) -> 
     return plan
 
 
-def _word_terms(reader: Any, word: Word, include_internal: bool) -> list[bytes]:
-    """The indexed terms a typed word stands for (its variants, prefix or typo neighbours)."""
+def _word_terms(reader: Any, name: str, word: Word, near: set[str]) -> list[bytes]:
+    """The terms of field `name` a typed word stands for: its forms, prefix or typo kin."""
     if word.prefix:
-        found: set[bytes] = set()
-        for name in _text_fields(include_internal, "words"):
-            for term in reader.expand_prefix(name, word.word):
-                found.add(term)
-                if len(found) >= MAX_EXPANSION:
-                    break
-        return sorted(found)
+        found: list[bytes] = []
+        for term in reader.expand_prefix(name, word.word):
+            found.append(term)
+            if len(found) >= MAX_EXPANSION:
+                break
+        return found
     terms = {v.encode() for v in variants(word.word)}
-    if word.fuzzy:
-        terms.update(w.encode() for w in vocabulary_near(reader, word.word, word.fuzzy, include_internal))
+    terms.update(w.encode() for w in near)
     return sorted(terms)
 
 
 def vocabulary_near(reader: Any, word: str, edits: int, include_internal: bool) -> set[str]:
     """Indexed tokens within `edits` edits of `word` that share its first letter."""
     found: set[str] = set()
-    for name in _text_fields(include_internal, "phrase"):
-        for candidate in reader.terms_within(name, word, edits, prefix=1):
+    for name in _fields(include_internal, "text"):
+        for candidate in reader.terms_within(name, word, candidate_distance(edits), prefix=1):
             if is_fuzzy_match(candidate, word, edits):
                 found.add(candidate)
             if len(found) >= MAX_EXPANSION:
@@ -115,7 +118,8 @@ def vocabulary_near(reader: Any, word: str, edits: int, include_internal: bool) 
 
 
 class SegmentRun:
-    """One query on one segment: document sets and, when ranking, scores."""
+    """One query on one segment: the matching document set, and each positive leaf's
+    scores (a document's score is their sum, computed for the final matches only)."""
 
     def __init__(self, reader: Any, data: SegmentData, plan: Plan, include_internal: bool,
                  zone: ZoneInfo) -> None:
@@ -125,74 +129,76 @@ class SegmentRun:
         self.include_internal = include_internal
         self.zone = zone
         self.exact: set[int] = set()
+        self.leaf_scores: list[dict[int, float]] = []
 
-    def run(self, node: Node) -> tuple[set[int], dict[int, float]]:
-        """Documents matching `node` (deleted ones included) and their scores."""
+    def run(self, node: Node, negated: bool = False) -> set[int]:
+        """Documents matching `node` (deleted ones included)."""
         if isinstance(node, And):
-            return self._and(node)
+            return self._and(node, negated)
         if isinstance(node, Or):
             docs: set[int] = set()
-            scores: dict[int, float] = {}
             for item in node.items:
-                found, found_scores = self.run(item)
-                docs |= found
-                _add_scores(scores, found_scores)
-            return docs, scores
+                docs |= self.run(item, negated)
+            return docs
         if isinstance(node, Not):
-            found, _ = self.run(node.item)
-            return set(self.data.everything - found), {}
+            return set(self.data.everything - self.run(node.item, not negated))
         if isinstance(node, Word):
-            return self._word(node)
+            return self._word(node, negated)
         if isinstance(node, Phrase):
-            return self._phrase(node)
+            return self._phrase(node, negated)
         if isinstance(node, Exact):
             docs = self._exact(node)
-            self.exact |= docs
-            return docs, {}
+            if not negated:
+                self.exact |= docs
+            return docs
         if isinstance(node, Filter):
-            return self._filter(node, None), {}
+            return self._filter(node, None)
         assert isinstance(node, Everything)
-        return set(self.data.everything), {}
+        return set(self.data.everything)
 
-    def _and(self, node: And) -> tuple[set[int], dict[int, float]]:
+    def _and(self, node: And, negated: bool) -> set[int]:
         dates = [i for i in node.items if isinstance(i, Filter) and i.field in ("before", "after")]
-        rest = [i for i in node.items if i not in dates]
         docs: set[int] | None = None
-        parts: list[dict[int, float]] = []
-        for item in rest:
-            found, found_scores = self.run(item)
+        for item in node.items:
+            if item in dates:
+                continue
+            found = self.run(item, negated)
             docs = found if docs is None else docs & found
-            parts.append(found_scores)
             if not docs:
-                return set(), {}
+                return set()
         if docs is None:
             docs = set(self.data.everything)
         for item in dates:
             assert isinstance(item, Filter)
             docs = self._filter(item, docs)
-        scores: dict[int, float] = {}
-        if self.plan.scored:
-            for part in parts:
-                _add_scores(scores, {d: s for d, s in part.items() if d in docs})
-        return docs, scores
+        return docs
 
-    def _word(self, node: Word) -> tuple[set[int], dict[int, float]]:
-        docs: set[int] = set()
-        scores: dict[int, float] = {}
+    def _word(self, node: Word, negated: bool) -> set[int]:
+        lists = []
         for name, term, idf in self.plan.words.get(id(node), []):
             ids, weights = read_postings(self.reader, name, term, weights=self.plan.scored)
-            docs.update(ids)
-            if self.plan.scored:
-                for docnum, w in zip(ids, weights, strict=True):
-                    s = idf * w / (w + K1)
-                    if s > scores.get(docnum, 0.0):
-                        scores[docnum] = s
-        return docs, scores
+            if ids:
+                lists.append((ids, weights, idf))
+        if not (self.plan.scored and not negated):
+            return set().union(*(ids for ids, _, _ in lists))
+        lists.sort(key=lambda item: -len(item[0]))
+        scores: dict[int, float] = {}
+        for ids, weights, idf in lists:
+            table = {w: idf * w / (w + K1) for w in set(weights)}
+            if not scores:
+                scores = dict(zip(ids, map(table.__getitem__, weights), strict=True))
+                continue
+            get = scores.get
+            for docnum, score in zip(ids, map(table.__getitem__, weights), strict=True):
+                if score > get(docnum, 0.0):
+                    scores[docnum] = score
+        self.leaf_scores.append(scores)
+        return set(scores)
 
-    def _phrase(self, node: Phrase) -> tuple[set[int], dict[int, float]]:
+    def _phrase(self, node: Phrase, negated: bool) -> set[int]:
         docs: set[int] = set()
-        for name in _text_fields(self.include_internal, "phrase"):
-            terms = [w.encode() for w in node.words]
+        terms = [w.encode() for w in node.words]
+        for name in _fields(self.include_internal, "text"):
             candidates: set[int] | None = None
             for term in terms:
                 ids, _ = read_postings(self.reader, name, term)
@@ -201,8 +207,22 @@ class SegmentRun:
                     break
             if candidates:
                 docs |= _positions_follow(self.reader, name, terms, candidates)
-        weight = 2.0 * len(node.words)
-        return docs, dict.fromkeys(docs, weight) if self.plan.scored else {}
+        if self.plan.scored and not negated:
+            self.leaf_scores.append(dict.fromkeys(docs, PHRASE_WEIGHT * len(node.words)))
+        return docs
+
+    def scores(self, docs: set[int]) -> dict[int, float]:
+        """The ranking key of each document: summed leaf scores, newer first on ties."""
+        received = self.data.received
+        if not self.leaf_scores:
+            return {d: received[d] * RECENCY for d in docs}
+        if len(self.leaf_scores) == 1:
+            only = self.leaf_scores[0]
+            if only.keys() == docs:  # every match scored by this word alone
+                return only
+            return {d: only.get(d, 0.0) + received[d] * RECENCY for d in docs}
+        parts = self.leaf_scores
+        return {d: sum(p.get(d, 0.0) for p in parts) + received[d] * RECENCY for d in docs}
 
     def _exact(self, node: Exact) -> set[int]:
         docs: set[int] = set()
@@ -239,12 +259,6 @@ class SegmentRun:
                 found.update(read_postings(self.reader, "email", term)[0])
             return found
         return set(read_postings(self.reader, node.field, value.encode())[0])
-
-
-def _add_scores(into: dict[int, float], more: dict[int, float]) -> None:
-    get = into.get
-    for docnum, score in more.items():
-        into[docnum] = get(docnum, 0.0) + score
 
 
 def _positions_follow(reader: Any, name: str, terms: list[bytes], candidates: set[int]) -> set[int]:
@@ -284,22 +298,22 @@ def _day_int(day: date, plus: int) -> int:
     return (int(day.strftime("%Y%m%d")) + plus) * DUE_SHIFT
 
 
-def _keyed(
-    data: SegmentData, docs: set[int], sort: str, scores: dict[int, float], n: int
-) -> list[tuple[float, int]]:
+def _keyed(data: SegmentData, docs: set[int], sort: str, run: SegmentRun, n: int
+           ) -> list[tuple[float, int]]:
     """The best `n` documents of a segment as (sort value, complaint id); larger is better."""
     cid = data.cid
     if sort == "relevance":
-        received = data.received
-        keys = {d: scores.get(d, 0.0) + received[d] * RECENCY for d in docs}
-        best = heapq.nlargest(n, keys, key=keys.__getitem__)
+        keys = run.scores(docs)
+        # Equal scores keep the order given, so offer later (newer) documents first.
+        best = heapq.nlargest(n, reversed(keys), key=keys.__getitem__)
         return [(keys[d], cid[d]) for d in best]
     if sort == "newest":
         best = heapq.nlargest(n, docs, key=data.received.__getitem__)
         return [(data.received[d], cid[d]) for d in best]
+    # Ascending orders: on equal values the older (lower) complaint id comes first.
     column = data.received if sort == "oldest" else data.due_key
     best = heapq.nsmallest(n, docs, key=column.__getitem__)
-    return [(-column[d], cid[d]) for d in best]
+    return [(-column[d], -cid[d]) for d in best]
 
 
 def rank(searcher: Any, cache: SegmentCache, node: Node, query: InboxQuery,
@@ -312,9 +326,11 @@ def rank(searcher: Any, cache: SegmentCache, node: Node, query: InboxQuery,
     exact: list[tuple[float, int]] = []
     others: list[tuple[float, int]] = []
     for reader, _ in searcher.reader().leaf_readers():
+        if reader.segment() is None or not reader.doc_count_all():
+            continue
         data = cache.get(reader)
         run = SegmentRun(reader, data, plan, include_internal, zone)
-        docs, scores = run.run(node)
+        docs = run.run(node)
         docs -= reader.deleted_docs_set if reader.has_deletions() else set()
         docs = inbox_filter(data, docs, query)
         by_category = _union(data.category, query.categories)
@@ -328,11 +344,11 @@ def rank(searcher: Any, cache: SegmentCache, node: Node, query: InboxQuery,
                 docs &= wanted
         total += len(docs)
         first = docs & run.exact
-        exact.extend(_keyed(data, first, sort, scores, need))
-        others.extend(_keyed(data, docs - first, sort, scores, need))
+        exact.extend(_keyed(data, first, sort, run, need))
+        others.extend(_keyed(data, docs - first, sort, run, need))
     exact.sort(reverse=True)
     others.sort(reverse=True)
-    ids = [c for _, c in exact] + [c for _, c in others]
+    ids = [abs(c) for _, c in exact] + [abs(c) for _, c in others]
     return Ranked(ids[:need], total, facets)
 
 

@@ -93,6 +93,8 @@ class Seen:
         if len(parts) != 4 or not parts[3].isdigit():
             return version
         status, assignee, category, last = parts
+        if status not in labels.STATUSES or category not in labels.CATEGORIES:
+            return version
         if assignee != "-" and not assignee.isdigit():
             return version
         return cls(version, status, None if assignee == "-" else int(assignee), category, int(last))

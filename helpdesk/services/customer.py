@@ -17,7 +17,7 @@ from ..models import Complaint, Message
 from ..models.types import utcnow
 from ..uploads import CheckedUpload, Upload, check_evidence_files, store_upload
 from .lifecycle import advance_to, record_event
-from .submission import normalise_email
+from .submission import clean_text, normalise_email
 
 #: A staff member may change the case while the customer answers; try again that often.
 _ATTEMPTS = 3
@@ -63,7 +63,7 @@ def add_customer_message(
 ) -> Message:
     """Add the customer's answer; a complaint waiting for them goes back to assessment."""
     checked = check_evidence_files(uploads)  # raises UploadError before anything is stored
-    text = body.strip()[:MAX_BODY]
+    text = clean_text(body)[:MAX_BODY]
     if not text and not checked:
         raise ValueError("an answer needs text or a file")
     existing = find_message(email_message_id)

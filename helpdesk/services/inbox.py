@@ -2,9 +2,9 @@
 
 `list_inbox(InboxQuery)` is the entry point the search work builds on: with text it asks
 `helpdesk.search.search_inbox` when that exists, else a plain LIKE search over reference,
-email, name, order number and description. The page query selects the page's ids with the
-total (a window count) in a subquery and joins the rows, their assignee and the time of the
-last staff message to it, so nothing is queried per row.
+email, name, order number and description. The page query selects the page's ids in a
+subquery and joins the rows, their assignee, the time of the last staff message and the
+total to it, so nothing is queried per row; the counts of the quick filters take one more.
 """
 
 from __future__ import annotations
@@ -14,18 +14,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from markupsafe import Markup
 from sqlalchemy import Select, case, func, literal, or_, select
 from sqlalchemy.orm import joinedload
 
 from .. import labels, search
-from ..clock import acknowledgement_clock, business_calendar, response_clock, shop_timezone
+from ..clock import business_calendar, shop_timezone
 from ..domain.inbox import SORTS, InboxQuery
 from ..domain.lifecycle import OPEN
 from ..domain.reference import normalise_reference
-from ..domain.sla import Clock, ClockState, local_date
+from ..domain.sla import local_date
 from ..extensions import db
 from ..models import Complaint, Message, Staff
 from ..models.types import utcnow
@@ -137,7 +135,7 @@ def list_inbox(
 ) -> InboxPage:
     """The page of complaints `query` asks for, plus the quick-filter counts for `me`."""
     searchable = query.text and hasattr(search, "search_inbox")
-    page = _searched(query) if searchable else _listed(query)
+    page = _searched(query) if searchable else list_inbox_sql(query)
     page.counts = count_filters(me=me, now=now)
     return page
 
@@ -162,10 +160,14 @@ def _filtered(stmt: S, query: InboxQuery) -> S:
         stmt = stmt.where(Complaint.status.in_(query.statuses))
     if query.categories:
         stmt = stmt.where(Complaint.category.in_(query.categories))
+    # "+ 0" keeps the planner on ix_complaint_inbox (which holds assignee_id, so the test
+    # runs inside the index) instead of the assignee index, which would read every complaint
+    # that person ever had from the table.
+    assignee = Complaint.assignee_id + 0
     if query.unassigned:
-        stmt = stmt.where(Complaint.assignee_id.is_(None))
+        stmt = stmt.where(assignee.is_(None))
     elif query.assignee_id is not None:
-        stmt = stmt.where(Complaint.assignee_id == query.assignee_id)
+        stmt = stmt.where(assignee == query.assignee_id)
     if query.due_on_or_before is not None:
         stmt = stmt.where(Complaint.sla_due_on <= query.due_on_or_before)
     if query.due_before is not None:
@@ -201,35 +203,44 @@ def _order(stmt: S, sort: str) -> S:
     )
 
 
-def _listed(query: InboxQuery) -> InboxPage:
-    """One statement: the page's ids and the total in a subquery, the rows joined to it."""
-    ids = _filtered(select(Complaint.id, func.count().over().label("total")), query)
-    if query.text:
-        ids = _text_filter(ids, query.text)
+def list_inbox_sql(query: InboxQuery) -> InboxPage:
+    """One statement: the page's ids (ordered, limited) in a subquery, the rows, assignees and
+    last staff message joined to it, and the total as an uncorrelated scalar subquery.
+
+    No window count: it would make the database materialise every match, while the ids and
+    the count can each be answered from the ix_complaint_inbox index alone.
+    """
+    ids = _matching(select(Complaint.id), query)
     ids_page = _order(ids, query.sort).limit(query.per_page).offset(query.offset).subquery()
+    total = _matching(select(func.count(Complaint.id)), query).scalar_subquery().correlate(None)
     stmt = _order(
-        select(Complaint, ids_page.c.total, _last_staff_message())
+        select(Complaint, total, _last_staff_message())
         .join(ids_page, ids_page.c.id == Complaint.id)
         .options(joinedload(Complaint.assignee)),
         query.sort,
     )
     result = db.session.execute(stmt).all()
     if result:
-        total = int(result[0][1])
-    else:
-        counted = _filtered(select(func.count(Complaint.id)), query)
-        total = int(db.session.scalar(_text_filter(counted, query.text)) or 0)
+        counted = int(result[0][1])
+    else:  # a page past the end: count on its own
+        counted = int(db.session.scalar(_matching(select(func.count(Complaint.id)), query)) or 0)
     return InboxPage(
         rows=[row[0] for row in result],
-        total=total,
+        total=counted,
         query=query,
         new_answer={row[0].id for row in result if _is_new_answer(row[0], row[2])},
     )
 
 
+def _matching(stmt: S, query: InboxQuery) -> S:
+    """The filters and, when there is text, the simple search."""
+    stmt = _filtered(stmt, query)
+    return _text_filter(stmt, query.text) if query.text else stmt
+
+
 def _searched(query: InboxQuery) -> InboxPage:
     """Ask the search backend for the page's ids, then load those rows in one query."""
-    found = search.search_inbox(query)  # type: ignore[attr-defined]
+    found = search.search_inbox(query)
     ids = list(found.complaint_ids)
     loaded: dict[int, tuple[Complaint, Any]] = {}
     if ids:
@@ -298,43 +309,3 @@ def assignable_staff() -> list[tuple[int, str]]:
         select(Staff.id, Staff.name).where(Staff.active.is_(True)).order_by(Staff.name)
     ).all()
     return [(int(i), str(n)) for i, n in rows]
-
-
-@dataclass(frozen=True)
-class ClockBadge:
-    """One SLA clock as a badge: the words, a CSS class, the due date and when it was met."""
-
-    text: str
-    css: str
-    clock: Clock
-
-
-def clock_badge(clock: Clock) -> ClockBadge:
-    """Badge words: N business days left, due today, paused, N days overdue, met, missed."""
-    if clock.state == ClockState.MET:
-        return ClockBadge(_("met"), "met", clock)
-    if clock.state == ClockState.MISSED:
-        return ClockBadge(_("missed"), "missed", clock)
-    if clock.state == ClockState.PAUSED:
-        return ClockBadge(_("paused"), "paused", clock)
-    if clock.state == ClockState.OVERDUE:
-        # Business days; a due date on Friday seen on Saturday is still "1 day overdue".
-        late = max(1, -clock.days_left)
-        return ClockBadge(
-            ngettext("%(num)d day overdue", "%(num)d days overdue", late), "overdue", clock
-        )
-    if clock.days_left <= 0:
-        return ClockBadge(_("due today"), "soon", clock)
-    text = ngettext("%(num)d business day left", "%(num)d business days left", clock.days_left)
-    return ClockBadge(text, "soon" if clock.days_left <= 1 else "running", clock)
-
-
-def clock_badges(
-    complaint: Complaint, now: datetime | None = None
-) -> tuple[ClockBadge, ClockBadge]:
-    """The acknowledgement and the response clock of a complaint, as badges."""
-    moment = now or utcnow()
-    return (
-        clock_badge(acknowledgement_clock(complaint, moment)),
-        clock_badge(response_clock(complaint, moment)),
-    )

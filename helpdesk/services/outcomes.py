@@ -9,7 +9,6 @@ second transaction fail, and the loser is told "An outcome was already sent".
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -23,26 +22,30 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..clock import shop_timezone
 from ..domain.lifecycle import Status
-from ..domain.outcomes import (
-    MAX_BODY,
-    MAX_REPLACEMENT_BYTES,
-    OutcomeKind,
-    fill_placeholders,
-    parse_amount_cents,
-    review_deadline,
-    sniff_replacement,
-)
+from ..domain.outcomes import OutcomeKind, fill_placeholders, review_deadline
 from ..domain.sla import local_date
 from ..extensions import db
 from ..links import download_token, tracking_url
 from ..mail.outbox import queue_email
 from ..models import Attachment, Complaint, Message, Outcome, Staff
 from ..models.types import utcnow
-from ..uploads import CheckedUpload, Upload, safe_filename, store_upload
+from ..uploads import store_upload
 from .casework import Aspect, Seen, StaleEdit, check_fresh
 from .lifecycle import advance_to, record_event
-from .outcome_errors import AlreadySent, InvalidInput, WrongStatus, require_staff
+from .outcome_checks import Details, OutcomeInput, check_details
+from .outcome_errors import AlreadySent, WrongStatus, require_staff
 from .templates import complaint_values, download_link_note
+
+__all__ = [
+    "FRESH_ASPECTS",
+    "OUTCOME_FROM",
+    "OutcomeInput",
+    "final_outcome",
+    "first_outcome",
+    "format_amount",
+    "give_outcome",
+    "send_outcome",
+]
 
 #: Statuses from which a first outcome may be given (advance_to takes the steps in between).
 OUTCOME_FROM = frozenset(
@@ -55,30 +58,6 @@ OUTCOME_FROM = frozenset(
 #: fit. Background changes such as the acknowledgement email being delivered do not count,
 #: and a colleague's outcome is caught as "already sent".
 FRESH_ASPECTS: tuple[Aspect, ...] = ("messages",)
-
-
-@dataclass(frozen=True)
-class OutcomeInput:
-    """What staff filled in: the kind, the response text and the kind's fields, as typed."""
-
-    kind: OutcomeKind
-    body: str
-    items: str = ""
-    carrier: str = ""
-    tracking_number: str = ""
-    amount: str = ""
-    refund_type: str = ""  # "full" | "partial"
-    file: Upload | None = None
-
-
-@dataclass
-class Details:
-    """The checked facts of an outcome, ready to store."""
-
-    data: dict[str, Any] = field(default_factory=dict)
-    amount_cents: int | None = None
-    upload: CheckedUpload | None = None
-    reuse_attachment: Attachment | None = None
 
 
 def first_outcome(complaint: Complaint) -> Outcome | None:
@@ -115,30 +94,37 @@ def give_outcome(
     check_fresh(complaint, seen, FRESH_ASPECTS)
     if Status(complaint.status) not in OUTCOME_FROM:
         raise WrongStatus(_("An outcome can only be given while the complaint is open."))
-    details = check_details(data)
+    return send_outcome(complaint, staff, data, check_details(data), is_final=False, now=now)
+
+
+def send_outcome(
+    complaint: Complaint,
+    staff: Staff,
+    data: OutcomeInput,
+    details: Details,
+    *,
+    is_final: bool,
+    now: datetime,
+    extra: dict[str, Any] | None = None,
+) -> Outcome:
+    """Store the outcome, move to resolved (or final), audit, queue the email: ONE commit.
+
+    A concurrent outcome or change makes the commit fail: AlreadySent or StaleEdit.
+    """
     complaint_id = complaint.id
+    target = Status.FINAL if is_final else Status.RESOLVED
     try:
-        outcome = record_outcome(complaint, staff, data, details, is_final=False, now=now)
-        advance_to(
-            complaint,
-            Status.RESOLVED,
-            now=now,
-            actor="staff",
-            staff=staff,
-            detail={"outcome": data.kind.value},
-        )
-        record_event(
-            complaint,
-            "outcome_sent",
-            now=now,
-            actor="staff",
-            staff=staff,
-            detail=audit_detail(outcome),
-        )
-        queue_outcome_email(complaint, outcome, template="outcome", now=now)
+        outcome = record_outcome(complaint, staff, data, details, is_final=is_final, now=now)
+        move = {"outcome": data.kind.value}
+        advance_to(complaint, target, now=now, actor="staff", staff=staff, detail=move)
+        action = "final_response_sent" if is_final else "outcome_sent"
+        detail = audit_detail(outcome) | (extra or {})
+        record_event(complaint, action, now=now, actor="staff", staff=staff, detail=detail)
+        template = "final_response" if is_final else "outcome"
+        queue_outcome_email(complaint, outcome, template=template, now=now)
         db.session.commit()
     except (IntegrityError, StaleDataError, OperationalError) as exc:
-        raise_conflict(exc, complaint_id, is_final=False)
+        raise_conflict(exc, complaint_id, is_final=is_final)
     return outcome
 
 
@@ -146,86 +132,8 @@ def raise_conflict(exc: Exception, complaint_id: int, *, is_final: bool) -> None
     """After a failed commit: AlreadySent when the other transaction gave it, else StaleEdit."""
     db.session.rollback()
     if _outcome(complaint_id, is_final=is_final) is not None:
-        raise AlreadySent from exc
+        raise AlreadySent(_("A final response was already sent.") if is_final else None) from exc
     raise StaleEdit from exc
-
-
-def check_details(data: OutcomeInput, *, keep_file: Attachment | None = None) -> Details:
-    """Check the text and the kind's fields; raises InvalidInput with a message per field.
-
-    A replacement file needs a new upload, unless `keep_file` (the file of the first outcome,
-    for a final response) may be sent again.
-    """
-    errors: dict[str, str] = {}
-    body = data.body.replace("\r\n", "\n").strip()
-    if len(body) < 10:
-        errors["body"] = _("Write the response to the customer (at least 10 characters).")
-    elif len(body) > MAX_BODY:
-        errors["body"] = _("The text may be at most %(count)d characters.", count=MAX_BODY)
-    details = Details()
-    kind = data.kind
-    if kind == OutcomeKind.REPLACEMENT_PRODUCT:
-        _check_shipment(data, details, errors)
-    elif kind == OutcomeKind.REFUND:
-        _check_refund(data, details, errors)
-    elif kind == OutcomeKind.REPLACEMENT_FILE and data.file is not None:
-        _check_file(data.file, details, errors)
-    elif kind == OutcomeKind.REPLACEMENT_FILE and keep_file is not None:
-        details.reuse_attachment = keep_file
-        details.data["file_name"] = keep_file.original_name
-    elif kind == OutcomeKind.REPLACEMENT_FILE:
-        errors["file"] = _("Choose the replacement file to send.")
-    if errors:
-        raise InvalidInput(errors)
-    return details
-
-
-def _check_shipment(data: OutcomeInput, details: Details, errors: dict[str, str]) -> None:
-    limits = {"items": 2000, "carrier": 100, "tracking_number": 100}
-    missing = {
-        "items": _("Say which items you sent."),
-        "carrier": _("Name the carrier."),
-        "tracking_number": _("Enter the tracking number."),
-    }
-    for name, limit in limits.items():
-        value = str(getattr(data, name)).strip()
-        if not value:
-            errors[name] = missing[name]
-        elif len(value) > limit:
-            errors[name] = _("At most %(count)d characters.", count=limit)
-        elif name != "items" and any(ord(ch) < 32 for ch in value):
-            errors[name] = _("Use letters, digits and spaces only.")
-        details.data[name] = value
-
-
-def _check_refund(data: OutcomeInput, details: Details, errors: dict[str, str]) -> None:
-    cents = parse_amount_cents(data.amount)
-    if cents is None:
-        errors["amount"] = _("Enter an amount in euros, for example 12,50 or 12.50.")
-    details.amount_cents = cents
-    if data.refund_type not in ("full", "partial"):
-        errors["refund_type"] = _("Choose a full or a partial refund.")
-    details.data["full"] = data.refund_type == "full"
-
-
-def _check_file(upload: Upload, details: Details, errors: dict[str, str]) -> None:
-    if not upload.data:
-        errors["file"] = _("The file is empty. Choose the replacement file again.")
-        return
-    limit = int(current_app.config.get("MAX_REPLACEMENT_BYTES", MAX_REPLACEMENT_BYTES))
-    if len(upload.data) > limit:
-        errors["file"] = _("The file is larger than %(mb)d MB.", mb=max(limit >> 20, 1))
-        return
-    found = sniff_replacement(upload.data, upload.filename)
-    if found is None:
-        errors["file"] = _(
-            "This kind of file cannot be sent. Send a PDF, EPUB, Office document, ZIP, audio, "
-            "video, image or plain text file."
-        )
-        return
-    name = safe_filename(upload.filename, found.extension)
-    details.upload = CheckedUpload(name, upload.data, found.content_type)
-    details.data["file_name"] = name
 
 
 def record_outcome(
@@ -241,26 +149,18 @@ def record_outcome(
     body = fill_placeholders(
         data.body.replace("\r\n", "\n").strip(), fill_values(complaint, data, details)
     )
+    kind = "final_response" if is_final else "outcome"
     message = Message(
-        complaint=complaint,
-        author="staff",
-        staff_id=staff.id,
-        kind="final_response" if is_final else "outcome",
-        body=body,
-        internal=False,
-        via="web",
-        created_at=now,
-    )
+        complaint=complaint, author="staff", staff_id=staff.id, kind=kind, body=body,
+        internal=False, via="web", created_at=now,
+    )  # fmt: skip
     db.session.add(message)
     attachment = details.reuse_attachment
     if details.upload is not None:
         attachment = store_upload(
-            details.upload,
-            complaint=complaint,
-            message=message,
-            uploaded_by="staff",
+            details.upload, complaint=complaint, message=message, uploaded_by="staff",
             purpose="replacement",
-        )
+        )  # fmt: skip
         attachment.created_at = now
     outcome = Outcome(
         complaint=complaint,

@@ -29,6 +29,7 @@ from ..models import AuditEvent, Complaint, Message, Outcome, Staff
 from ..models.types import utcnow
 from .casework import Seen, StaleEdit, check_fresh
 from .lifecycle import change_status, record_event, refresh_sla_due
+from .outcome_checks import OutcomeInput, check_details
 from .outcome_errors import (
     AlreadySent,
     FourEyes,
@@ -38,14 +39,9 @@ from .outcome_errors import (
 )
 from .outcomes import (
     FRESH_ASPECTS,
-    OutcomeInput,
-    audit_detail,
-    check_details,
     final_outcome,
     first_outcome,
-    queue_outcome_email,
-    raise_conflict,
-    record_outcome,
+    send_outcome,
 )
 
 REASON_MIN, REASON_MAX = 10, 5000
@@ -78,15 +74,7 @@ def request_review(complaint: Complaint, reason: str, *, now: datetime | None = 
     """The customer asks for the one review: resolved → review_requested, receipt emailed."""
     now = now or utcnow()
     text = reason.replace("\r\n", "\n").strip()
-    if complaint.review_requested_at is not None:
-        raise WrongStatus(_("You have already requested a review of this complaint."))
-    if complaint.responded_at is None:
-        raise WrongStatus(_("A review can be requested after our response."))
-    if not can_request_review(complaint, now):
-        raise WrongStatus(_("The period in which a review could be requested has ended."))
-    if not REASON_MIN <= len(text) <= REASON_MAX:
-        message = _("Tell us why in %(min)d to %(max)d characters.", min=REASON_MIN, max=REASON_MAX)
-        raise InvalidInput({"reason": message})
+    check_review_request(complaint, text, now)
     first_due = complaint.response_due_on
     change_status(complaint, Status.REVIEW_REQUESTED, now=now, actor="customer")
     complaint.review_reason = text
@@ -98,42 +86,40 @@ def request_review(complaint: Complaint, reason: str, *, now: datetime | None = 
     complaint.response_due_on = due_date(now, RESPONSE_DAYS, business_calendar(), shop_timezone())
     refresh_sla_due(complaint)
     db.session.add(
-        Message(
-            complaint=complaint,
-            author="customer",
-            kind="review_request",
-            body=text,
-            internal=False,
-            via="web",
-            created_at=now,
-        )
-    )
+        Message(complaint=complaint, author="customer", kind="review_request", body=text,
+                internal=False, via="web", created_at=now)
+    )  # fmt: skip
     complaint.last_customer_message_at = now
-    record_event(
-        complaint,
-        "review_requested",
-        now=now,
-        actor="customer",
-        detail={
-            "first_response_due_on": first_due.isoformat(),
-            "review_due_on": complaint.response_due_on.isoformat(),
-        },
-    )
-    queue_email(
-        kind="review_received",
-        to=complaint.email,
-        template="review_received",
-        language=complaint.language,
-        complaint=complaint,
-        shop_name=current_app.config["SHOP_NAME"],
-        tracking_link=tracking_url(complaint),
-    )
+    due = {"first_response_due_on": first_due.isoformat(),
+           "review_due_on": complaint.response_due_on.isoformat()}  # fmt: skip
+    record_event(complaint, "review_requested", now=now, actor="customer", detail=due)
+    queue_email(kind="review_received", to=complaint.email, template="review_received",
+                language=complaint.language, complaint=complaint,
+                shop_name=current_app.config["SHOP_NAME"],
+                tracking_link=tracking_url(complaint))  # fmt: skip
+    complaint_id = complaint.id
     try:
         db.session.commit()
     except (StaleDataError, IntegrityError, OperationalError) as exc:
-        # A double click: the other request asked for the review first.
+        # A double click (the other request asked first) or a change at the same moment.
         db.session.rollback()
-        raise WrongStatus(_("A review was already requested.")) from exc
+        fresh = db.session.get(Complaint, complaint_id)
+        if fresh is not None and fresh.review_requested_at is not None:
+            raise WrongStatus(_("You have already requested a review of this complaint.")) from exc
+        raise WrongStatus(_("Your request could not be saved just now. Please try again.")) from exc
+
+
+def check_review_request(complaint: Complaint, text: str, now: datetime) -> None:
+    """Raise WrongStatus or InvalidInput unless this review may be requested with this reason."""
+    if complaint.review_requested_at is not None:
+        raise WrongStatus(_("You have already requested a review of this complaint."))
+    if complaint.responded_at is None:
+        raise WrongStatus(_("A review can be requested after our response."))
+    if not can_request_review(complaint, now):
+        raise WrongStatus(_("The period in which a review could be requested has ended."))
+    if not REASON_MIN <= len(text) <= REASON_MAX:
+        message = _("Tell us why in %(min)d to %(max)d characters.", min=REASON_MIN, max=REASON_MAX)
+        raise InvalidInput({"reason": message})
 
 
 def may_review(complaint: Complaint, staff: Staff) -> bool:
@@ -166,29 +152,11 @@ def send_final_response(
     first = first_outcome(complaint)
     if first is not None and first.staff_id == staff.id:
         raise FourEyes
-    keep = first.attachment if first is not None else None
-    details = check_details(data, keep_file=keep)
-    complaint_id = complaint.id
-    try:
-        outcome = record_outcome(complaint, staff, data, details, is_final=True, now=now)
-        change_status(
-            complaint,
-            Status.FINAL,
-            now=now,
-            actor="staff",
-            staff=staff,
-            detail={"outcome": data.kind.value},
-        )
-        detail = audit_detail(outcome)
-        detail["kept_kind"] = first is not None and first.kind == outcome.kind
-        record_event(
-            complaint, "final_response_sent", now=now, actor="staff", staff=staff, detail=detail
-        )
-        queue_outcome_email(complaint, outcome, template="final_response", now=now)
-        db.session.commit()
-    except (IntegrityError, StaleDataError, OperationalError) as exc:
-        raise_conflict(exc, complaint_id, is_final=True)
-    return outcome
+    details = check_details(data, keep_file=first.attachment if first is not None else None)
+    kept = first is not None and first.kind == data.kind.value
+    return send_outcome(
+        complaint, staff, data, details, is_final=True, now=now, extra={"kept_kind": kept}
+    )
 
 
 def list_review_requests() -> list[Complaint]:

@@ -43,6 +43,11 @@ class NewComplaint:
     submission_token: str | None = None
 
 
+def clean_text(text: str) -> str:
+    """User text as we store it: no NUL characters (PostgreSQL refuses them), trimmed."""
+    return text.replace("\x00", "").strip()
+
+
 def normalise_email(email: str) -> str:
     """The form used to match addresses: trimmed, lower case."""
     return email.strip().lower()
@@ -98,7 +103,7 @@ def _check_fields(data: NewComplaint) -> None:
     """Refuse data no form or mail parser should ever let through."""
     if data.category not in labels.CATEGORIES:
         raise ValueError(f"unknown category {data.category!r}")
-    if "@" not in data.email or not data.description.strip():
+    if "@" not in data.email or not clean_text(data.description):
         raise ValueError("a complaint needs an email address and a description")
 
 
@@ -111,12 +116,12 @@ def _create(
     complaint = Complaint(
         reference=generate_reference(),
         submission_token=data.submission_token,
-        name=data.name.strip()[:200],
-        email=data.email.strip()[:320],
-        email_normalized=normalise_email(data.email)[:320],
-        order_number=(data.order_number or "").strip()[:100] or None,
+        name=clean_text(data.name)[:200],
+        email=clean_text(data.email)[:320],
+        email_normalized=normalise_email(clean_text(data.email))[:320],
+        order_number=clean_text(data.order_number or "")[:100] or None,
         category=data.category,
-        description=data.description.strip(),
+        description=clean_text(data.description),
         language=language,
         channel=data.channel,
         status="received",

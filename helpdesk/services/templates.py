@@ -81,11 +81,24 @@ def ensure_default_templates() -> int:
 
 
 def list_templates() -> list[OutcomeTemplate]:
-    """Every template, defaults written first, ordered by kind then language."""
-    ensure_default_templates()
-    order = {kind.value: i for i, kind in enumerate(OutcomeKind)}
-    rows = list(db.session.scalars(select(OutcomeTemplate)))
-    return sorted(rows, key=lambda t: (order.get(t.kind, 99), t.language))
+    """Every kind in every language, ordered by kind then language (defaults where unsaved)."""
+    stored = {(t.kind, t.language): t for t in db.session.scalars(select(OutcomeTemplate))}
+    return [
+        stored.get((kind.value, language)) or _default(kind, language)
+        for kind in OutcomeKind
+        for language in languages()
+    ]
+
+
+def _default(kind: OutcomeKind, language: str) -> OutcomeTemplate:
+    """The default text as an unsaved template (version 0: never saved).
+
+    Reading never writes: a GET that shows a template must not change the database, so the
+    defaults are only written by ensure_default_templates() (demo seed) or a manager's save.
+    """
+    return OutcomeTemplate(
+        kind=kind.value, language=language, body=default_text(kind, language), version=0
+    )
 
 
 def get_template(kind: OutcomeKind, language: str) -> OutcomeTemplate:
@@ -93,11 +106,7 @@ def get_template(kind: OutcomeKind, language: str) -> OutcomeTemplate:
     if language not in languages():
         language = "en"
     query = select(OutcomeTemplate).filter_by(kind=kind.value, language=language)
-    template = db.session.scalars(query).first()
-    if template is None:
-        ensure_default_templates()
-        template = db.session.scalars(query).one()
-    return template
+    return db.session.scalars(query).first() or _default(kind, language)
 
 
 @dataclass(frozen=True)
@@ -123,13 +132,17 @@ def update_template(
     template = get_template(kind, language)
     if template.version != edit.version_seen:
         raise StaleTemplate
+    if template.id is None:  # the first save of this default: the row is made now
+        template.version = None
+        db.session.add(template)
     template.body = body
     template.updated_at = now or utcnow()
     template.updated_by_id = staff.id
     try:
         db.session.commit()
-    except StaleDataError as exc:
-        # Saved by someone else between our read and our write (the version column caught it).
+    except (StaleDataError, IntegrityError) as exc:
+        # Saved by someone else between our read and our write: the version column (or, for
+        # a first save, the unique kind+language) caught it.
         db.session.rollback()
         raise StaleTemplate from exc
     return template
@@ -196,8 +209,8 @@ def download_link_note(language: str) -> str:
         return str(
             _(
                 "You can download it with the personal link in this email or on your complaint "
-                "page; the link works for %(days)d days, and your complaint page always offers "
-                "a fresh one.",
+                "page; the link works for %(days)d days, and while your complaint is open, your "
+                "complaint page offers a fresh one.",
                 days=days,
             )
         )

@@ -33,7 +33,7 @@ from ..services.templates import (
 )
 from ..web import is_htmx, render
 from .resolution import case_complaint, go, outcome_kind
-from .resolution_panels import final_form_for, review_panel
+from .resolution_panels import ReviewPanel, final_form_for, review_panel
 
 bp = Blueprint("manager", __name__, url_prefix="/staff/manage")
 
@@ -58,7 +58,7 @@ def final_page(
     panel = review_panel(complaint, current_staff(), final_form=form)
     blocked = extra.pop("blocked", None)
     if blocked is None and panel.final_form is None:
-        blocked = panel_refusal(panel.gave_first)
+        blocked = panel_refusal(panel)
     page = render(
         "resolution/outcome.html",
         block="outcome_form",
@@ -75,9 +75,11 @@ def final_page(
     return page, 200 if is_htmx() else status
 
 
-def panel_refusal(gave_first: bool) -> str:
+def panel_refusal(panel: ReviewPanel) -> str:
     """Why no final-response form is offered."""
-    if gave_first:
+    if panel.final is not None:
+        return str(_("A final response was already sent."))
+    if panel.gave_first:
         return str(
             _(
                 "You gave the first outcome, so another manager must handle this review "

@@ -22,12 +22,13 @@ from ..extensions import db, limiter
 from ..forms.public import AnswerForm, ComplaintForm, TrackForm, new_submission_token
 from ..models import Attachment, Complaint
 from ..services.customer import add_customer_message, find_complaint
-from ..services.submission import NewComplaint, Upload, UploadError, submit_complaint
+from ..services.submission import Upload, UploadError, submit_complaint
 from ..tracking import (
     customer_clocks,
     customer_timeline,
     forget_tracked,
     is_customer_file,
+    open_question,
     remember_tracked,
     tracked_complaint,
 )
@@ -71,39 +72,34 @@ def index() -> str:
 def new_complaint() -> str | BaseResponse:
     """The complaint form; a valid POST stores it once and redirects to the confirmation."""
     form = ComplaintForm()
-    if request.method == "GET":
-        form.submission_token.data = new_submission_token()
-    elif form.validate_on_submit():
-        data = NewComplaint(
-            name=form.name.data,
-            email=form.email.data,
-            order_number=form.order_number.data or None,
-            category=form.category.data,
-            description=form.description.data,
-            language=select_locale(),
-            channel="web",
-            submission_token=form.token(),
-        )
+    if form.validate_on_submit():
         try:
-            complaint = submit_complaint(data, _uploads(form.attachments.data or []))
+            complaint = submit_complaint(
+                form.new_complaint(language=select_locale()),
+                _uploads(form.attachments.data or []),
+            )
         except UploadError as error:
             form.attachments.errors.append(error.message)
         else:
             session[_SUBMITTED] = complaint.id
             remember_tracked(complaint)
             return _go("public.submitted")
-    if not form.submission_token.data:
+    if form.token() is None:
         form.submission_token.data = new_submission_token()
     return render("public/new.html", block="form", form=form, files_dropped=_files_chosen())
 
 
 @bp.get("/complaints/submitted")
 def submitted() -> str | BaseResponse:
-    """The confirmation after a submission: the code and the promised dates (from the session)."""
-    complaint_id = session.get(_SUBMITTED)
+    """The confirmation, shown once after a submission (the code comes from the session).
+
+    Seen before (a reload, a language switch): the case page says it all, if still open here.
+    """
+    complaint_id = session.pop(_SUBMITTED, None)
     complaint = db.session.get(Complaint, complaint_id) if isinstance(complaint_id, int) else None
     if complaint is None:
-        return redirect(url_for("public.track"))
+        opened = tracked_complaint() is not None
+        return redirect(url_for("public.case" if opened else "public.track"))
     return render("public/submitted.html", complaint=complaint)
 
 
@@ -152,12 +148,14 @@ def _case_page(
     complaint: Complaint, form: AnswerForm, *, files_dropped: bool = False, answered: bool = False
 ) -> str:
     """Render the case view (or only its activity part for htmx)."""
+    timeline = customer_timeline(complaint)
     return render(
         "public/case.html",
         block="activity",
         complaint=complaint,
         clocks=customer_clocks(complaint),
-        timeline=customer_timeline(complaint),
+        timeline=timeline,
+        question=open_question(timeline),
         form=form,
         files_dropped=files_dropped,
         answered=answered,

@@ -116,11 +116,11 @@ def review_panel(
     is_manager = bool(member is not None and member.is_manager)
     gave_first = bool(member is not None and first is not None and first.staff_id == member.id)
     is_open = complaint.status == Status.REVIEW_REQUESTED and final is None
-    final_kind = None
-    if is_open and is_manager and not gave_first and final_form is None and first is not None:
-        final_form = final_form_for(complaint, OutcomeKind(first.kind), first)
-    if final_form is not None and first is not None:
-        final_kind = first.kind
+    # The form opens on the first outcome's kind ("Keep"); the buttons switch to another kind.
+    kept = OutcomeKind(first.kind) if first is not None else OutcomeKind.CORRECTION
+    final_kind = kept.value
+    if is_open and is_manager and not gave_first and final_form is None:
+        final_form = final_form_for(complaint, kept, first)
     can_refer = is_manager and complaint.responded_at is not None
     if can_refer and mediation_form is None:
         mediation_form = MediationForm(prefix="mediation", formdata=None)

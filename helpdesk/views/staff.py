@@ -31,8 +31,9 @@ from ..forms.staff import (
 from ..models import Attachment, Complaint, Staff
 from ..models.types import utcnow
 from ..services import accounts, casework, replies
+from ..services.badges import clock_badges
 from ..services.casework import CaseworkError, Seen, StaleEdit
-from ..services.inbox import InboxFilters, assignable_staff, clock_badges, inbox_dates, list_inbox
+from ..services.inbox import InboxFilters, assignable_staff, inbox_dates, list_inbox
 from ..web import is_htmx, render
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")

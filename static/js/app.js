@@ -14,3 +14,16 @@ document.addEventListener("submit", function (event) {
   var buttons = form.querySelectorAll("button[type=submit], input[type=submit]");
   for (var i = 0; i < buttons.length; i++) buttons[i].setAttribute("aria-disabled", "true");
 }, true);
+// htmx does not swap error answers (400 expired form, 413 too large, 429 too many, 500), so a
+// click would seem to do nothing: show the friendly error page's <main> in place of ours.
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var detail = event.detail;
+  var main = document.getElementById("main");
+  if (!detail.isError || !main || !detail.xhr) return;
+  if (!/<main[\s>]/i.test(detail.xhr.responseText || "")) return;
+  detail.shouldSwap = true;
+  detail.isError = false;
+  detail.target = main;
+  detail.selectOverride = "#main";
+  detail.swapOverride = "outerHTML";
+});

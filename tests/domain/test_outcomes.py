@@ -75,7 +75,9 @@ def test_default_texts_exist_in_both_languages_and_use_only_known_placeholders()
     assert "{tracking_number}" in DEFAULT_TEXTS[(OutcomeKind.REPLACEMENT_PRODUCT, "en")]
     assert "{download_link_note}" in DEFAULT_TEXTS[(OutcomeKind.REPLACEMENT_FILE, "nl")]
     assert "Beste" in default_text(OutcomeKind.CORRECTION, "nl")
-    assert default_text(OutcomeKind.CORRECTION, "de") == DEFAULT_TEXTS[(OutcomeKind.CORRECTION, "en")]
+    assert (
+        default_text(OutcomeKind.CORRECTION, "de") == DEFAULT_TEXTS[(OutcomeKind.CORRECTION, "en")]
+    )
     assert set(PLACEHOLDERS) >= {"items", "carrier", "order_number"}
 
 
@@ -95,7 +97,9 @@ def test_amounts_as_people_type_them(typed: str, cents: int) -> None:
     assert parse_amount_cents(typed) == cents
 
 
-@pytest.mark.parametrize("typed", ["", "abc", "-5", "0", "12,345", "1e3x", "NaN", "Infinity", "2000000"])
+@pytest.mark.parametrize(
+    "typed", ["", "abc", "-5", "0", "12,345", "1e3x", "NaN", "Infinity", "2000000"]
+)
 def test_amounts_that_are_refused(typed: str) -> None:
     assert parse_amount_cents(typed) is None
 
@@ -113,8 +117,11 @@ def test_review_window_is_counted_from_the_outcome() -> None:
     assert not is_review_open(status="resolved", now=deadline + timedelta(seconds=1), **common)
     assert not is_review_open(status="final", now=responded, **common)
     assert not is_review_open(
-        status="resolved", now=responded, responded_at=responded,
-        review_requested_at=responded, period_days=30,
+        status="resolved",
+        now=responded,
+        responded_at=responded,
+        review_requested_at=responded,
+        period_days=30,
     )
 
 

@@ -109,7 +109,8 @@ class _Parser(HTMLParser):
                 self._form.buttons.append(" ".join("".join(self._button).split()))
             self._button = None
         elif tag == "textarea" and self._textarea is not None and self._form is not None:
-            self._form.fields.append((self._textarea[0], "".join(self._textarea[1]).lstrip("\n")))
+            text = "".join(self._textarea[1]).removeprefix("\r\n").removeprefix("\n")
+            self._form.fields.append((self._textarea[0], text))
             self._textarea = None
         elif tag == "select" and self._select is not None and self._form is not None:
             options = self._select[1]

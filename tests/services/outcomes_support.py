@@ -40,7 +40,9 @@ def new_complaint(
     )
 
 
-def refund_input(body: str = "Dear {name}, we refund {amount}. Regards, {shop}", **kw: Any) -> OutcomeInput:
+def refund_input(
+    body: str = "Dear {name}, we refund {amount}. Regards, {shop}", **kw: Any
+) -> OutcomeInput:
     """A valid refund outcome as staff would fill it in."""
     values: dict[str, Any] = {"amount": "12,50", "refund_type": "partial"}
     values.update(kw)
@@ -103,9 +105,7 @@ STAFF_PASSWORD = "correct horse battery staple"
 
 def login(client: Any, staff: Staff) -> None:
     """Log `staff` in through the real login form."""
-    response = client.post(
-        "/staff/login", data={"email": staff.email, "password": STAFF_PASSWORD}
-    )
+    response = client.post("/staff/login", data={"email": staff.email, "password": STAFF_PASSWORD})
     assert response.status_code in (302, 303), response.status_code
 
 
@@ -115,3 +115,26 @@ def open_case(client: Any, complaint: Complaint) -> None:
         "/track", data={"reference": complaint.display_reference, "email": complaint.email}
     )
     assert response.status_code in (302, 303), response.status_code
+
+
+def fast_staff(role: str = "agent", name: str | None = None) -> Staff:
+    """A staff member whose password hash is quick to make and check (tests only).
+
+    The real accounts use scrypt, which costs ~0.15 s a time; with a few staff per test that
+    would dominate the run time of these tests without testing anything of ours.
+    """
+    import uuid
+
+    from werkzeug.security import generate_password_hash
+
+    from helpdesk.extensions import db
+
+    staff = Staff(
+        email=f"{role}-{uuid.uuid4().hex[:8]}@shop.example",
+        name=name or role.title(),
+        role=role,
+        password_hash=generate_password_hash(STAFF_PASSWORD, method="pbkdf2:sha256:1000"),
+    )
+    db.session.add(staff)
+    db.session.commit()
+    return staff

@@ -138,6 +138,13 @@ def test_a_bad_file_stores_nothing(app: Flask) -> None:
     assert db.session.query(Attachment).count() == 0 and stored_files(app) == []
 
 
+def test_an_answer_with_nul_characters_is_stored_without_them(any_app: Flask) -> None:
+    complaint = _waiting()
+    message = add_customer_message(complaint, "Here\x00 it is")
+    db.session.expire_all()
+    assert message.body == "Here it is"
+
+
 def test_an_empty_answer_is_refused(app: Flask) -> None:
     complaint = _waiting()
     with pytest.raises(ValueError, match="text or a file"):

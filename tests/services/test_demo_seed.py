@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
+from markupsafe import escape
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
@@ -335,3 +336,36 @@ def test_seeding_rebuilds_the_search_index(app: Flask) -> None:
     assert complaint is not None and complaint.order_number
     page = search.search_inbox(InboxQuery(text=complaint.order_number, statuses=()))
     assert complaint.id in page.complaint_ids
+
+
+def _one_per_kind(rows: list[Complaint]) -> list[Complaint]:
+    """A complaint of every status, category and outcome kind (fewer pages to load)."""
+    chosen: dict[str, Complaint] = {}
+    for complaint in rows:
+        keys = [complaint.status, complaint.category, complaint.channel]
+        keys += [outcome.kind for outcome in complaint.outcomes]
+        for key in keys:
+            chosen.setdefault(key, complaint)
+    return list({c.id: c for c in chosen.values()}.values())
+
+
+def test_demo_cases_open_for_staff_and_customers(seeded: Flask) -> None:
+    if "staff.case" not in seeded.view_functions or "public.track" not in seeded.view_functions:
+        pytest.skip("the staff case page or the tracking page does not exist yet")
+    manager = DEMO_STAFF[1]
+    staff = seeded.test_client()
+    login = staff.post("/staff/login", data={"email": manager.email, "password": manager.password})
+    assert login.status_code == 302, "the printed demo login must work"
+    assert staff.get("/staff/").status_code == 200
+    for complaint in _one_per_kind(complaints()):
+        page = staff.get(f"/staff/complaints/{complaint.reference}")
+        assert page.status_code == 200, complaint.status
+        assert str(escape(complaint.name)) in page.get_data(as_text=True)
+        customer = seeded.test_client()
+        opened = customer.post(
+            "/track", data={"reference": complaint.reference, "email": complaint.email}
+        )
+        assert opened.status_code in (302, 303), complaint.status
+        case = customer.get(opened.headers["Location"])
+        assert case.status_code == 200, complaint.status
+        assert complaint.display_reference in case.get_data(as_text=True)

@@ -13,7 +13,7 @@ from sqlalchemy import event, func, select
 from helpdesk.domain.outcomes import OutcomeKind
 from helpdesk.extensions import db
 from helpdesk.links import read_download_token
-from helpdesk.models import Attachment, AuditEvent, Message, Outcome, OutboxEmail
+from helpdesk.models import Attachment, AuditEvent, Message, OutboxEmail, Outcome
 from helpdesk.services.casework import StaleEdit, seen_now
 from helpdesk.services.customer import add_customer_message
 from helpdesk.services.outcome_errors import AlreadySent, InvalidInput, NotAllowed, WrongStatus
@@ -24,6 +24,7 @@ from tests.services.outcomes_support import (
     ANSWERED,
     RECEIVED,
     epub_bytes,
+    fast_staff,
     give_refund,
     new_complaint,
     pdf_bytes,
@@ -35,12 +36,13 @@ def _count(model: Any, **where: Any) -> int:
     return int(db.session.scalar(select(func.count()).select_from(model).filter_by(**where)))
 
 
-def test_a_refund_resolves_the_complaint_in_one_commit(app: Flask, make_staff: Any) -> None:
-    agent = make_staff("agent")
+def test_a_refund_resolves_the_complaint_in_one_commit(app: Flask) -> None:
+    agent = fast_staff("agent")
     complaint = new_complaint()
     commits: list[int] = []
     event.listen(db.session, "after_commit", lambda s: commits.append(1))
-    outcome = give_refund(complaint, agent, body="Dear {name}, we refund {amount} for {order_number}.")
+    body = "Dear {name}, we refund {amount} for {order_number}."
+    outcome = give_refund(complaint, agent, body=body)
     assert len(commits) == 1
     assert outcome.kind == "refund" and not outcome.is_final
     assert outcome.amount_cents == 1250 and outcome.data == {"full": False}
@@ -68,8 +70,8 @@ def test_a_refund_resolves_the_complaint_in_one_commit(app: Flask, make_staff: A
     assert "Friday 3 April 2026" in email.body_text  # the review is possible until then
 
 
-def test_a_dutch_complaint_gets_dutch_text_and_a_dutch_email(app: Flask, make_staff: Any) -> None:
-    agent = make_staff("agent")
+def test_a_dutch_complaint_gets_dutch_text_and_a_dutch_email(app: Flask) -> None:
+    agent = fast_staff("agent")
     complaint = new_complaint(language="nl")
     text = prefill_text(OutcomeKind.REFUND, complaint)
     assert text.startswith("Beste Anna de Boer,")
@@ -82,8 +84,8 @@ def test_a_dutch_complaint_gets_dutch_text_and_a_dutch_email(app: Flask, make_st
     assert "€\xa01.234,50" in email.body_text
 
 
-def test_a_replacement_product_needs_items_carrier_and_tracking(app: Flask, make_staff: Any) -> None:
-    agent = make_staff("agent")
+def test_a_replacement_product_needs_items_carrier_and_tracking(app: Flask) -> None:
+    agent = fast_staff("agent")
     complaint = new_complaint()
     empty = OutcomeInput(kind=OutcomeKind.REPLACEMENT_PRODUCT, body="We send a new one.")
     with pytest.raises(InvalidInput) as refused:
@@ -116,19 +118,20 @@ def test_a_replacement_product_needs_items_carrier_and_tracking(app: Flask, make
     ],
 )
 def test_bad_refunds_are_refused_and_nothing_is_stored(
-    app: Flask, make_staff: Any, changes: dict[str, str], field: str
+    app: Flask, changes: dict[str, str], field: str
 ) -> None:
-    agent = make_staff("agent")
+    agent = fast_staff("agent")
     complaint = new_complaint()
     with pytest.raises(InvalidInput) as refused:
-        give_outcome(complaint, agent, refund_input(**changes), seen=complaint.version, now=ANSWERED)
+        data = refund_input(**changes)
+        give_outcome(complaint, agent, data, seen=complaint.version, now=ANSWERED)
     assert field in refused.value.errors
     assert _count(Outcome) == 0 and _count(OutboxEmail, kind="outcome") == 0
     assert complaint.status == "received"
 
 
-def test_a_replacement_file_is_stored_and_linked_for_download(app: Flask, make_staff: Any) -> None:
-    agent = make_staff("agent")
+def test_a_replacement_file_is_stored_and_linked_for_download(app: Flask) -> None:
+    agent = fast_staff("agent")
     complaint = new_complaint()
     data = OutcomeInput(
         kind=OutcomeKind.REPLACEMENT_FILE,
@@ -157,10 +160,8 @@ def test_a_replacement_file_is_stored_and_linked_for_download(app: Flask, make_s
         (Upload("page.pdf", b"<html><script>alert(1)</script></html>"), "cannot be sent"),
     ],
 )
-def test_bad_replacement_files_are_refused(
-    app: Flask, make_staff: Any, upload: Upload | None, message: str
-) -> None:
-    agent = make_staff("agent")
+def test_bad_replacement_files_are_refused(app: Flask, upload: Upload | None, message: str) -> None:
+    agent = fast_staff("agent")
     complaint = new_complaint()
     data = OutcomeInput(kind=OutcomeKind.REPLACEMENT_FILE, body="Here is the file.", file=upload)
     with pytest.raises(InvalidInput) as refused:
@@ -175,19 +176,20 @@ def small_files() -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("app_config", [{"MAX_REPLACEMENT_BYTES": 1024 * 1024}])
-def test_a_file_over_the_limit_is_refused(app: Flask, make_staff: Any) -> None:
-    agent = make_staff("agent")
+def test_a_file_over_the_limit_is_refused(app: Flask) -> None:
+    agent = fast_staff("agent")
     complaint = new_complaint()
     big = pdf_bytes() + b"\n%" + b"x" * (1024 * 1024)
-    data = OutcomeInput(kind=OutcomeKind.REPLACEMENT_FILE, body="Here is the file.",
-                        file=Upload("big.pdf", big))
+    data = OutcomeInput(
+        kind=OutcomeKind.REPLACEMENT_FILE, body="Here is the file.", file=Upload("big.pdf", big)
+    )
     with pytest.raises(InvalidInput) as refused:
         give_outcome(complaint, agent, data, seen=complaint.version, now=ANSWERED)
     assert "larger than 1 MB" in refused.value.errors["file"]
 
 
-def test_a_second_outcome_is_refused(app: Flask, make_staff: Any) -> None:
-    agent, other = make_staff("agent"), make_staff("manager")
+def test_a_second_outcome_is_refused(app: Flask) -> None:
+    agent, other = fast_staff("agent"), fast_staff("manager")
     complaint = new_complaint()
     give_refund(complaint, agent)
     with pytest.raises(AlreadySent, match="An outcome was already sent"):
@@ -195,8 +197,8 @@ def test_a_second_outcome_is_refused(app: Flask, make_staff: Any) -> None:
     assert _count(Outcome) == 1 and _count(OutboxEmail, kind="outcome") == 1
 
 
-def test_stale_version_is_refused(app: Flask, make_staff: Any) -> None:
-    agent = make_staff("agent")
+def test_stale_version_is_refused(app: Flask) -> None:
+    agent = fast_staff("agent")
     complaint = new_complaint()
     old = complaint.version
     add_customer_message(complaint, "One more thing: it is the second book.", now=ANSWERED)
@@ -205,11 +207,11 @@ def test_stale_version_is_refused(app: Flask, make_staff: Any) -> None:
     assert complaint.status == "received" and _count(Outcome) == 0
 
 
-def test_only_relevant_changes_count_as_stale(app: Flask, make_staff: Any) -> None:
-    from helpdesk.services.lifecycle import change_status
+def test_only_relevant_changes_count_as_stale(app: Flask) -> None:
     from helpdesk.domain.lifecycle import Status
+    from helpdesk.services.lifecycle import change_status
 
-    agent = make_staff("agent")
+    agent = fast_staff("agent")
     complaint = new_complaint()
     seen = seen_now(complaint)
     # The acknowledgement email is delivered meanwhile: not a reason to retype the outcome.
@@ -220,8 +222,8 @@ def test_only_relevant_changes_count_as_stale(app: Flask, make_staff: Any) -> No
     assert complaint.status == "resolved"
 
 
-def test_a_new_customer_message_makes_the_form_stale(app: Flask, make_staff: Any) -> None:
-    agent = make_staff("agent")
+def test_a_new_customer_message_makes_the_form_stale(app: Flask) -> None:
+    agent = fast_staff("agent")
     complaint = new_complaint()
     seen = seen_now(complaint)
     add_customer_message(complaint, "Actually, I found the file works now.", now=ANSWERED)
@@ -229,16 +231,16 @@ def test_a_new_customer_message_makes_the_form_stale(app: Flask, make_staff: Any
         give_outcome(complaint, agent, refund_input(), seen=seen, now=ANSWERED)
 
 
-def test_wrong_roles_and_statuses_are_refused(app: Flask, make_staff: Any) -> None:
-    agent = make_staff("agent")
+def test_wrong_roles_and_statuses_are_refused(app: Flask) -> None:
+    agent = fast_staff("agent")
     complaint = new_complaint()
     agent.active = False
     db.session.commit()
     with pytest.raises(NotAllowed):
         give_refund(complaint, agent)
-    manager = make_staff("manager")
-    from helpdesk.services.lifecycle import advance_to
+    manager = fast_staff("manager")
     from helpdesk.domain.lifecycle import Status
+    from helpdesk.services.lifecycle import advance_to
 
     advance_to(complaint, Status.RESOLVED, now=RECEIVED, actor="system")
     advance_to(complaint, Status.CLOSED, now=RECEIVED, actor="system")
@@ -248,11 +250,11 @@ def test_wrong_roles_and_statuses_are_refused(app: Flask, make_staff: Any) -> No
     assert first_outcome(complaint) is None
 
 
-def test_from_awaiting_customer_the_steps_are_taken(app: Flask, make_staff: Any) -> None:
-    from helpdesk.services.lifecycle import advance_to
+def test_from_awaiting_customer_the_steps_are_taken(app: Flask) -> None:
     from helpdesk.domain.lifecycle import Status
+    from helpdesk.services.lifecycle import advance_to
 
-    manager = make_staff("manager")
+    manager = fast_staff("manager")
     complaint = new_complaint()
     advance_to(complaint, Status.AWAITING_CUSTOMER, now=RECEIVED, actor="system")
     db.session.commit()
@@ -263,28 +265,37 @@ def test_from_awaiting_customer_the_steps_are_taken(app: Flask, make_staff: Any)
     assert complaint.response_due_on == date(2026, 3, 13)
 
 
-def test_the_unique_constraint_allows_one_first_outcome(app: Flask, make_staff: Any) -> None:
+def test_the_unique_constraint_allows_one_first_outcome(app: Flask) -> None:
     from sqlalchemy.exc import IntegrityError
 
-    agent = make_staff("agent")
+    agent = fast_staff("agent")
     complaint = new_complaint()
     give_refund(complaint, agent)
-    db.session.add(Outcome(complaint=complaint, kind="refund", staff_id=agent.id, is_final=False,
-                           language="en", body="again"))
+    db.session.add(
+        Outcome(
+            complaint=complaint,
+            kind="refund",
+            staff_id=agent.id,
+            is_final=False,
+            language="en",
+            body="again",
+        )
+    )
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
 
 
-def test_a_refused_file_outcome_leaves_no_file_behind(
-    app: Flask, make_staff: Any, tmp_path: Path
-) -> None:
-    agent = make_staff("agent")
+def test_a_refused_file_outcome_leaves_no_file_behind(app: Flask, tmp_path: Path) -> None:
+    agent = fast_staff("agent")
     complaint = new_complaint()
     give_refund(complaint, agent)
     before = sorted(Path(app.config["UPLOAD_DIR"]).iterdir())
-    data = OutcomeInput(kind=OutcomeKind.REPLACEMENT_FILE, body="Here is the file.",
-                        file=Upload("book.pdf", pdf_bytes()))
+    data = OutcomeInput(
+        kind=OutcomeKind.REPLACEMENT_FILE,
+        body="Here is the file.",
+        file=Upload("book.pdf", pdf_bytes()),
+    )
     with pytest.raises(AlreadySent):
         give_outcome(complaint, agent, data, seen=complaint.version, now=ANSWERED)
     assert sorted(Path(app.config["UPLOAD_DIR"]).iterdir()) == before

@@ -7,6 +7,7 @@ shared with the public web and browser tests.
 from __future__ import annotations
 
 import io
+import os
 import threading
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -40,7 +41,7 @@ def ensure_catalogs() -> None:
             continue
         with po.open("rb") as handle:
             catalog = read_po(handle)
-        partial = mo.with_name(f"messages.{threading.get_ident()}.tmp")
+        partial = mo.with_name(f"messages.{os.getpid()}.{threading.get_ident()}.tmp")
         with partial.open("wb") as handle:
             write_mo(handle, catalog)
         partial.replace(mo)
@@ -195,6 +196,15 @@ def test_unknown_category_is_refused(app: Flask) -> None:
     with pytest.raises(ValueError, match="category"):
         submit_complaint(new_complaint(category="weather"))
     assert count(Complaint) == 0
+
+
+def test_nul_characters_are_dropped_on_both_databases(any_app: Flask) -> None:
+    complaint = submit_complaint(
+        new_complaint(name="An\x00na", description="Broken\x00 download link, error 403.")
+    )
+    db.session.expire_all()
+    assert complaint.name == "Anna"
+    assert complaint.description == "Broken download link, error 403."
 
 
 def test_over_long_fields_are_cut_not_refused(app: Flask) -> None:

@@ -11,10 +11,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from helpdesk.extensions import db
-from helpdesk.models import Outcome, OutboxEmail
+from helpdesk.models import OutboxEmail, Outcome
 from helpdesk.models.types import utcnow
 from helpdesk.services.customer import add_customer_message
-from tests.services.outcomes_support import login, new_complaint, pdf_bytes
+from tests.services.outcomes_support import fast_staff, login, new_complaint, pdf_bytes
 
 BUTTONS = [
     "Replacement file",
@@ -44,18 +44,20 @@ def _form(client: FlaskClient, url: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def agent_client(app: Flask, client: FlaskClient, make_staff: Any) -> FlaskClient:
-    login(client, make_staff("agent"))
+def agent_client(app: Flask, client: FlaskClient) -> FlaskClient:
+    login(client, fast_staff("agent"))
     return client
 
 
 def test_case_page_has_one_button_per_outcome(agent_client: FlaskClient) -> None:
     complaint = new_complaint(now=utcnow())
     html = agent_client.get(f"/staff/complaints/{complaint.reference}").get_data(as_text=True)
-    panel = html[html.index('id="outcome-panel"'):]
+    panel = html[html.index('id="outcome-panel"') :]
     for label in BUTTONS:
         url = f"/staff/complaints/{complaint.reference}/outcome/"
-        assert re.search(rf'href="{url}\w+" hx-get="{url}\w+" hx-target="#outcome-form"[^>]*>{label}</a>', panel)
+        assert re.search(
+            rf'href="{url}\w+" hx-get="{url}\w+" hx-target="#outcome-form"[^>]*>{label}</a>', panel
+        )
 
 
 def test_a_click_fills_the_form_in_the_customers_language(agent_client: FlaskClient) -> None:
@@ -95,12 +97,15 @@ def test_send_a_refund_without_javascript(agent_client: FlaskClient) -> None:
     assert response.headers["Location"].endswith(f"/staff/complaints/{complaint.reference}")
     page = agent_client.get(response.headers["Location"]).get_data(as_text=True)
     assert "The outcome was sent to the customer." in page
-    panel = page[page.index('id="outcome-panel"'):]
+    panel = page[page.index('id="outcome-panel"') :]
     assert "Outcome sent" in panel and "€12.50 (full refund)" in panel
     assert "Send outcome" not in panel and "/outcome/refund" not in panel
     assert "We are refunding €12.50 to you." in page  # the message in the thread
     assert complaint.status == "resolved"
-    assert db.session.scalar(select(func.count()).select_from(OutboxEmail).filter_by(kind="outcome")) == 1
+    assert (
+        db.session.scalar(select(func.count()).select_from(OutboxEmail).filter_by(kind="outcome"))
+        == 1
+    )
 
 
 def test_send_with_htmx_reloads_the_case_page(agent_client: FlaskClient) -> None:
@@ -112,7 +117,9 @@ def test_send_with_htmx_reloads_the_case_page(agent_client: FlaskClient) -> None
     assert response.headers["HX-Redirect"] == f"/staff/complaints/{complaint.reference}"
 
 
-def test_errors_are_shown_next_to_the_fields_and_the_text_is_kept(agent_client: FlaskClient) -> None:
+def test_errors_are_shown_next_to_the_fields_and_the_text_is_kept(
+    agent_client: FlaskClient,
+) -> None:
     complaint = new_complaint(now=utcnow())
     url = f"/staff/complaints/{complaint.reference}/outcome/refund"
     data = _form(agent_client, url) | {"outcome-amount": "twelve"}
@@ -180,8 +187,10 @@ def test_a_stale_form_keeps_the_draft(agent_client: FlaskClient) -> None:
     assert "Someone else changed this complaint" in html
     assert "My carefully written draft about the invoice." in html
     assert _hidden(html, "outcome-version") == str(complaint.version)  # sending again works
-    again = data | {"outcome-version": _hidden(html, "outcome-version"),
-                    "outcome-seen": _hidden(html, "outcome-seen")}
+    again = data | {
+        "outcome-version": _hidden(html, "outcome-version"),
+        "outcome-seen": _hidden(html, "outcome-seen"),
+    }
     assert agent_client.post(url, data=again).status_code == 303
 
 
@@ -196,12 +205,17 @@ def test_a_double_submit_gives_one_outcome(agent_client: FlaskClient) -> None:
     htmx = agent_client.post(url, data=data, headers={"HX-Request": "true"})
     assert htmx.status_code == 200 and "An outcome was already sent" in htmx.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Outcome)) == 1
-    assert db.session.scalar(select(func.count()).select_from(OutboxEmail).filter_by(kind="outcome")) == 1
+    assert (
+        db.session.scalar(select(func.count()).select_from(OutboxEmail).filter_by(kind="outcome"))
+        == 1
+    )
 
 
 def test_customer_text_is_escaped_in_the_form(agent_client: FlaskClient) -> None:
     complaint = new_complaint(now=utcnow(), name="<script>alert(1)</script>")
-    html = agent_client.get(f"/staff/complaints/{complaint.reference}/outcome/refund").get_data(as_text=True)
+    html = agent_client.get(f"/staff/complaints/{complaint.reference}/outcome/refund").get_data(
+        as_text=True
+    )
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 

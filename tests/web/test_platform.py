@@ -73,3 +73,32 @@ def test_every_post_route_demands_a_csrf_token(csrf_app: Flask) -> None:
         assert response.status_code in (400, 302, 401, 403), rule.rule
         if response.status_code == 400:
             assert b"expired" in response.data or b"verlopen" in response.data, rule.rule
+
+
+def test_holiday_categories_keep_public_holidays() -> None:
+    from helpdesk.config import _categories
+
+    assert _categories("") == ()
+    assert _categories("optional") == ("public", "optional")
+    assert _categories("public,optional") == ("public", "optional")
+
+
+def test_proxy_hops_take_the_client_address_from_the_proxy(tmp_path: Any) -> None:
+    from flask import request
+
+    proxied = make_app(tmp_path, f"sqlite:///{tmp_path}/p.sqlite3", PROXY_HOPS=0)
+    assert proxied.wsgi_app.__class__.__name__ != "ProxyFix"
+    import os
+
+    os.environ["HELPDESK_PROXY_HOPS"] = "1"
+    try:
+        behind = make_app(tmp_path, f"sqlite:///{tmp_path}/q.sqlite3")
+    finally:
+        del os.environ["HELPDESK_PROXY_HOPS"]
+
+    @behind.get("/whoami")
+    def whoami() -> str:
+        return request.remote_addr or ""
+
+    response = behind.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.7"})
+    assert response.data == b"203.0.113.7"

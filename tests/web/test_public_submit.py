@@ -81,6 +81,10 @@ class PageForm(HTMLParser):
         field_id = self.labels[label]
         return next(i["name"] for i in self.inputs if i.get("id") == field_id)
 
+    def file_input(self) -> str:
+        """The name of the form's file field."""
+        return next(i["name"] for i in self.inputs if i.get("type") == "file")
+
     def data(self, by_label: dict[str, Any]) -> dict[str, Any]:
         """Hidden fields as the page has them, plus the values given per label."""
         values: dict[str, Any] = {
@@ -118,6 +122,13 @@ GOOD = {
     "Description": "The parcel arrived with a broken lamp inside.",
 }
 
+DUTCH = {
+    "Naam": "Anna de Vries",
+    "E-mail": "anna@example.com",
+    "Categorie": "physical",
+    "Omschrijving": "Het pakket kwam aan met een kapotte lamp erin.",
+}
+
 
 def submit(
     client: FlaskClient,
@@ -133,7 +144,7 @@ def submit(
     form = PageForm(page, "complaint-form")
     data = form.data(GOOD if values is None else values)
     if files:
-        data[form.name_for("Attachments")] = [file_part(b, name) for b, name in files]
+        data[form.file_input()] = [file_part(b, name) for b, name in files]
     return post_multipart(client, form.action, data, headers=headers)
 
 
@@ -220,6 +231,15 @@ def test_submit_redirects_to_a_confirmation_without_the_code_in_the_url(
     assert db.session.query(OutboxEmail).count() == 1
 
 
+def test_the_confirmation_is_shown_once(client: FlaskClient) -> None:
+    submit(client)
+    assert client.get("/complaints/submitted").status_code == 200
+    again = client.get("/complaints/submitted")
+    assert again.status_code == 302 and again.headers["Location"] == "/track/case"
+    code = db.session.query(Complaint).one().display_reference
+    assert code in client.get("/track/case").get_data(as_text=True)
+
+
 def test_the_confirmation_needs_the_session(app: Flask, client: FlaskClient) -> None:
     submit(client)
     stranger = app.test_client()
@@ -262,7 +282,7 @@ def test_files_are_stored_with_the_complaint(app: Flask, client: FlaskClient) ->
 
 def test_the_complaint_takes_the_language_of_the_page(client: FlaskClient) -> None:
     ensure_catalogs()
-    submit(client, headers={"Accept-Language": "nl-NL,nl;q=0.9,en;q=0.5"})
+    submit(client, DUTCH, headers={"Accept-Language": "nl-NL,nl;q=0.9,en;q=0.5"})
     assert db.session.query(Complaint).one().language == "nl"
 
 
@@ -270,7 +290,7 @@ def test_the_language_switch_is_remembered_for_the_complaint(client: FlaskClient
     ensure_catalogs()
     page = client.get("/complaints/new?lang=nl").get_data(as_text=True)
     assert 'lang="nl"' in page
-    submit(client, page=page, values={**GOOD})
+    submit(client, page=page, values=DUTCH)
     assert db.session.query(Complaint).one().language == "nl"
 
 
@@ -279,6 +299,7 @@ def test_the_language_switch_is_remembered_for_the_complaint(client: FlaskClient
 FIELD_ERRORS = [
     ("Name", "", "Please enter your name."),
     ("Name", "   ", "Please enter your name."),
+    ("Name", "\x00", "Please enter your name."),
     ("Name", "N" * 201, "Please use at most 200 characters."),
     ("Email", "", "Please enter your email address."),
     ("Email", "anna", "Please enter a valid email address"),

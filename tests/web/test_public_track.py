@@ -33,17 +33,25 @@ from tests.web.test_public_submit import PageForm, field_error, file_part, post_
 NOT_FOUND = "We could not find a complaint with this reference code and email address."
 
 
-def track(client: FlaskClient, code: str, email: str, headers: dict[str, str] | None = None) -> Any:
+def track(
+    client: FlaskClient,
+    code: str,
+    email: str,
+    headers: dict[str, str] | None = None,
+    labels: tuple[str, str] = ("Reference code", "Email"),
+) -> Any:
     """Fill in /track by its labels and send it."""
     page = client.get("/track").get_data(as_text=True)
     form = PageForm(page, "track-form")
-    data = form.data({"Reference code": code, "Email": email})
+    data = form.data({labels[0]: code, labels[1]: email})
     return client.post(form.action, data=data, headers=headers)
 
 
-def opened(client: FlaskClient, complaint: Complaint) -> str:
+def opened(
+    client: FlaskClient, complaint: Complaint, labels: tuple[str, str] = ("Reference code", "Email")
+) -> str:
     """Open the case with code + email and return the case page."""
-    response = track(client, complaint.display_reference, complaint.email)
+    response = track(client, complaint.display_reference, complaint.email, labels=labels)
     assert response.status_code == 303, response.get_data(as_text=True)
     return str(client.get(response.headers["Location"]).get_data(as_text=True))
 
@@ -302,8 +310,12 @@ def test_waiting_for_the_customer_says_the_clock_is_paused(app: Flask, client: F
     assert "Waiting for your information" in page
     assert "paused while we wait for your information" in page
     assert "7 business days left" in page
-    assert "Could you send a photo of the damaged box?" in page
     assert "We asked for more information" in page
+    # The question stands right above the answer box, as well as in the history.
+    question = re.search(r'<blockquote class="question">.*?</blockquote>', page, re.S)
+    assert question is not None
+    assert "Could you send a photo of the damaged box?" in question.group(0)
+    assert page.count("Could you send a photo of the damaged box?") == 2
     assert "Send answer" in page
 
 
@@ -469,4 +481,4 @@ def test_dates_on_the_case_page_are_in_shop_time(app: Flask, client: FlaskClient
     # 23:30 UTC on 24 April is already 25 April, 01:30, in Amsterdam.
     complaint = submit_complaint(new_complaint(), now=datetime(2026, 4, 24, 23, 30, tzinfo=UTC))
     page = opened(client, complaint)
-    assert "Apr 25, 2026, 1:30" in page
+    assert "25 April 2026, 01:30" in page

@@ -1,0 +1,135 @@
+"""The benchmark's results: a table on stdout with targets and PASS/MISS, a JSON file in
+bench/results/, and a bar chart of p50/p95/p99 per endpoint against its target."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from dataset import ROOT
+
+#: p95 targets in milliseconds (issue 4), and the other targets.
+P95_TARGETS = {
+    "search: one word": 50.0,
+    "search: two words": 50.0,
+    "search: phrase": 50.0,
+    "search: filtered": 50.0,
+    "inbox first page": 20.0,
+    "case page": 30.0,
+    "tracking page": 20.0,
+}
+REINDEX_TARGET_S = 90.0
+MEMORY_TARGET_MB = 200.0
+
+
+def verdict(value: float | None, target: float) -> str:
+    """PASS, MISS, or n/a when there is no figure."""
+    if value is None:
+        return "n/a"
+    return "PASS" if value <= target else "MISS"
+
+
+def table(results: dict[str, Any]) -> str:
+    """The results as a plain-text table."""
+    lines = [
+        f"{'endpoint':<20} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
+        f"{'target p95':>10}  result",
+    ]
+    for name, row in results["endpoints"].items():
+        target = P95_TARGETS[name]
+        if row.get("skipped"):
+            lines.append(
+                f"{name:<20} {'':>8} {'':>8} {'':>8} {'':>8} {target:>10.0f}  n/a: {row['skipped']}"
+            )
+            continue
+        errors = f" ({row['errors']} errors)" if row["errors"] else ""
+        lines.append(
+            f"{name:<20} {row['rps']:>8.1f} {row['p50_ms']:>8.1f} {row['p95_ms']:>8.1f} "
+            f"{row['p99_ms']:>8.1f} {target:>10.0f}  {verdict(row['p95_ms'], target)}{errors}"
+        )
+    reindex = results.get("reindex_seconds")
+    shown = f"{reindex:.1f} s" if reindex is not None else "not measured"
+    lines.append(
+        f"{'full reindex':<20} {shown:>35} {REINDEX_TARGET_S:>9.0f}s  "
+        f"{verdict(reindex, REINDEX_TARGET_S)}"
+    )
+    for pid, rss in results.get("worker_rss_mb", {}).items():
+        lines.append(
+            f"{'worker ' + str(pid) + ' RSS':<20} {rss:>32.1f} MB {MEMORY_TARGET_MB:>7.0f}MB  "
+            f"{verdict(rss, MEMORY_TARGET_MB)}"
+        )
+    seeding = results.get("seed_seconds")
+    if seeding is not None:
+        lines.append(f"{'seeding (once)':<20} {seeding:>33.1f} s   (no target)")
+    return "\n".join(lines)
+
+
+def write_json(results: dict[str, Any]) -> Path:
+    """bench/results/<backend>-<complaints>-<timestamp>.json"""
+    folder = ROOT / "bench" / "results"
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = folder / f"{results['backend']}-{results['complaints']}-{stamp}.json"
+    path.write_text(json.dumps(results, indent=2))
+    return path
+
+
+def chart(results: dict[str, Any]) -> Path | None:
+    """docs/performance-<backend>.png: p50/p95/p99 bars per endpoint with the p95 targets."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print(
+            "bench: matplotlib is not installed (pip install -e '.[bench]'): no chart",
+            file=sys.stderr,
+        )
+        return None
+    rows = {k: v for k, v in results["endpoints"].items() if not v.get("skipped")}
+    if not rows:
+        return None
+    names = list(rows)
+    x = range(len(names))
+    fig, ax = plt.subplots(figsize=(10, 5.2), dpi=110)
+    width = 0.26
+    for offset, key, colour in (
+        (-width, "p50_ms", "#8fb8de"),
+        (0, "p95_ms", "#3b6fa6"),
+        (width, "p99_ms", "#1d3557"),
+    ):
+        ax.bar(
+            [i + offset for i in x],
+            [rows[n][key] for n in names],
+            width,
+            label=key.split("_")[0],
+            color=colour,
+        )
+    for i, name in enumerate(names):
+        ax.hlines(
+            P95_TARGETS[name],
+            i - 1.6 * width,
+            i + 1.6 * width,
+            colors="#d62828",
+            linestyles="dashed",
+            label="p95 target" if i == 0 else None,
+        )
+    ax.set_xticks(list(x), [n.replace(": ", ":\n") for n in names], fontsize=8)
+    ax.set_ylabel("latency (ms)")
+    ax.set_title(
+        f"{results['complaints']:,} complaints, {results['backend']} backend, "
+        f"gunicorn 2 workers, {results['connections']} connections, "
+        f"{results['duration']} s per endpoint",
+        fontsize=9,
+    )
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    path = ROOT / "docs" / f"performance-{results['backend']}.png"
+    path.parent.mkdir(exist_ok=True)
+    fig.savefig(path)
+    plt.close(fig)
+    return path

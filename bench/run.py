@@ -1,0 +1,180 @@
+"""`make bench`: seed 100,000 complaints, time a full search reindex, then measure search, the
+inbox, a case page and the tracking page through gunicorn (2 workers) with wrk.
+
+    .venv/bin/python bench/run.py [--backend whoosh|postgres] [--complaints N]
+                                  [--duration S] [--quick] [--fresh]
+
+Prints a table with the targets of issue 4 and PASS/MISS, writes bench/results/*.json and
+docs/performance-<backend>.png. An endpoint that does not exist (yet) is reported as such
+instead of stopping the run. Not part of `make test`: it takes minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sqlite3
+import subprocess
+import sys
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from client import probe, run_wrk, staff_login, track_case
+from dataset import Dataset, prepare, reindex
+from report import chart, table, write_json
+from server import running
+
+STAFF_EMAIL, STAFF_PASSWORD = "agent@demo.example", "demo-agent-password"
+
+#: name → (path, whose session); searches look at every status, as when finding an old case.
+SEARCHES = {
+    "search: one word": "/staff/?status=all&q=refund",
+    "search: two words": "/staff/?status=all&q=download+expired",
+    "search: phrase": "/staff/?status=all&q=" + urllib.parse.quote('"tracking number"'),
+    "search: filtered": "/staff/?status=all&category=billing&q=refund",
+}
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--backend", choices=("whoosh", "postgres"), default="whoosh")
+    parser.add_argument("--complaints", type=int, default=100_000)
+    parser.add_argument("--duration", type=int, default=15, help="seconds per endpoint")
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--quick", action="store_true", help="2,000 complaints, 3 s: a smoke run")
+    parser.add_argument("--fresh", action="store_true", help="re-seed even if data exists")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.complaints, args.duration = 2000, 3
+    return args
+
+
+def pick_case(dataset: Dataset) -> tuple[str, str]:
+    """A resolved complaint with a real thread: (reference, email)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(dataset.database_url)
+    with engine.connect() as conn:
+        row = conn.execute(
+            text(
+                "SELECT c.reference, c.email FROM complaint c "
+                "JOIN message m ON m.complaint_id = c.id WHERE c.status IN ('resolved', 'final') "
+                "GROUP BY c.id, c.reference, c.email "
+                "HAVING COUNT(m.id) >= 4 ORDER BY c.id DESC LIMIT 1"
+            )
+        ).one()
+    engine.dispose()
+    return str(row[0]), str(row[1])
+
+
+def machine() -> dict[str, Any]:
+    """The machine the figures come from."""
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem_kb = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal:")
+    )
+    try:
+        pg = subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", "SHOW server_version"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        pg = ""
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gb": round(mem_kb / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "postgresql": pg or "n/a",
+        "kernel": platform.release(),
+    }
+
+
+def measure(base_url: str, dataset: Dataset, args: argparse.Namespace) -> dict[str, Any]:
+    """Log in, open a case, then load every endpoint in turn."""
+    staff, staff_why = staff_login(base_url, STAFF_EMAIL, STAFF_PASSWORD)
+    reference, email = pick_case(dataset)
+    tracker, case_path, track_why = track_case(base_url, reference, email)
+    plan = {name: (path, staff, staff_why) for name, path in SEARCHES.items()}
+    plan["inbox first page"] = ("/staff/", staff, staff_why)
+    plan["case page"] = (f"/staff/complaints/{reference}", staff, staff_why)
+    plan["tracking page"] = (case_path or "/track/case", tracker, track_why)
+    endpoints: dict[str, Any] = {}
+    for name, (path, session, why) in plan.items():
+        reason = why if session is None else probe(session, base_url, path)
+        if reason:
+            print(f"bench: {name}: {reason}", file=sys.stderr)
+            endpoints[name] = {"path": path, "skipped": reason}
+            continue
+        print(f"bench: {name}: {path} for {args.duration} s", file=sys.stderr)
+        for _warm in range(5):
+            session.get(path)
+        load = run_wrk(
+            base_url + path,
+            session.cookie_header,
+            seconds=args.duration,
+            connections=args.connections,
+            threads=2,
+        )
+        endpoints[name] = {
+            "path": path,
+            "requests": load.requests,
+            "rps": round(load.rps, 1),
+            "p50_ms": load.p50,
+            "p95_ms": load.p95,
+            "p99_ms": load.p99,
+            "max_ms": load.max,
+            "errors": load.errors,
+        }
+    return endpoints
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; exit 0 when it ran (MISSes are figures, not failures)."""
+    args = parse_args(argv)
+    dataset, facts = prepare(args.backend, args.complaints, args.seed, fresh=args.fresh)
+    reindex_seconds = reindex(dataset)
+    with running(dataset) as server:
+        endpoints = measure(server.base_url, dataset, args)
+        memory = server.worker_rss_mb()
+    results = {
+        "backend": args.backend,
+        "complaints": facts.get("complaint", args.complaints),
+        "messages": facts.get("message"),
+        "seed": args.seed,
+        "duration": args.duration,
+        "connections": args.connections,
+        "seed_seconds": facts.get("seed_seconds"),
+        "reindex_seconds": round(reindex_seconds, 1) if reindex_seconds is not None else None,
+        "worker_rss_mb": {str(pid): rss for pid, rss in memory.items()},
+        "endpoints": endpoints,
+        "machine": machine(),
+    }
+    print(table(results))
+    print(f"bench: results in {write_json(results)}", file=sys.stderr)
+    picture = chart(results)
+    if picture:
+        print(f"bench: chart in {picture}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

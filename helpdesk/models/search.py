@@ -1,0 +1,47 @@
+"""Tables of the PostgreSQL search backend (empty and unused with the Whoosh backend).
+
+`search_document` holds one row per complaint: two tsvectors (public text; public text plus
+internal notes) and the exact-match keys. `search_word` is the vocabulary that typo
+tolerance looks words up in (with a pg_trgm index). The GIN and trigram indexes and the
+pg_trgm extension are PostgreSQL-only; `helpdesk.search.postgres.ensure_schema()` creates
+them (idempotently) when the backend first writes and on every `flask search reindex`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+#: tsvector on PostgreSQL, plain text elsewhere (the table is only used on PostgreSQL).
+VECTOR = TSVECTOR().with_variant(Text(), "sqlite")
+
+
+class SearchEntry(db.Model):  # type: ignore[name-defined,misc]
+    """What the PostgreSQL backend searches for one complaint."""
+
+    __tablename__ = "search_document"
+
+    complaint_id: Mapped[int] = mapped_column(
+        ForeignKey("complaint.id", ondelete="CASCADE"), primary_key=True
+    )
+    public_vector: Mapped[str] = mapped_column(VECTOR)
+    all_vector: Mapped[str] = mapped_column(VECTOR)
+    reference: Mapped[str] = mapped_column(String(12), index=True)
+    order_number: Mapped[str] = mapped_column(String(100), index=True)
+    email: Mapped[str] = mapped_column(String(320), index=True)
+    marker: Mapped[str] = mapped_column(String(16))
+    indexed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SearchWord(db.Model):  # type: ignore[name-defined,misc]
+    """One word as typed somewhere in a complaint (the vocabulary for typo tolerance)."""
+
+    __tablename__ = "search_word"
+
+    word: Mapped[str] = mapped_column(String(40), primary_key=True)

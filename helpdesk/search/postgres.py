@@ -1,0 +1,295 @@
+"""The PostgreSQL backend: tsvectors in `search_document`, for several app servers sharing
+one database (no local files, so every server sees every update at once).
+
+Documents are written after the commit in their own short transaction that first locks
+the complaints' rows (SELECT … FOR UPDATE), so two servers indexing the same complaint
+write in commit order and the last write is the newest text. The tokens are split by our
+tokenizer before PostgreSQL sees them, which keeps hits identical to the Whoosh backend.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, Engine, case, delete, exists, func, or_, select, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..domain.inbox import InboxQuery
+from ..models import Complaint
+from ..models.search import SearchEntry
+from .base import CheckReport, Hits, IndexUnavailable, empty_facets
+from .documents import SearchDocument, iter_documents, load_documents
+from .fallback import inbox_conditions
+from .postgres_sql import Compiler
+from .query import Node, Word
+from .text import MAX_TOKEN, candidate_distance, is_fuzzy_match, tokens
+
+log = logging.getLogger(__name__)
+
+SCHEMA_SQL = (
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX IF NOT EXISTS search_document_public_gin "
+    "ON search_document USING gin (public_vector)",
+    "CREATE INDEX IF NOT EXISTS search_document_all_gin ON search_document USING gin (all_vector)",
+    "CREATE INDEX IF NOT EXISTS search_word_trgm ON search_word USING gin (word gin_trgm_ops)",
+)
+
+UPSERT = text(
+    """
+    INSERT INTO search_document
+        (complaint_id, public_vector, all_vector, reference, order_number, email, marker,
+         indexed_at)
+    SELECT :id, v.pub,
+           v.pub || to_tsvector('simple', :notes) || to_tsvector('english', :notes)
+                 || to_tsvector('dutch', :notes),
+           :reference, :order_number, :email, :marker, now()
+    FROM (SELECT to_tsvector('simple', :pub) || to_tsvector('english', :pub)
+                 || to_tsvector('dutch', :pub) AS pub) AS v
+    ON CONFLICT (complaint_id) DO UPDATE SET
+        public_vector = EXCLUDED.public_vector, all_vector = EXCLUDED.all_vector,
+        reference = EXCLUDED.reference, order_number = EXCLUDED.order_number,
+        email = EXCLUDED.email, marker = EXCLUDED.marker, indexed_at = EXCLUDED.indexed_at
+    """
+)
+WORDS = text(
+    "INSERT INTO search_word (word) SELECT DISTINCT unnest(CAST(:words AS text[])) "
+    "ON CONFLICT DO NOTHING"
+)
+
+
+def ensure_schema(conn: Connection) -> None:
+    """Create the PostgreSQL-only objects (extension, GIN and trigram indexes) if missing."""
+    for statement in SCHEMA_SQL:
+        conn.execute(text(statement))
+
+
+def _row(doc: SearchDocument) -> dict[str, Any]:
+    return {
+        "id": doc.complaint_id,
+        "pub": " ".join(tokens(doc.public_text)),
+        "notes": " ".join(tokens(doc.internal_text)),
+        "reference": doc.reference,
+        "order_number": doc.order,
+        "email": doc.email,
+        "marker": doc.marker,
+    }
+
+
+class PostgresBackend:
+    """Full-text search inside the database."""
+
+    name = "postgres"
+
+    def __init__(self, engine: Callable[[], Engine], zone: Callable[[], ZoneInfo]) -> None:
+        self._engine = engine
+        self._zone = zone
+        self._schema_ready = False
+
+    # --- writing ------------------------------------------------------------------------
+
+    def _ensure(self, conn: Connection) -> None:
+        if not self._schema_ready:
+            ensure_schema(conn)
+            self._schema_ready = True
+
+    def index(self, ids: set[int]) -> None:
+        """Rewrite these complaints' rows (and drop the rows of deleted complaints)."""
+        if not ids:
+            return
+        with self._engine().begin() as conn:
+            self._ensure(conn)
+            self._write(conn, sorted(ids))
+
+    def _write(self, conn: Connection, ids: list[int]) -> None:
+        # Lock first, then read: a concurrent writer of the same complaint waits for us,
+        # and reads its own (newer) text after our commit.
+        conn.execute(
+            select(Complaint.id).where(Complaint.id.in_(ids)).order_by(Complaint.id)
+            .with_for_update()
+        )
+        docs = load_documents(conn, ids)
+        gone = [i for i in ids if i not in docs]
+        if gone:
+            conn.execute(delete(SearchEntry).where(SearchEntry.complaint_id.in_(gone)))
+        if docs:
+            rows = [_row(doc) for doc in docs.values()]
+            conn.execute(UPSERT, rows)
+            words = sorted({w for r in rows for w in (r["pub"] + " " + r["notes"]).split()
+                            if len(w) <= MAX_TOKEN})
+            conn.execute(WORDS, {"words": words})
+
+    def remove(self, ids: set[int]) -> None:
+        """Delete these complaints' rows."""
+        with self._engine().begin() as conn:
+            conn.execute(delete(SearchEntry).where(SearchEntry.complaint_id.in_(sorted(ids))))
+
+    def reindex(self, progress: bool = True) -> int:
+        """Rewrite every row, a batch of complaints per transaction (searches keep working)."""
+        from tqdm import tqdm
+
+        engine = self._engine()
+        with engine.begin() as conn:
+            ensure_schema(conn)
+            self._schema_ready = True
+            total = int(conn.scalar(select(func.count()).select_from(Complaint)) or 0)
+            started = conn.scalar(select(func.now()))
+        count = 0
+        with tqdm(total=total, unit="complaint", disable=not progress,
+                  desc="search reindex") as bar:
+            last = 0
+            while True:
+                with engine.begin() as conn:
+                    ids = list(conn.scalars(
+                        select(Complaint.id).where(Complaint.id > last).order_by(Complaint.id)
+                        .limit(1000)
+                    ))
+                    if not ids:
+                        break
+                    self._write(conn, ids)
+                count += len(ids)
+                bar.update(len(ids))
+                last = ids[-1]
+        with engine.begin() as conn:
+            orphans = ~exists().where(Complaint.id == SearchEntry.complaint_id)
+            conn.execute(delete(SearchEntry).where(orphans))
+            # Complaints changed while we went through them were indexed by their own
+            # writers too; index them once more so a batch read before a change cannot win.
+            changed = list(conn.scalars(
+                select(Complaint.id).where(Complaint.last_activity_at >= started)
+            ))
+        if changed:
+            self.index(set(changed))
+        return count
+
+    # --- reading ------------------------------------------------------------------------
+
+    def vocabulary_near(self, word: str, max_edits: int, include_internal: bool) -> set[str]:
+        """Words in the vocabulary within `max_edits` edits (trigram candidates, then the
+        same edit-distance rule as Whoosh)."""
+        threshold = 0.1 if len(word) <= 5 else 0.2
+        with self._engine().begin() as conn:
+            conn.execute(text("SELECT set_config('pg_trgm.similarity_threshold', :t, true)"),
+                         {"t": str(threshold)})
+            rows = conn.scalars(
+                text("SELECT word FROM search_word WHERE word % :w AND left(word, 1) = :c "
+                     "AND length(word) BETWEEN :lo AND :hi"),
+                {"w": word, "c": word[:1], "lo": len(word) - candidate_distance(max_edits),
+                 "hi": len(word) + candidate_distance(max_edits)},
+            ).all()
+        return {w for w in rows if is_fuzzy_match(w, word, max_edits)}
+
+    def search(self, node: Node, query: InboxQuery, include_internal: bool) -> Hits:
+        """Run the query in the database; IndexUnavailable when the tables are unusable."""
+        try:
+            return self._search(node, query, include_internal)
+        except SQLAlchemyError as exc:
+            log.exception("PostgreSQL search failed")
+            raise IndexUnavailable(f"corrupt index: {type(exc).__name__}") from exc
+
+    def _search(self, node: Node, query: InboxQuery, include_internal: bool) -> Hits:
+        near_cache: dict[Word, set[str]] = {}
+
+        def near(word: Word) -> set[str]:
+            if word not in near_cache:
+                near_cache[word] = self.vocabulary_near(word.word, word.fuzzy, include_internal)
+            return near_cache[word]
+
+        compiler = Compiler(include_internal, self._zone(), near)
+        where = [compiler.condition(node), *inbox_conditions(query)]
+        joined = select(Complaint.category, Complaint.status, func.count()).select_from(
+            SearchEntry
+        ).join(Complaint, Complaint.id == SearchEntry.complaint_id).where(*where)
+        with self._engine().connect() as conn:
+            groups = conn.execute(joined.group_by(Complaint.category, Complaint.status)).all()
+            facets, total = _facets(groups, query)
+            ids = list(conn.scalars(self._page(compiler, where, query))) if total else []
+        return Hits(ids, total, facets)
+
+    @staticmethod
+    def _page(compiler: Compiler, where: list[Any], query: InboxQuery) -> Any:
+        wanted = list(where)
+        if query.categories:
+            wanted.append(Complaint.category.in_(query.categories))
+        if query.statuses:
+            wanted.append(Complaint.status.in_(query.statuses))
+        order: list[Any] = []
+        if compiler.exact:
+            first: Any = case((or_(*compiler.exact), 1), else_=0)
+            order.append(first.desc())
+        rank = compiler.rank_query()
+        if query.sort == "oldest":
+            order += [Complaint.received_at.asc(), Complaint.id.asc()]
+        elif query.sort == "due":
+            order += [Complaint.sla_due_on.asc().nulls_last(), Complaint.received_at.asc(),
+                      Complaint.id.asc()]
+        else:
+            if query.sort not in ("newest", "oldest", "due") and rank is not None:
+                order.append(func.ts_rank(compiler.vector, rank).desc())
+            order += [Complaint.received_at.desc(), Complaint.id.desc()]
+        return (
+            select(Complaint.id).select_from(SearchEntry)
+            .join(Complaint, Complaint.id == SearchEntry.complaint_id)
+            .where(*wanted).order_by(*order).offset(query.offset).limit(query.per_page)
+        )
+
+    # --- health and check ----------------------------------------------------------------
+
+    def health(self) -> str:
+        """'missing index' when complaints exist but none is indexed (or the GIN index is
+        missing); 'ok' otherwise. Row-by-row staleness is `flask search check`'s job."""
+        try:
+            with self._engine().connect() as conn:
+                has_complaints = conn.scalar(select(exists().where(Complaint.id > 0)))
+                if not has_complaints:
+                    return "ok"
+                has_rows = conn.scalar(select(exists().where(SearchEntry.complaint_id > 0)))
+                gin = conn.scalar(text(
+                    "SELECT count(*) FROM pg_indexes WHERE tablename = 'search_document' "
+                    "AND indexname LIKE 'search_document_%_gin'"
+                ))
+        except SQLAlchemyError as exc:
+            return f"corrupt index: {type(exc).__name__}"
+        return "ok" if has_rows and gin == 2 else "missing index"
+
+    def check(self, fix: bool = False) -> CheckReport:
+        """Compare each complaint's marker with its row; `fix` rewrites what differs."""
+        report = CheckReport()
+        with self._engine().connect() as conn:
+            indexed = dict(conn.execute(select(SearchEntry.complaint_id, SearchEntry.marker)).all())
+            for batch in iter_documents(conn):
+                for doc in batch:
+                    report.checked += 1
+                    marker = indexed.pop(doc.complaint_id, None)
+                    if marker is None:
+                        report.missing.append(doc.complaint_id)
+                    elif marker != doc.marker:
+                        report.stale.append(doc.complaint_id)
+        report.extra = sorted(indexed)
+        health = self.health()
+        if health != "ok" and not report.missing:
+            report.problem = health
+        if fix and not report.ok:
+            with self._engine().begin() as conn:
+                ensure_schema(conn)
+            self.index(set(report.missing) | set(report.stale) | set(report.extra))
+            report.fixed = True
+        return report
+
+
+def _facets(groups: list[Any], query: InboxQuery) -> tuple[dict[str, dict[str, int]], int]:
+    """Counts per category (status filter applied) and per status (category filter applied)."""
+    facets = empty_facets()
+    total = 0
+    for category, status, n in groups:
+        category_ok = not query.categories or category in query.categories
+        status_ok = not query.statuses or status in query.statuses
+        if status_ok and category in facets["category"]:
+            facets["category"][category] += n
+        if category_ok and status in facets["status"]:
+            facets["status"][status] += n
+        if category_ok and status_ok:
+            total += n
+    return facets, total

@@ -1,0 +1,136 @@
+"""The parsed query as PostgreSQL full-text search SQL.
+
+Each leaf becomes a tsquery: a word is `plainto_tsquery` in the simple, english and dutch
+configurations OR'ed (so any of its forms matches, as with Whoosh); a phrase is
+`phraseto_tsquery('simple', …)` (as typed); a prefix is `'word':*`; typo neighbours (from
+the `search_word` vocabulary) join the word's OR. Subtrees made only of words are
+combined into one tsquery (tsquery_and / tsquery_or / tsquery_not), so one GIN index
+scan answers them; filters and exact reference/order matches are plain SQL conditions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, and_, cast, false, func, literal, not_, or_, true
+from sqlalchemy.dialects.postgresql import REGCONFIG
+
+from ..models import Complaint
+from ..models.search import SearchEntry
+from .base import day_after_start, day_start
+from .query import And, Everything, Exact, Filter, Node, Not, Or, Phrase, Word
+from .text import STOP_EN, STOP_NL
+
+Near = Callable[[Word], set[str]]
+
+
+def _config(name: str) -> Any:
+    return cast(literal(name), REGCONFIG)
+
+
+def word_query(word: Word, near: set[str]) -> Any:
+    """A tsquery matching any form of the word (or, for word*, any lexeme it begins)."""
+    if word.prefix:
+        return func.to_tsquery(_config("simple"), f"'{word.word}':*")
+    parts = [func.plainto_tsquery(_config("simple"), word.word)]
+    if word.word.isalpha():
+        if word.word not in STOP_EN:
+            parts.append(func.plainto_tsquery(_config("english"), word.word))
+        if word.word not in STOP_NL:
+            parts.append(func.plainto_tsquery(_config("dutch"), word.word))
+    parts += [func.plainto_tsquery(_config("simple"), other) for other in sorted(near)]
+    return _fold(func.tsquery_or, parts)
+
+
+def _fold(fn: Any, parts: list[Any]) -> Any:
+    result = parts[0]
+    for part in parts[1:]:
+        result = fn(result, part)
+    return result
+
+
+class Compiler:
+    """Turns a parsed query into SQL over search_document joined to complaint."""
+
+    def __init__(self, include_internal: bool, zone: ZoneInfo, near: Near) -> None:
+        self.vector = SearchEntry.all_vector if include_internal else SearchEntry.public_vector
+        self.zone = zone
+        self.near = near
+        self.positive: list[Any] = []  # tsqueries of the words that rank documents
+        self.exact: list[ColumnElement[bool]] = []
+
+    def condition(self, node: Node) -> ColumnElement[bool]:
+        """The whole query as one SQL condition."""
+        kind, expr = self._compile(node, negated=False)
+        return self.vector.op("@@")(expr) if kind == "tsq" else expr  # type: ignore[no-any-return]
+
+    def rank_query(self) -> Any | None:
+        """One tsquery of every positive word, for ts_rank."""
+        return _fold(func.tsquery_or, self.positive) if self.positive else None
+
+    def _as_bool(self, kind: str, expr: Any) -> ColumnElement[bool]:
+        return self.vector.op("@@")(expr) if kind == "tsq" else expr  # type: ignore[no-any-return]
+
+    def _compile(self, node: Node, negated: bool) -> tuple[str, Any]:
+        if isinstance(node, And | Or):
+            parts = [self._compile(item, negated) for item in node.items]
+            if all(kind == "tsq" for kind, _ in parts):
+                fn = func.tsquery_and if isinstance(node, And) else func.tsquery_or
+                return "tsq", _fold(fn, [expr for _, expr in parts])
+            joined = [self._as_bool(kind, expr) for kind, expr in parts]
+            return "bool", and_(*joined) if isinstance(node, And) else or_(*joined)
+        if isinstance(node, Not):
+            kind, expr = self._compile(node.item, not negated)
+            return (kind, func.tsquery_not(expr)) if kind == "tsq" else (kind, not_(expr))
+        if isinstance(node, Word | Phrase):
+            if isinstance(node, Word):
+                tsq = word_query(node, self.near(node) if node.fuzzy else set())
+            else:
+                tsq = func.phraseto_tsquery(_config("simple"), " ".join(node.words))
+            if not negated:
+                self.positive.append(tsq)
+            return "tsq", tsq
+        if isinstance(node, Exact):
+            cond = exact_condition(node)
+            if not negated:
+                self.exact.append(cond)
+            return "bool", cond
+        if isinstance(node, Filter):
+            return "bool", filter_condition(node, self.zone)
+        assert isinstance(node, Everything)
+        return "bool", true()
+
+
+def exact_condition(node: Exact) -> ColumnElement[bool]:
+    """The complaint whose reference code or order number was typed."""
+    parts = []
+    if node.reference:
+        parts.append(SearchEntry.reference == node.reference)
+    if node.order:
+        parts.append(SearchEntry.order_number == node.order)
+    return or_(*parts) if parts else false()
+
+
+def filter_condition(node: Filter, zone: ZoneInfo) -> ColumnElement[bool]:
+    """category:, status:, ref:, order:, email:, before:, after: as SQL."""
+    value = node.values[0]
+    if node.field == "category":
+        return Complaint.category.in_(node.values)
+    if node.field == "status":
+        return Complaint.status.in_(node.values)
+    if node.field == "ref":
+        return SearchEntry.reference == value
+    if node.field == "order":
+        return SearchEntry.order_number == value
+    if node.field == "email":
+        if value.endswith("*"):
+            prefix = value[:-1].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            return SearchEntry.email.like(prefix + "%", escape="\\")
+        return SearchEntry.email == value
+    day = date.fromisoformat(value)
+    if node.field == "before":
+        return Complaint.received_at < day_start(day, zone)
+    return Complaint.received_at >= day_after_start(day, zone)

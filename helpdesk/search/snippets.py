@@ -1,0 +1,146 @@
+"""Highlighted snippets for the page of results shown, built from escaped text.
+
+The same matching rules as the search (word variants, prefixes, typo neighbours), so a
+Dutch or English word form that matched is also the one marked. User text only ever
+reaches the page through markupsafe.escape; the only HTML added is <mark>.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+from sqlalchemy import Connection
+
+from .documents import load_documents
+from .query import And, Node, Not, Or, Phrase, Word
+from .text import MAX_TOKEN, TOKEN_RE, is_fuzzy_match, variants
+
+WIDTH = 80  # characters of context on each side of a match
+FRAGMENTS = 2  # per text (public, internal)
+SCAN = 50_000  # characters of each text looked at
+
+
+@dataclass
+class Terms:
+    """What to mark: word variants, prefixes and (word, edits) typo allowances."""
+
+    exact: set[str] = field(default_factory=set)
+    prefixes: list[str] = field(default_factory=list)
+    fuzzy: list[tuple[str, int]] = field(default_factory=list)
+
+    seen: dict[str, bool] = field(default_factory=dict)
+
+    def check(self, token: str) -> bool:
+        """True when `token` (any case) is one of the searched words; remembered per token."""
+        found = self.seen.get(token)
+        if found is None:
+            lowered = token.lower()
+            found = len(lowered) <= MAX_TOKEN and self.matches(lowered)
+            self.seen[token] = found
+        return found
+
+    def matches(self, token: str) -> bool:
+        """True when `token` (lower case) is one of the searched words."""
+        forms = variants(token)
+        if not self.exact.isdisjoint(forms):
+            return True
+        if any(f.startswith(p) for p in self.prefixes for f in forms):
+            return True
+        return any(is_fuzzy_match(token, word, edits) for word, edits in self.fuzzy)
+
+
+def terms_of(node: Node) -> Terms:
+    """The positive words of a query (words under NOT are not marked)."""
+    terms = Terms()
+
+    def visit(item: Node) -> None:
+        if isinstance(item, And | Or):
+            for child in item.items:
+                visit(child)
+        elif isinstance(item, Word):
+            if item.prefix:
+                terms.prefixes.append(item.word)
+            else:
+                terms.exact.update(variants(item.word))
+                if item.fuzzy:
+                    terms.fuzzy.append((item.word, item.fuzzy))
+        elif isinstance(item, Phrase):
+            for word in item.words:
+                terms.exact.add(word)
+        elif isinstance(item, Not):
+            return
+
+    visit(node)
+    return terms
+
+
+def highlight(text: str, terms: Terms, fragments: int = FRAGMENTS) -> list[Markup]:
+    """Up to `fragments` pieces of `text` around the matches, matches in <mark>."""
+    text = text[:SCAN]
+    check = terms.check
+    windows: list[tuple[int, int, list[tuple[int, int]]]] = []
+    for match in TOKEN_RE.finditer(text):
+        start, end = match.span()
+        if windows and start <= windows[-1][1]:
+            if check(match.group()):
+                lo, _hi, inside = windows[-1]
+                windows[-1] = (lo, min(len(text), end + WIDTH), [*inside, (start, end)])
+        elif len(windows) >= fragments:
+            break  # the first matches are enough
+        elif check(match.group()):
+            windows.append((max(0, start - WIDTH), min(len(text), end + WIDTH), [(start, end)]))
+    return [_render(text, lo, hi, inside) for lo, hi, inside in windows]
+
+
+def _render(text: str, lo: int, hi: int, spans: list[tuple[int, int]]) -> Markup:
+    """Escape the window, mark the spans, trim to whole words, squash white space."""
+    if lo > 0:
+        space = text.find(" ", lo, spans[0][0])
+        lo = space + 1 if space >= 0 else lo
+    if hi < len(text):
+        space = text.rfind(" ", spans[-1][1], hi)
+        hi = space if space >= 0 else hi
+    out = [Markup("…") if lo > 0 else Markup("")]
+    cursor = lo
+    while cursor < spans[0][0] and text[cursor].isspace():
+        cursor += 1
+    for start, end in spans:
+        out.append(_plain(text[cursor:start]))
+        out.append(Markup("<mark>") + escape(text[start:end]) + Markup("</mark>"))
+        cursor = end
+    out.append(_plain(text[cursor:hi].rstrip()))
+    if hi < len(text):
+        out.append(Markup("…"))
+    return Markup("").join(out)
+
+
+def _plain(piece: str) -> Markup:
+    """Escaped text with runs of white space (line breaks too) as one space."""
+    squashed = " ".join(piece.split())
+    if not squashed:
+        return Markup(" " if piece else "")
+    lead = " " if piece[0].isspace() else ""
+    trail = " " if piece[-1].isspace() else ""
+    return escape(lead + squashed + trail)
+
+
+def make_snippets(conn: Connection, ids: list[int], node: Node, include_internal: bool
+                  ) -> dict[int, list[Markup]]:
+    """Snippets per complaint id of the page: public text first, then internal notes."""
+    terms = terms_of(node)
+    if not ids or not (terms.exact or terms.prefixes):
+        return {}
+    docs = load_documents(conn, ids)
+    found: dict[int, list[Markup]] = {}
+    for cid in ids:
+        doc = docs.get(cid)
+        if doc is None:
+            continue
+        pieces = highlight(doc.public_text, terms)
+        if include_internal and doc.internal_text:
+            label = escape(_("Internal note")) + Markup(": ")
+            pieces += [label + piece for piece in highlight(doc.internal_text, terms, 1)]
+        found[cid] = pieces
+    return found

@@ -1,0 +1,302 @@
+"""The Whoosh backend: one cached searcher per process, queued writes, rebuilds, checks."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine, func, select
+from whoosh import index as whoosh_index
+
+from ..domain.inbox import InboxQuery
+from ..models import Complaint
+from .base import CACHED_RANK, CheckReport, Hits, IndexUnavailable
+from .documents import SearchDocument, iter_documents, load_documents
+from .query import Node
+from .whoosh_bulk import BulkWriter, build_parallel, id_ranges, write_toc
+from .whoosh_postings import SegmentCache
+from .whoosh_schema import fields_for, make_schema
+from .whoosh_search import Ranked, rank, vocabulary_near
+from .whoosh_store import IndexStore
+
+log = logging.getLogger(__name__)
+
+#: Below this many complaints a rebuild runs in this process (starting workers costs more).
+PARALLEL_FROM = 5000
+#: Complaints per segment in a parallel rebuild (bounds each worker's memory).
+SEGMENT_DOCS = 12_500
+
+
+class WhooshBackend:
+    """Search files on local disk, shared by every worker process of this server."""
+
+    name = "whoosh"
+
+    def __init__(self, index_dir: Path, engine: Callable[[], Engine], zone: Callable[[], ZoneInfo],
+                 cache_size: int = 64, lock_timeout: float = 10.0, procs: int = 2,
+                 parallel_from: int = PARALLEL_FROM) -> None:
+        self.store = IndexStore(index_dir)
+        self.schema = make_schema()
+        self._engine = engine
+        self._zone = zone
+        self._lock = threading.RLock()
+        self._dir: Path | None = None
+        self._searcher: Any = None
+        self._segments = SegmentCache()
+        self._results: OrderedDict[tuple[object, ...], Ranked] = OrderedDict()
+        self._cache_size = cache_size
+        self.lock_timeout = lock_timeout
+        self.procs = procs
+        self.parallel_from = parallel_from
+
+    # --- reading --------------------------------------------------------------------------
+
+    def _open(self) -> Any:
+        """The searcher of the live index, reopened only when the index changed."""
+        live = self.store.current_dir()
+        if live is None or not whoosh_index.exists_in(str(live)):
+            raise IndexUnavailable("missing index")
+        if live != self._dir or self._searcher is None:
+            self._close()
+            self._searcher = whoosh_index.open_dir(str(live)).searcher()
+            self._dir = live
+        elif not self._searcher.up_to_date():
+            self._searcher = self._searcher.refresh()
+        return self._searcher
+
+    def _close(self) -> None:
+        if self._searcher is not None:
+            try:
+                self._searcher.close()
+            except Exception:  # noqa: BLE001 — an unreadable old index must not stop a reopen
+                log.debug("closing the old searcher failed", exc_info=True)
+        self._searcher, self._dir = None, None
+        self._results.clear()
+        self._segments.clear()
+
+    def search(self, node: Node, query: InboxQuery, include_internal: bool) -> Hits:
+        """Run a parsed query; IndexUnavailable when the index is missing or unreadable."""
+        need = query.offset + query.per_page
+        with self._lock:
+            try:
+                searcher = self._open()
+                key = (
+                    self._dir, searcher.reader().generation(), node, include_internal,
+                    query.statuses, query.categories, query.assignee_id, query.unassigned,
+                    query.due_on_or_before, query.due_before, query.sort,
+                )
+                ranked = self._results.get(key) if need <= CACHED_RANK else None
+                if ranked is None:
+                    ranked = rank(searcher, self._segments, node, query, include_internal,
+                                  self._zone(), max(need, CACHED_RANK))
+                    self._remember(key, ranked)
+            except IndexUnavailable:
+                raise
+            except Exception as exc:  # noqa: BLE001 — any read error means a broken index
+                log.exception("search index unreadable")
+                self._close()
+                raise IndexUnavailable(f"corrupt index: {type(exc).__name__}") from exc
+        return Hits(ranked.ids[query.offset : need], ranked.total, ranked.facets)
+
+    def _remember(self, key: tuple[object, ...], ranked: Ranked) -> None:
+        if self._cache_size <= 0:
+            return
+        self._results[key] = ranked
+        while len(self._results) > self._cache_size:
+            self._results.popitem(last=False)
+
+    def vocabulary_near(self, word: str, max_edits: int, include_internal: bool) -> set[str]:
+        """Indexed words within `max_edits` of `word`."""
+        with self._lock:
+            return vocabulary_near(self._open().reader(), word, max_edits, include_internal)
+
+    def health(self) -> str:
+        """'ok', 'missing index' (when complaints exist) or 'corrupt index: …'."""
+        live = self.store.current_dir()
+        if live is None or not whoosh_index.exists_in(str(live)):
+            return "missing index" if self._complaint_count() else "ok"
+        try:
+            ix = whoosh_index.open_dir(str(live))
+            with ix.reader() as reader:
+                for leaf, _ in reader.leaf_readers():
+                    if leaf.doc_count_all():
+                        leaf.stored_fields(0)
+                        leaf.stored_fields(leaf.doc_count_all() - 1)
+                    next(iter(leaf.lexicon("status")), None)
+        except Exception as exc:  # noqa: BLE001 — report, never raise
+            return f"corrupt index: {type(exc).__name__}"
+        return "ok"
+
+    def _complaint_count(self) -> int:
+        with self._engine().connect() as conn:
+            return int(conn.scalar(select(func.count()).select_from(Complaint)) or 0)
+
+    # --- writing ------------------------------------------------------------------------
+
+    def index(self, ids: set[int]) -> None:
+        """Queue these complaints, then index the queue unless another process is at it."""
+        if ids:
+            self.store.enqueue(ids)
+        if not self.drain(self.lock_timeout):
+            log.warning("search index busy: %d ids stay queued for the next writer", len(ids))
+
+    def remove(self, ids: set[int]) -> None:
+        """Delete these documents now; when the lock stays busy, queue them instead."""
+        with self.store.write_lock(self.lock_timeout) as held:
+            live = self.store.current_dir()
+            if held and live is not None and whoosh_index.exists_in(str(live)):
+                writer = whoosh_index.open_dir(str(live)).writer(timeout=self.lock_timeout)
+                for cid in sorted(ids):
+                    writer.delete_by_term("id", str(cid))
+                writer.commit()
+                return
+        self.store.enqueue(ids)
+
+    def drain(self, timeout: float) -> bool:
+        """Index every queued id; False when the lock stayed busy or the index is missing."""
+        with self.store.write_lock(timeout) as held:
+            return held and self._drain_locked()
+
+    def _drain_locked(self) -> bool:
+        files = self.store.pending()
+        if not files:
+            return True
+        ids = self.store.read_ids(files)
+        with self._engine().connect() as conn:
+            docs = load_documents(conn, ids)
+            live = self.store.current_dir()
+            if live is None or not whoosh_index.exists_in(str(live)):
+                total = conn.scalar(select(func.count()).select_from(Complaint)) or 0
+                if total > len(docs):
+                    log.warning("search index missing: run `flask search reindex`")
+                    return False
+                live = self._create_empty()
+        writer = whoosh_index.open_dir(str(live)).writer(timeout=self.lock_timeout)
+        try:
+            self._write(writer, ids, docs)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        if not self.store.rebuild_running() and self.store.current_dir() == live:
+            self.store.forget(files)
+        return True
+
+    @staticmethod
+    def _write(writer: Any, ids: Iterable[int], docs: dict[int, SearchDocument]) -> None:
+        for cid in sorted(ids):
+            if cid in docs:
+                writer.update_document(**fields_for(docs[cid]))
+            else:
+                writer.delete_by_term("id", str(cid))
+
+    def _create_empty(self) -> Path:
+        path = self.store.new_version_dir()
+        whoosh_index.create_in(str(path), self.schema)
+        self.store.swap(path)
+        return path
+
+    def write_documents(self, docs: list[SearchDocument]) -> None:
+        """Add or replace documents directly (benchmarks and tests without a database)."""
+        with self.store.write_lock(self.lock_timeout) as held:
+            if not held:
+                raise TimeoutError("search index busy")
+            live = self.store.current_dir() or self._create_empty()
+            writer = whoosh_index.open_dir(str(live)).writer(timeout=self.lock_timeout)
+            self._write(writer, [d.complaint_id for d in docs], {d.complaint_id: d for d in docs})
+            writer.commit()
+
+    # --- rebuild and check --------------------------------------------------------------
+
+    def reindex(self, progress: bool = True, batches: Iterable[list[SearchDocument]] | None = None
+                ) -> int:
+        """Build a fresh index from the database beside the live one, then swap it in."""
+        with ExitStack() as stack:
+            if not stack.enter_context(self.store.rebuilding()):
+                raise RuntimeError("another rebuild of the search index is running")
+            covered = self.store.pending()  # the database read below includes these changes
+            path = self.store.new_version_dir()
+            count = self._build(path, progress, batches)
+            with self.store.write_lock(max(self.lock_timeout, 60.0)) as held:
+                if not held:
+                    raise RuntimeError("search index busy: could not swap in the rebuilt index")
+                self.store.swap(path)
+                stack.close()  # release the rebuild lock: queued ids may now leave the queue
+                self.store.forget(covered)
+                self._drain_locked()
+        return count
+
+    def _build(self, path: Path, progress: bool,
+               batches: Iterable[list[SearchDocument]] | None) -> int:
+        """Fill a new index directory: in parallel processes for a large database."""
+        from tqdm import tqdm
+
+        ix = whoosh_index.create_in(str(path), self.schema)
+        if batches is not None:  # documents given directly (benchmarks)
+            return self._build_here(ix, batches, None)
+        engine = self._engine()
+        with engine.connect() as conn:
+            total = int(conn.scalar(select(func.count()).select_from(Complaint)) or 0)
+            ranges = id_ranges(conn, max(self.procs, -(-total // SEGMENT_DOCS)))
+        with tqdm(total=total, unit="complaint", disable=not progress,
+                  desc="search reindex") as bar:
+            if self.procs > 1 and total >= self.parallel_from:
+                url = engine.url.render_as_string(hide_password=False)
+                return build_parallel(str(path), url, ranges, self.procs, bar.update)
+            with engine.connect() as conn:
+                return self._build_here(ix, iter_documents(conn), bar.update)
+
+    @staticmethod
+    def _build_here(ix: Any, batches: Iterable[list[SearchDocument]],
+                    progress: Callable[[int], object] | None) -> int:
+        """Build one segment in this process."""
+        writer = BulkWriter(ix)
+        count = 0
+        try:
+            for batch in batches:
+                for doc in batch:
+                    writer.add_document(**fields_for(doc))
+                count += len(batch)
+                if progress:
+                    progress(len(batch))
+        except BaseException:
+            writer.cancel()
+            raise
+        write_toc(ix, [writer.finish()])
+        return count
+
+    def check(self, fix: bool = False) -> CheckReport:
+        """Compare every complaint's marker with the index; `fix` re-indexes what differs."""
+        report = CheckReport(pending=len(self.store.pending()))
+        problem = self.health()
+        if problem != "ok":
+            report.problem = problem
+            if fix:
+                self.reindex(progress=False)
+                report.fixed = True
+            return report
+        live = self.store.current_dir()
+        if live is None:  # an empty database without an index yet: nothing to compare
+            return report
+        with whoosh_index.open_dir(str(live)).reader() as reader:
+            indexed = {int(f["id"]): f.get("marker") for f in reader.all_stored_fields()}
+        with self._engine().connect() as conn:
+            for batch in iter_documents(conn):
+                for doc in batch:
+                    report.checked += 1
+                    marker = indexed.pop(doc.complaint_id, None)
+                    if marker is None:
+                        report.missing.append(doc.complaint_id)
+                    elif marker != doc.marker:
+                        report.stale.append(doc.complaint_id)
+        report.extra = sorted(indexed)
+        if fix and not report.ok:
+            self.index(set(report.missing) | set(report.stale) | set(report.extra))
+            report.fixed = True
+        return report

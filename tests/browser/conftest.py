@@ -1,0 +1,124 @@
+"""Browser tests: the app served by a real HTTP server in a thread, and Debian's Chromium
+driven by Playwright (pytest-playwright's `page`/`new_context`, launched from /usr/bin/chromium).
+
+Use `live_server` (its `.url` and `.app`) and override `live_server_config` in a test module
+to change settings (e.g. the SMTP server). Every page opened through `watch_console` records
+console errors and uncaught exceptions, so a test can assert the page ran cleanly under the CSP.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from tests.conftest import free_port, make_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Everything in this folder is a browser test."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Launch Debian's Chromium (Playwright cannot download its own here)."""
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: install Debian's chromium to run browser tests"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": CHROMIUM_ARGS,
+        "headless": True,
+    }
+
+
+@pytest.fixture
+def live_server_config() -> dict[str, Any]:
+    """Override in a test module to change the live app's settings."""
+    return {}
+
+
+@dataclass
+class LiveServer:
+    """A running server: its base URL and the app (for app contexts in the test)."""
+
+    url: str
+    app: Flask
+    server: BaseWSGIServer
+    thread: threading.Thread = field(repr=False)
+
+
+@pytest.fixture
+def live_server(
+    tmp_path: Path, sqlite_template: Path, live_server_config: dict[str, Any]
+) -> Iterator[LiveServer]:
+    """The app on a migrated SQLite file, served over HTTP on a free port, CSRF on."""
+    db_file = tmp_path / "live.sqlite3"
+    shutil.copy(sqlite_template, db_file)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    settings = {"WTF_CSRF_ENABLED": True, "BASE_URL": url, **live_server_config}
+    app = make_app(tmp_path, f"sqlite:///{db_file}", **settings)
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(url, app, server, thread)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+        with app.app_context():
+            from helpdesk.extensions import db
+
+            db.engine.dispose()
+
+
+@dataclass
+class ConsoleLog:
+    """Console errors and uncaught page exceptions seen by the pages being watched."""
+
+    errors: list[str] = field(default_factory=list)
+
+    def watch(self, page: Any) -> Any:
+        """Record this page's problems; returns the page."""
+        page.on("console", self._console)
+        page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
+        return page
+
+    def _console(self, message: Any) -> None:
+        # The browser asks for /favicon.ico on its own; the app has none, and that is no error
+        # of the page itself.
+        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+            self.errors.append(f"console: {message.text} ({message.location.get('url')})")
+
+
+@pytest.fixture
+def watch_console() -> ConsoleLog:
+    """Collects console errors of the pages a test hands to `.watch(page)`."""
+    return ConsoleLog()

@@ -1,0 +1,63 @@
+"""Fixtures for the search tests (helpers live in tests/search/support.py)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from helpdesk.extensions import db
+from helpdesk.models import Staff
+from tests.conftest import make_app, migrate_database
+from tests.search.support import pg_database
+
+
+@pytest.fixture
+def search_app(app: Flask) -> Flask:
+    """The app under test (function scope, SQLite + Whoosh)."""
+    return app
+
+
+@pytest.fixture
+def staff(search_app: Flask) -> Staff:
+    """A staff member to assign complaints to and to give outcomes."""
+    member = Staff(email="agent@shop.example", name="Agent", role="agent", password_hash="x")
+    db.session.add(member)
+    db.session.commit()
+    return member
+
+
+@pytest.fixture(scope="module", params=["whoosh", "postgres"])
+def backend_app(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
+) -> Iterator[Flask]:
+    """One app per backend for a whole module: Whoosh on SQLite, PostgreSQL full-text search
+    on PostgreSQL. Tests that only read share the module's complaints."""
+    tmp = tmp_path_factory.mktemp(f"search-{request.param}")
+    if request.param == "whoosh":
+        db_file = tmp / "helpdesk.sqlite3"
+        shutil.copy(sqlite_template, db_file)
+        application = make_app(tmp, f"sqlite:///{db_file}")
+        yield application
+        with application.app_context():
+            db.engine.dispose()
+        return
+    with pg_database() as url:
+        application = make_app(tmp, url, SEARCH_BACKEND="postgres")
+        migrate_database(application)
+        yield application
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def in_backend(backend_app: Flask) -> Iterator[Any]:
+    """An app context of the module's backend app for one test."""
+    with backend_app.app_context():
+        yield backend_app
+        db.session.remove()

@@ -1,0 +1,96 @@
+"""Rate limits on the customer's forms and links (flask-limiter), in memory and in Redis."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.conftest import make_app
+from tests.services.test_submission import ensure_catalogs
+
+
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    """This module's app enforces the limits (the other tests switch them off)."""
+    return {"RATELIMIT_ENABLED": True, "RATELIMIT_KEY_PREFIX": uuid.uuid4().hex}
+
+
+def _hits(client: FlaskClient, times: int, method: str, url: str, **kw: Any) -> list[int]:
+    return [client.open(url, method=method, **kw).status_code for _ in range(times)]
+
+
+def test_complaint_form_posts_are_limited_per_minute(client: FlaskClient) -> None:
+    codes = _hits(client, 6, "POST", "/complaints/new", data={"name": "x"})
+    assert codes[:5] == [200] * 5
+    assert codes[5] == 429
+    page = client.post("/complaints/new", data={"name": "x"}).get_data(as_text=True)
+    assert "Too many attempts" in page and "Please wait a minute" in page
+    # Reading the form is not limited, and another address is not affected.
+    assert client.get("/complaints/new").status_code == 200
+    other = client.post(
+        "/complaints/new", data={"name": "x"}, environ_base={"REMOTE_ADDR": "10.0.0.7"}
+    )
+    assert other.status_code == 200
+
+
+def test_track_posts_are_limited_per_minute(client: FlaskClient) -> None:
+    data = {"reference": "ZZZZ-ZZZZ-ZZZZ", "email": "a@example.com"}
+    codes = _hits(client, 11, "POST", "/track", data=data)
+    assert codes[:10] == [200] * 10 and codes[10] == 429
+    assert client.get("/track").status_code == 200
+
+
+def test_signed_links_are_limited(client: FlaskClient) -> None:
+    codes = _hits(client, 31, "GET", "/track/link/not-a-token")
+    assert codes[:30] == [404] * 30 and codes[30] == 429
+
+
+def test_the_too_many_page_speaks_dutch(client: FlaskClient) -> None:
+    ensure_catalogs()
+    headers = {"Accept-Language": "nl"}
+    _hits(client, 10, "POST", "/track", data={}, headers=headers)
+    page = client.post("/track", data={}, headers=headers)
+    assert page.status_code == 429
+    assert "Te veel pogingen" in page.get_data(as_text=True)
+
+
+def _redis_url() -> str:
+    url = os.environ.get("HELPDESK_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    host, _, port = url.split("//", 1)[1].split("/", 1)[0].partition(":")
+    try:
+        socket.create_connection((host, int(port or 6379)), timeout=1).close()
+    except OSError:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis not reachable at {url}")
+        pytest.skip(f"Redis not reachable at {url}")
+    return url
+
+
+@pytest.fixture
+def redis_app(tmp_path: Path, sqlite_template: Path) -> Flask:
+    """The app with its limits counted in Redis (as with several workers)."""
+    db_file = tmp_path / "redis.sqlite3"
+    shutil.copy(sqlite_template, db_file)
+    return make_app(
+        tmp_path,
+        f"sqlite:///{db_file}",
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI=_redis_url(),
+        RATELIMIT_KEY_PREFIX=f"helpdesk-test-{uuid.uuid4().hex}",
+    )
+
+
+def test_limits_are_shared_through_redis(redis_app: Flask) -> None:
+    first, second = redis_app.test_client(), redis_app.test_client()
+    data = {"reference": "ZZZZ-ZZZZ-ZZZZ", "email": "a@example.com"}
+    assert _hits(first, 6, "POST", "/track", data=data) == [200] * 6
+    # A second browser from the same address shares the count kept in Redis.
+    assert _hits(second, 5, "POST", "/track", data=data) == [200] * 4 + [429]
