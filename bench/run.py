@@ -12,6 +12,7 @@ instead of stopping the run. Not part of `make test`: it takes minutes.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import sqlite3
@@ -23,7 +24,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from client import probe, run_wrk, staff_login, track_case
+from client import Session, probe, run_wrk, staff_login, track_case
 from dataset import Dataset, prepare, reindex
 from report import chart, table, write_json
 from server import running
@@ -117,6 +118,8 @@ def measure(base_url: str, dataset: Dataset, args: argparse.Namespace) -> dict[s
     plan["inbox first page"] = ("/staff/", staff, staff_why)
     plan["case page"] = (f"/staff/complaints/{reference}", staff, staff_why)
     plan["tracking page"] = (case_path or "/track/case", tracker, track_why)
+    # A static file through the same gunicorn: what the smallest request costs here.
+    plan["static file (floor)"] = ("/static/css/app.css", Session(base_url), "")
     endpoints: dict[str, Any] = {}
     for name, (path, session, why) in plan.items():
         reason = why if session is None else probe(session, base_url, path)
@@ -147,12 +150,29 @@ def measure(base_url: str, dataset: Dataset, args: argparse.Namespace) -> dict[s
     return endpoints
 
 
+def health(base_url: str) -> dict[str, str]:
+    """The checks /healthz reports (a search index that does not answer means fallback)."""
+    _status, _url, body = Session(base_url).get("/healthz")
+    try:
+        checks = json.loads(body).get("checks", {})
+    except ValueError:
+        return {"healthz": "no JSON answer"}
+    return {str(key): str(value) for key, value in checks.items()}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; exit 0 when it ran (MISSes are figures, not failures)."""
     args = parse_args(argv)
     dataset, facts = prepare(args.backend, args.complaints, args.seed, fresh=args.fresh)
     reindex_seconds = reindex(dataset)
     with running(dataset) as server:
+        checks = health(server.base_url)
+        if checks.get("search") != "ok":
+            print(
+                f"bench: WARNING /healthz says search is {checks.get('search')!r}: the search "
+                "figures measure the database fallback",
+                file=sys.stderr,
+            )
         endpoints = measure(server.base_url, dataset, args)
         memory = server.worker_rss_mb()
     results = {
@@ -166,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
         "reindex_seconds": round(reindex_seconds, 1) if reindex_seconds is not None else None,
         "worker_rss_mb": {str(pid): rss for pid, rss in memory.items()},
         "endpoints": endpoints,
+        "health": checks,
         "machine": machine(),
     }
     print(table(results))

@@ -48,11 +48,16 @@ def acknowledgement_clock(complaint: Complaint, now: datetime | None = None) -> 
 
 
 def response_clock(complaint: Complaint, now: datetime | None = None) -> Clock:
-    """The 7-business-day full-response clock; paused while waiting for the customer."""
+    """The 7-business-day full-response clock; paused while waiting for the customer.
+
+    After a review request the clock runs again towards the review's due date and is met
+    by the final response (the first response's due date stays in the audit trail).
+    """
     paused = complaint.paused_since if complaint.status == Status.AWAITING_CUSTOMER else None
+    done = complaint.final_at if complaint.review_requested_at else complaint.responded_at
     return clock(
         complaint.response_due_on,
-        complaint.responded_at,
+        done,
         now or utcnow(),
         business_calendar(),
         shop_timezone(),

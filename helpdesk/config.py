@@ -31,7 +31,7 @@ def _dates(text: str) -> frozenset[date]:
 
 
 def _categories(text: str) -> tuple[str, ...]:
-    """Holiday categories to add; public holidays always count ("optional" alone would drop them)."""
+    """Holiday categories to add; public ones always count ("optional" alone would drop them)."""
     extra = [c.strip() for c in text.split(",") if c.strip()]
     return tuple(dict.fromkeys(["public", *extra])) if extra else ()
 
@@ -87,7 +87,7 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "MAX_ATTACHMENTS": 5,
         # Room for 5 attachments of 10 MB plus the form itself.
         "MAX_CONTENT_LENGTH": 55 * 1024 * 1024,
-        # Behind a reverse proxy, trust this many X-Forwarded-* hops (rate limits key on the client IP).
+        # Behind a reverse proxy: trusted X-Forwarded-* hops (rate limits key on the client IP).
         "PROXY_HOPS": _int("PROXY_HOPS", 0),
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URL", "memory://"),
         "RATELIMIT_ENABLED": _env("RATELIMIT_ENABLED", "1") == "1",

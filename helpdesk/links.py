@@ -32,7 +32,7 @@ def tracking_token(complaint: Complaint) -> str:
 def tracking_url(complaint: Complaint) -> str:
     """Absolute signed tracking link for emails (uses HELPDESK_BASE_URL)."""
     path = _path("public.track_link", token=tracking_token(complaint))
-    return current_app.config["BASE_URL"].rstrip("/") + path
+    return str(current_app.config["BASE_URL"]).rstrip("/") + path
 
 
 def _path(endpoint: str, **values: Any) -> str:

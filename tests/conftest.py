@@ -100,7 +100,9 @@ def postgres_url() -> str | None:
     if not url:
         if os.environ.get("CI") == "true":
             pytest.fail(f"{PG_ENV} is not set in CI")
-        pytest.skip(f"PostgreSQL tests skipped: set {PG_ENV}=postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+        pytest.skip(
+            f"PostgreSQL tests skipped: set {PG_ENV}=postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+        )
     return url
 
 
@@ -192,7 +194,7 @@ class SMTPSink:
         self.url = f"smtp://127.0.0.1:{port}"
         self.received: list[tuple[str, list[str], bytes]] = []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.received.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
         return "250 OK"
 

@@ -27,6 +27,7 @@ def _password(from_stdin: bool) -> str:
 
 
 def _fail(error: accounts.AccountError) -> None:
+    """Print the refusal and exit with status 1."""
     click.echo(f"Error: {error}", err=True)
     raise SystemExit(1)
 

@@ -23,6 +23,7 @@ from .rows import (
     Context,
     Row,
     attachment_row,
+    complaint_row,
     event_row,
     message_row,
     outcome_audit,
@@ -96,29 +97,21 @@ class ComplaintBuilder:
         while reference in self.ctx.references:
             reference = generate_reference()
         self.ctx.references.add(reference)
-        email = self.facts["email"]
-        self.batch.complaints.append(
-            {
-                "id": self.id,
-                "reference": reference,
-                "submission_token": None,
-                "name": self.facts["name"],
-                "email": email,
-                "email_normalized": email.strip().lower(),
-                "order_number": self.facts["order"] or None,
-                "category": self.category,
-                "description": self.description,
-                "language": self.language,
-                "channel": self.channel,
-                "received_at": self.story.received_at,
-                "review_reason": self.review_reason,
-                "last_activity_at": self.story.last_at,
-                "last_customer_message_at": self.customer_at,
-                "assignee_id": self.assignee,
-                "version": 1,
-                **clocks,
-            }
+        facts, story = self.facts, self.story
+        row = complaint_row(self.id, reference, facts["name"], facts["email"], facts["order"])
+        row.update(
+            category=self.category,
+            description=self.description,
+            language=self.language,
+            channel=self.channel,
+            received_at=story.received_at,
+            review_reason=self.review_reason,
+            last_activity_at=story.last_at,
+            last_customer_message_at=self.customer_at,
+            assignee_id=self.assignee,
+            **clocks,
         )
+        self.batch.complaints.append(row)
 
     def _event(
         self, at: datetime, actor: str, action: str, detail: dict[str, Any], **more: Any
@@ -190,27 +183,18 @@ class ComplaintBuilder:
     def _rating_weights(self) -> list[int]:
         return [10, 15, 25, 25, 25] if self.review_reason else [42, 30, 14, 8, 6]
 
-    def _text(self, kind: str, staff: str) -> str:
-        """The body of a message of `kind` (not the first one, which is the description)."""
-        writer = self.writer
-        if kind == "reply":
-            return writer.reply(staff)
-        if kind == "info_request":
-            return writer.info_request(staff)
-        if kind == "note":
-            return writer.note()
-        if kind == "outcome":
-            return writer.outcome(self.first_kind, staff, full_refund=self.full_refund)
-        if kind == "review_request":
-            return writer.review_reason(self.first_kind)
-        if kind == "final_response":
-            return writer.final(staff, changed=self.final_kind != self.first_kind)
-        return writer.answer()
-
     def _message(self, index: int, step: Step, staff_id: int | None) -> None:
         kind, customer, first = step.kind, step.actor == "customer", self.messages == 0
         self.messages += 1
-        body = self.description if first else self._text(kind, step.staff or "agent")
+        body = self.description
+        if not first:
+            body = self.writer.message(
+                kind,
+                step.staff or "agent",
+                first_outcome=self.first_kind,
+                final_outcome=self.final_kind,
+                full_refund=self.full_refund,
+            )
         message_id = self.ctx.ids.take("message")
         via = "web" if not customer or kind == "review_request" else self.channel
         email_id = self._email_id(message_id) if via == "email" else None

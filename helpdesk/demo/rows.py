@@ -56,6 +56,22 @@ class Context:
     references: set[str]
 
 
+def complaint_row(
+    complaint_id: int, reference: str, name: str, email: str, order_number: str
+) -> Row:
+    """A complaint's identity columns; the caller adds its story and clock columns."""
+    return {
+        "id": complaint_id,
+        "reference": reference,
+        "submission_token": None,
+        "name": name,
+        "email": email,
+        "email_normalized": email.strip().lower(),  # as services.submission.normalise_email
+        "order_number": order_number or None,
+        "version": 1,
+    }
+
+
 def event_row(
     complaint_id: int,
     at: datetime,

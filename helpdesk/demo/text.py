@@ -71,6 +71,24 @@ class Writer:
         greet, sign = self._pick(self.phrases.GREET), self._pick(self.phrases.STAFF_SIGN)
         return self._fill(f"{greet}\n\n{body}\n\n{sign}", staff=STAFF_FIRST[staff])
 
+    def message(
+        self, kind: str, staff: str, *, first_outcome: str, final_outcome: str, full_refund: bool
+    ) -> str:
+        """The body of a later message of `kind` (the first one is the description)."""
+        if kind == "reply":
+            return self.reply(staff)
+        if kind == "info_request":
+            return self.info_request(staff)
+        if kind == "note":
+            return self.note()
+        if kind == "outcome":
+            return self.outcome(first_outcome, staff, full_refund=full_refund)
+        if kind == "review_request":
+            return self.review_reason(first_outcome)
+        if kind == "final_response":
+            return self.final(staff, changed=final_outcome != first_outcome)
+        return self.answer()
+
     def reply(self, staff: str) -> str:
         """A first answer from staff: sorry, and what they are doing about it."""
         opening = self._pick(self.phrases.REPLY[self.category])

@@ -84,7 +84,7 @@ def path_to(current: Status | str, target: Status | str) -> list[Status]:
             if nxt in seen:
                 continue
             if nxt == goal:
-                return chain[1:] + [nxt]
+                return [*chain[1:], nxt]
             seen.add(nxt)
-            frontier.append(chain + [nxt])
+            frontier.append([*chain, nxt])
     raise TransitionError(start, goal)

@@ -27,6 +27,7 @@ MAX_TEXT = 20_000
 
 
 def _strip(value: Any) -> Any:
+    """Surrounding spaces are never meant."""
     return value.strip() if isinstance(value, str) else value
 
 
@@ -65,6 +66,7 @@ class CaseActionForm(FlaskForm):  # type: ignore[misc]
 
 
 def _text(label: Any, required: Any) -> TextAreaField:
+    """A required text box of at most MAX_TEXT characters."""
     return TextAreaField(
         label,
         filters=[_strip],

@@ -28,7 +28,8 @@ from .base import Backend, CheckReport, Hits, IndexUnavailable, SearchPage
 from .fallback import fallback_search
 from .help import HELP, hint_text
 from .hooks import EXTENSION, install
-from .query import Hint, parse, with_typos
+from .nodes import Hint, with_typos
+from .query import parse
 from .snippets import make_snippets
 
 __all__ = [
@@ -58,7 +59,9 @@ def _zone() -> Any:
 def _make_backend(app: Flask) -> Backend:
     """The backend SEARCH_BACKEND names, configured from the app's settings."""
     name = str(app.config.get("SEARCH_BACKEND", "whoosh")).lower()
-    cache = int(app.config.get("SEARCH_CACHE_SIZE", os.environ.get("HELPDESK_SEARCH_CACHE_SIZE", 64)))
+    cache = int(
+        app.config.get("SEARCH_CACHE_SIZE", os.environ.get("HELPDESK_SEARCH_CACHE_SIZE", 64))
+    )
     if name == "postgres":
         from .postgres import PostgresBackend
 
@@ -66,6 +69,7 @@ def _make_backend(app: Flask) -> Backend:
     if name != "whoosh":
         raise RuntimeError(f"HELPDESK_SEARCH_BACKEND must be whoosh or postgres, not {name!r}")
     from .whoosh_backend import WhooshBackend
+    from .whoosh_bulk import PARALLEL_FROM
 
     return WhooshBackend(
         Path(app.config["SEARCH_INDEX_DIR"]),
@@ -74,6 +78,7 @@ def _make_backend(app: Flask) -> Backend:
         cache_size=cache,
         lock_timeout=float(app.config.get("SEARCH_LOCK_TIMEOUT", 10.0)),
         procs=int(app.config.get("SEARCH_REINDEX_PROCS", min(os.cpu_count() or 1, 2))),
+        parallel_from=int(app.config.get("SEARCH_PARALLEL_FROM", PARALLEL_FROM)),
     )
 
 
@@ -93,7 +98,7 @@ def health() -> str:
     """'ok', or what is wrong with the index (then /healthz answers 503)."""
     try:
         return backend().health()
-    except Exception as exc:  # noqa: BLE001 — a health check reports, never raises
+    except Exception as exc:
         log.exception("search health check failed")
         return f"corrupt index: {type(exc).__name__}"
 
@@ -117,7 +122,6 @@ def search_inbox(query: InboxQuery, *, include_internal: bool = True) -> SearchP
         fallback = False
     except IndexUnavailable as exc:
         log.warning("search falls back to the database: %s", exc)
-        db.session.rollback()
         hits, fallback = fallback_search(node, query, include_internal, _zone()), True
     with db.engine.connect() as conn:
         snippets = make_snippets(conn, hits.ids, node, include_internal)
@@ -149,4 +153,3 @@ def reindex_all(progress: bool = True) -> int:
 def check(fix: bool = False) -> CheckReport:
     """Compare the index with the database; `fix` re-indexes what is missing or stale."""
     return backend().check(fix)
-

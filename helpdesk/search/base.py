@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from ..domain.inbox import InboxQuery
 from ..labels import CATEGORIES, STATUSES
-from .query import Node
+from .nodes import Node
 
 #: How many ordered ids a search keeps in its per-process cache (pages beyond run again).
 CACHED_RANK = 100
@@ -75,9 +75,6 @@ class Backend(Protocol):
 
     def search(self, node: Node, query: InboxQuery, include_internal: bool) -> Hits:
         """Run a parsed query with the inbox filters, sort and paging; IndexUnavailable."""
-
-    def vocabulary_near(self, word: str, max_edits: int, include_internal: bool) -> set[str]:
-        """Indexed words within `max_edits` of `word` (same first letter)."""
 
     def index(self, ids: set[int]) -> None:
         """Bring these complaints' documents up to date (deleted ones leave the index)."""

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, select
 
 from ..models import Attachment, Complaint, Message, Outcome, Rating
+from .base import CheckReport
 from .query import normalise_order
 
 #: Text beyond this (pasted logs, say) is not indexed; tsvectors have a 1 MB limit.
@@ -125,7 +126,7 @@ _COMPLAINT_COLUMNS = select(
 )
 
 
-def _document(r: Row[Any], public: list[str], internal: list[str]) -> SearchDocument:
+def _document(r: Row[Any] | Any, public: list[str], internal: list[str]) -> SearchDocument:
     """Assemble one document from a complaint row (_COMPLAINT_COLUMNS) and its text pieces."""
     description = r.description or ""
     # The first customer message repeats the description: index it once. Who and which
@@ -153,3 +154,17 @@ def _document(r: Row[Any], public: list[str], internal: list[str]) -> SearchDocu
         internal_text=internal_text,
         marker=_marker((*fields, public_text, internal_text)),
     )
+
+
+def compare_markers(conn: Connection, indexed: dict[int, str], report: CheckReport) -> None:
+    """Fill `report` with what differs between the database and `indexed` (id → marker);
+    `indexed` is consumed."""
+    for batch in iter_documents(conn):
+        for doc in batch:
+            report.checked += 1
+            marker = indexed.pop(doc.complaint_id, None)
+            if marker is None:
+                report.missing.append(doc.complaint_id)
+            elif marker != doc.marker:
+                report.stale.append(doc.complaint_id)
+    report.extra = sorted(indexed)

@@ -18,7 +18,7 @@ from ..domain.inbox import InboxQuery
 from ..extensions import db
 from ..models import Complaint, Message, Outcome
 from .base import Hits, day_after_start, day_start, empty_facets
-from .query import And, Everything, Exact, Filter, Node, Not, Or, Phrase, Word
+from .nodes import And, Everything, Exact, Filter, Node, Not, Or, Phrase, Word
 from .text import variants
 
 
@@ -39,11 +39,14 @@ def _contains(text: str, include_internal: bool) -> ColumnElement[bool]:
         Outcome.complaint_id == Complaint.id, Outcome.body.ilike(pattern, escape="\\")
     )
     columns = (
-        Complaint.description, Complaint.name, Complaint.email, Complaint.order_number,
-        Complaint.reference, Complaint.review_reason,
+        Complaint.description,
+        Complaint.name,
+        Complaint.email,
+        Complaint.order_number,
+        Complaint.reference,
+        Complaint.review_reason,
     )
-    return or_(*(c.ilike(pattern, escape="\\") for c in columns), exists(message),
-               exists(outcome))
+    return or_(*(c.ilike(pattern, escape="\\") for c in columns), exists(message), exists(outcome))
 
 
 def condition(node: Node, include_internal: bool, zone: ZoneInfo) -> ColumnElement[bool]:
@@ -112,7 +115,7 @@ def inbox_conditions(query: InboxQuery) -> list[ColumnElement[bool]]:
 
 def _exact_first(node: Node) -> ColumnElement[Any] | None:
     """1 for complaints matched exactly by a typed reference code or order number."""
-    from .query import leaves
+    from .nodes import leaves
 
     exacts = [leaf for leaf in leaves(node) if isinstance(leaf, Exact)]
     if not exacts:
@@ -148,7 +151,10 @@ def fallback_search(node: Node, query: InboxQuery, include_internal: bool, zone:
     else:
         order += [Complaint.received_at.desc(), Complaint.id.desc()]
     ids = session.scalars(
-        select(Complaint.id).where(*matches).order_by(*order)
-        .offset(query.offset).limit(query.per_page)
+        select(Complaint.id)
+        .where(*matches)
+        .order_by(*order)
+        .offset(query.offset)
+        .limit(query.per_page)
     ).all()
     return Hits(list(ids), int(total), facets)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from .query import FIELDS, Hint
+from .nodes import Hint
+from .query import FIELDS
 
 #: The help popover (plain text; the template escapes it). docs/search.md says the same.
 HELP = _l(
@@ -43,8 +44,11 @@ def _message(hint: Hint) -> str:
             name=value,
             fields=fields,
         ),
-        "empty_field": _("“%(name)s:” needs a value, for example %(example)s.",
-                         name=value, example=_EXAMPLES.get(value, "")),
+        "empty_field": _(
+            "“%(name)s:” needs a value, for example %(example)s.",
+            name=value,
+            example=_EXAMPLES.get(value, ""),
+        ),
         "bad_category": _("There is no category “%(value)s”.", value=value),
         "bad_status": _("There is no status “%(value)s”.", value=value),
         "bad_ref": _("“%(value)s” is not a reference code (like ABCD-EFGH-JKMN).", value=value),

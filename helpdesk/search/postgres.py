@@ -10,7 +10,7 @@ tokenizer before PostgreSQL sees them, which keeps hits identical to the Whoosh 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,61 +21,13 @@ from ..domain.inbox import InboxQuery
 from ..models import Complaint
 from ..models.search import SearchEntry
 from .base import CheckReport, Hits, IndexUnavailable, empty_facets
-from .documents import SearchDocument, iter_documents, load_documents
+from .documents import compare_markers, load_documents
 from .fallback import inbox_conditions
-from .postgres_sql import Compiler
-from .query import Node, Word
-from .text import MAX_TOKEN, candidate_distance, is_fuzzy_match, tokens
+from .nodes import Node, Word
+from .postgres_sql import UPSERT, WORDS, Compiler, ensure_schema, row_for
+from .text import MAX_TOKEN, candidate_distance, is_fuzzy_match
 
 log = logging.getLogger(__name__)
-
-SCHEMA_SQL = (
-    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    "CREATE INDEX IF NOT EXISTS search_document_public_gin "
-    "ON search_document USING gin (public_vector)",
-    "CREATE INDEX IF NOT EXISTS search_document_all_gin ON search_document USING gin (all_vector)",
-    "CREATE INDEX IF NOT EXISTS search_word_trgm ON search_word USING gin (word gin_trgm_ops)",
-)
-
-UPSERT = text(
-    """
-    INSERT INTO search_document
-        (complaint_id, public_vector, all_vector, reference, order_number, email, marker,
-         indexed_at)
-    SELECT :id, v.pub,
-           v.pub || to_tsvector('simple', :notes) || to_tsvector('english', :notes)
-                 || to_tsvector('dutch', :notes),
-           :reference, :order_number, :email, :marker, now()
-    FROM (SELECT to_tsvector('simple', :pub) || to_tsvector('english', :pub)
-                 || to_tsvector('dutch', :pub) AS pub) AS v
-    ON CONFLICT (complaint_id) DO UPDATE SET
-        public_vector = EXCLUDED.public_vector, all_vector = EXCLUDED.all_vector,
-        reference = EXCLUDED.reference, order_number = EXCLUDED.order_number,
-        email = EXCLUDED.email, marker = EXCLUDED.marker, indexed_at = EXCLUDED.indexed_at
-    """
-)
-WORDS = text(
-    "INSERT INTO search_word (word) SELECT DISTINCT unnest(CAST(:words AS text[])) "
-    "ON CONFLICT DO NOTHING"
-)
-
-
-def ensure_schema(conn: Connection) -> None:
-    """Create the PostgreSQL-only objects (extension, GIN and trigram indexes) if missing."""
-    for statement in SCHEMA_SQL:
-        conn.execute(text(statement))
-
-
-def _row(doc: SearchDocument) -> dict[str, Any]:
-    return {
-        "id": doc.complaint_id,
-        "pub": " ".join(tokens(doc.public_text)),
-        "notes": " ".join(tokens(doc.internal_text)),
-        "reference": doc.reference,
-        "order_number": doc.order,
-        "email": doc.email,
-        "marker": doc.marker,
-    }
 
 
 class PostgresBackend:
@@ -107,7 +59,9 @@ class PostgresBackend:
         # Lock first, then read: a concurrent writer of the same complaint waits for us,
         # and reads its own (newer) text after our commit.
         conn.execute(
-            select(Complaint.id).where(Complaint.id.in_(ids)).order_by(Complaint.id)
+            select(Complaint.id)
+            .where(Complaint.id.in_(ids))
+            .order_by(Complaint.id)
             .with_for_update()
         )
         docs = load_documents(conn, ids)
@@ -115,10 +69,16 @@ class PostgresBackend:
         if gone:
             conn.execute(delete(SearchEntry).where(SearchEntry.complaint_id.in_(gone)))
         if docs:
-            rows = [_row(doc) for doc in docs.values()]
+            rows = [row_for(doc) for doc in docs.values()]
             conn.execute(UPSERT, rows)
-            words = sorted({w for r in rows for w in (r["pub"] + " " + r["notes"]).split()
-                            if len(w) <= MAX_TOKEN})
+            words = sorted(
+                {
+                    w
+                    for r in rows
+                    for w in (r["pub"] + " " + r["notes"]).split()
+                    if len(w) <= MAX_TOKEN
+                }
+            )
             conn.execute(WORDS, {"words": words})
 
     def remove(self, ids: set[int]) -> None:
@@ -137,15 +97,20 @@ class PostgresBackend:
             total = int(conn.scalar(select(func.count()).select_from(Complaint)) or 0)
             started = conn.scalar(select(func.now()))
         count = 0
-        with tqdm(total=total, unit="complaint", disable=not progress,
-                  desc="search reindex") as bar:
+        with tqdm(
+            total=total, unit="complaint", disable=not progress, desc="search reindex"
+        ) as bar:
             last = 0
             while True:
                 with engine.begin() as conn:
-                    ids = list(conn.scalars(
-                        select(Complaint.id).where(Complaint.id > last).order_by(Complaint.id)
-                        .limit(1000)
-                    ))
+                    ids = list(
+                        conn.scalars(
+                            select(Complaint.id)
+                            .where(Complaint.id > last)
+                            .order_by(Complaint.id)
+                            .limit(1000)
+                        )
+                    )
                     if not ids:
                         break
                     self._write(conn, ids)
@@ -157,9 +122,9 @@ class PostgresBackend:
             conn.execute(delete(SearchEntry).where(orphans))
             # Complaints changed while we went through them were indexed by their own
             # writers too; index them once more so a batch read before a change cannot win.
-            changed = list(conn.scalars(
-                select(Complaint.id).where(Complaint.last_activity_at >= started)
-            ))
+            changed = list(
+                conn.scalars(select(Complaint.id).where(Complaint.last_activity_at >= started))
+            )
         if changed:
             self.index(set(changed))
         return count
@@ -171,13 +136,21 @@ class PostgresBackend:
         same edit-distance rule as Whoosh)."""
         threshold = 0.1 if len(word) <= 5 else 0.2
         with self._engine().begin() as conn:
-            conn.execute(text("SELECT set_config('pg_trgm.similarity_threshold', :t, true)"),
-                         {"t": str(threshold)})
+            conn.execute(
+                text("SELECT set_config('pg_trgm.similarity_threshold', :t, true)"),
+                {"t": str(threshold)},
+            )
             rows = conn.scalars(
-                text("SELECT word FROM search_word WHERE word % :w AND left(word, 1) = :c "
-                     "AND length(word) BETWEEN :lo AND :hi"),
-                {"w": word, "c": word[:1], "lo": len(word) - candidate_distance(max_edits),
-                 "hi": len(word) + candidate_distance(max_edits)},
+                text(
+                    "SELECT word FROM search_word WHERE word % :w AND left(word, 1) = :c "
+                    "AND length(word) BETWEEN :lo AND :hi"
+                ),
+                {
+                    "w": word,
+                    "c": word[:1],
+                    "lo": len(word) - candidate_distance(max_edits),
+                    "hi": len(word) + candidate_distance(max_edits),
+                },
             ).all()
         return {w for w in rows if is_fuzzy_match(w, word, max_edits)}
 
@@ -199,9 +172,12 @@ class PostgresBackend:
 
         compiler = Compiler(include_internal, self._zone(), near)
         where = [compiler.condition(node), *inbox_conditions(query)]
-        joined = select(Complaint.category, Complaint.status, func.count()).select_from(
-            SearchEntry
-        ).join(Complaint, Complaint.id == SearchEntry.complaint_id).where(*where)
+        joined = (
+            select(Complaint.category, Complaint.status, func.count())
+            .select_from(SearchEntry)
+            .join(Complaint, Complaint.id == SearchEntry.complaint_id)
+            .where(*where)
+        )
         with self._engine().connect() as conn:
             groups = conn.execute(joined.group_by(Complaint.category, Complaint.status)).all()
             facets, total = _facets(groups, query)
@@ -223,16 +199,23 @@ class PostgresBackend:
         if query.sort == "oldest":
             order += [Complaint.received_at.asc(), Complaint.id.asc()]
         elif query.sort == "due":
-            order += [Complaint.sla_due_on.asc().nulls_last(), Complaint.received_at.asc(),
-                      Complaint.id.asc()]
+            order += [
+                Complaint.sla_due_on.asc().nulls_last(),
+                Complaint.received_at.asc(),
+                Complaint.id.asc(),
+            ]
         else:
             if query.sort not in ("newest", "oldest", "due") and rank is not None:
                 order.append(func.ts_rank(compiler.vector, rank).desc())
             order += [Complaint.received_at.desc(), Complaint.id.desc()]
         return (
-            select(Complaint.id).select_from(SearchEntry)
+            select(Complaint.id)
+            .select_from(SearchEntry)
             .join(Complaint, Complaint.id == SearchEntry.complaint_id)
-            .where(*wanted).order_by(*order).offset(query.offset).limit(query.per_page)
+            .where(*wanted)
+            .order_by(*order)
+            .offset(query.offset)
+            .limit(query.per_page)
         )
 
     # --- health and check ----------------------------------------------------------------
@@ -246,10 +229,12 @@ class PostgresBackend:
                 if not has_complaints:
                     return "ok"
                 has_rows = conn.scalar(select(exists().where(SearchEntry.complaint_id > 0)))
-                gin = conn.scalar(text(
-                    "SELECT count(*) FROM pg_indexes WHERE tablename = 'search_document' "
-                    "AND indexname LIKE 'search_document_%_gin'"
-                ))
+                gin = conn.scalar(
+                    text(
+                        "SELECT count(*) FROM pg_indexes WHERE tablename = 'search_document' "
+                        "AND indexname LIKE 'search_document_%_gin'"
+                    )
+                )
         except SQLAlchemyError as exc:
             return f"corrupt index: {type(exc).__name__}"
         return "ok" if has_rows and gin == 2 else "missing index"
@@ -258,16 +243,8 @@ class PostgresBackend:
         """Compare each complaint's marker with its row; `fix` rewrites what differs."""
         report = CheckReport()
         with self._engine().connect() as conn:
-            indexed = dict(conn.execute(select(SearchEntry.complaint_id, SearchEntry.marker)).all())
-            for batch in iter_documents(conn):
-                for doc in batch:
-                    report.checked += 1
-                    marker = indexed.pop(doc.complaint_id, None)
-                    if marker is None:
-                        report.missing.append(doc.complaint_id)
-                    elif marker != doc.marker:
-                        report.stale.append(doc.complaint_id)
-        report.extra = sorted(indexed)
+            rows = conn.execute(select(SearchEntry.complaint_id, SearchEntry.marker)).all()
+            compare_markers(conn, dict(rows), report)
         health = self.health()
         if health != "ok" and not report.missing:
             report.problem = health
@@ -279,7 +256,7 @@ class PostgresBackend:
         return report
 
 
-def _facets(groups: list[Any], query: InboxQuery) -> tuple[dict[str, dict[str, int]], int]:
+def _facets(groups: Sequence[Any], query: InboxQuery) -> tuple[dict[str, dict[str, int]], int]:
     """Counts per category (status filter applied) and per status (category filter applied)."""
     facets = empty_facets()
     total = 0

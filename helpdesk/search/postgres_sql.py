@@ -15,16 +15,78 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, cast, false, func, literal, not_, or_, true
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    cast,
+    false,
+    func,
+    literal,
+    not_,
+    or_,
+    text,
+    true,
+)
 from sqlalchemy.dialects.postgresql import REGCONFIG
 
 from ..models import Complaint
 from ..models.search import SearchEntry
 from .base import day_after_start, day_start
-from .query import And, Everything, Exact, Filter, Node, Not, Or, Phrase, Word
-from .text import STOP_EN, STOP_NL
+from .documents import SearchDocument
+from .nodes import And, Everything, Exact, Filter, Node, Not, Or, Phrase, Word
+from .text import STOP_EN, STOP_NL, tokens
 
 Near = Callable[[Word], set[str]]
+
+SCHEMA_SQL = (
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX IF NOT EXISTS search_document_public_gin "
+    "ON search_document USING gin (public_vector)",
+    "CREATE INDEX IF NOT EXISTS search_document_all_gin ON search_document USING gin (all_vector)",
+    "CREATE INDEX IF NOT EXISTS search_word_trgm ON search_word USING gin (word gin_trgm_ops)",
+)
+
+UPSERT = text(
+    """
+    INSERT INTO search_document
+        (complaint_id, public_vector, all_vector, reference, order_number, email, marker,
+         indexed_at)
+    SELECT :id, v.pub,
+           v.pub || to_tsvector('simple', :notes) || to_tsvector('english', :notes)
+                 || to_tsvector('dutch', :notes),
+           :reference, :order_number, :email, :marker, now()
+    FROM (SELECT to_tsvector('simple', :pub) || to_tsvector('english', :pub)
+                 || to_tsvector('dutch', :pub) AS pub) AS v
+    ON CONFLICT (complaint_id) DO UPDATE SET
+        public_vector = EXCLUDED.public_vector, all_vector = EXCLUDED.all_vector,
+        reference = EXCLUDED.reference, order_number = EXCLUDED.order_number,
+        email = EXCLUDED.email, marker = EXCLUDED.marker, indexed_at = EXCLUDED.indexed_at
+    """
+)
+WORDS = text(
+    "INSERT INTO search_word (word) SELECT DISTINCT unnest(CAST(:words AS text[])) "
+    "ON CONFLICT DO NOTHING"
+)
+
+
+def ensure_schema(conn: Connection) -> None:
+    """Create the PostgreSQL-only objects (extension, GIN and trigram indexes) if missing."""
+    for statement in SCHEMA_SQL:
+        conn.execute(text(statement))
+
+
+def row_for(doc: SearchDocument) -> dict[str, Any]:
+    """UPSERT's parameters: the texts as our tokens, so PostgreSQL splits them as we do."""
+    return {
+        "id": doc.complaint_id,
+        "pub": " ".join(tokens(doc.public_text)),
+        "notes": " ".join(tokens(doc.internal_text)),
+        "reference": doc.reference,
+        "order_number": doc.order,
+        "email": doc.email,
+        "marker": doc.marker,
+    }
 
 
 def _config(name: str) -> Any:
@@ -65,14 +127,14 @@ class Compiler:
     def condition(self, node: Node) -> ColumnElement[bool]:
         """The whole query as one SQL condition."""
         kind, expr = self._compile(node, negated=False)
-        return self.vector.op("@@")(expr) if kind == "tsq" else expr  # type: ignore[no-any-return]
+        return self.vector.op("@@")(expr) if kind == "tsq" else expr
 
     def rank_query(self) -> Any | None:
         """One tsquery of every positive word, for ts_rank."""
         return _fold(func.tsquery_or, self.positive) if self.positive else None
 
     def _as_bool(self, kind: str, expr: Any) -> ColumnElement[bool]:
-        return self.vector.op("@@")(expr) if kind == "tsq" else expr  # type: ignore[no-any-return]
+        return self.vector.op("@@")(expr) if kind == "tsq" else expr
 
     def _compile(self, node: Node, negated: bool) -> tuple[str, Any]:
         if isinstance(node, And | Or):

@@ -9,13 +9,13 @@ says what happened.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
 from datetime import date
 
 from ..domain.lifecycle import OPEN, Status
 from ..domain.reference import normalise_reference
 from ..labels import CATEGORIES
-from .text import MAX_TOKEN, auto_edits, has_long_token, tokens
+from .nodes import And, Everything, Exact, Filter, Hint, Node, Not, Or, ParsedQuery, Phrase, Word
+from .text import MAX_TOKEN, has_long_token, tokens
 
 MAX_QUERY = 500
 MAX_LEAVES = 32
@@ -23,90 +23,14 @@ MAX_DEPTH = 8
 FIELDS = ("category", "status", "ref", "order", "email", "before", "after")
 STATUS_KEYS = tuple(s.value for s in Status)
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+_CONTROL = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ud800-\udfff]"
+)
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
 _FIELD = re.compile(r"^([A-Za-z_]+):(.*)$", re.DOTALL)
 _FUZZY = re.compile(r"^(.*?)~(\d?)$", re.DOTALL)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _OPERATORS = {"AND": "AND", "&&": "AND", "OR": "OR", "||": "OR", "|": "OR", "NOT": "NOT"}
-
-
-@dataclass(frozen=True)
-class Word:
-    """One word; `prefix` for word*, `fuzzy` = edits forgiven for word~."""
-
-    word: str
-    prefix: bool = False
-    fuzzy: int = 0
-
-
-@dataclass(frozen=True)
-class Phrase:
-    """Words that must follow each other, as typed (not stemmed)."""
-
-    words: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Exact:
-    """What typed text means when it is a reference code or an order number (ranked first)."""
-
-    reference: str | None
-    order: str | None
-
-
-@dataclass(frozen=True)
-class Filter:
-    """A field filter: category/status keys, a ref code, an order, an email (x* = prefix),
-    or an ISO date for before/after."""
-
-    field: str
-    values: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class And:
-    """Every item must match."""
-
-    items: tuple[Node, ...]
-
-
-@dataclass(frozen=True)
-class Or:
-    """At least one item must match."""
-
-    items: tuple[Node, ...]
-
-
-@dataclass(frozen=True)
-class Not:
-    """The item must not match."""
-
-    item: Node
-
-
-@dataclass(frozen=True)
-class Everything:
-    """Matches every complaint (a query with nothing searchable)."""
-
-
-Node = Word | Phrase | Exact | Filter | And | Or | Not | Everything
-
-
-@dataclass(frozen=True)
-class Hint:
-    """Something in the query that could not be used as typed; `value` names it."""
-
-    code: str
-    value: str = ""
-
-
-@dataclass(frozen=True)
-class ParsedQuery:
-    """The tree to run and the hints to show."""
-
-    node: Node
-    hints: tuple[Hint, ...] = ()
 
 
 def normalise_order(typed: str) -> str:
@@ -275,7 +199,9 @@ class _Parser:
         """A field filter; unknown fields are searched as words."""
         if name not in FIELDS:
             self.hints.append(Hint("unknown_field", name))
-            words = [self.count(_text_node(part, self.hints, quoted=False)) for part in (name, value)]
+            words = [
+                self.count(_text_node(part, self.hints, quoted=False)) for part in (name, value)
+            ]
             return _and([w for w in words if w is not None])
         if not value.strip():
             self.hints.append(Hint("empty_field", name))
@@ -372,28 +298,3 @@ def parse(text: str) -> ParsedQuery:
             hints.append(Hint("nothing"))
         node = Everything()
     return ParsedQuery(node, tuple(dict.fromkeys(hints)))
-
-
-def with_typos(node: Node) -> Node | None:
-    """The same query forgiving typos in plain words (not negated); None when nothing changes."""
-    if isinstance(node, Word):
-        edits = auto_edits(node.word)
-        if node.prefix or node.fuzzy or not edits:
-            return None
-        return replace(node, fuzzy=edits)
-    if isinstance(node, And | Or):
-        changed = [with_typos(item) for item in node.items]
-        if all(c is None for c in changed):
-            return None
-        items = tuple(c if c is not None else o for c, o in zip(changed, node.items, strict=True))
-        return type(node)(items)
-    return None
-
-
-def leaves(node: Node) -> list[Node]:
-    """Every leaf of the tree (for tests and backends that need the words)."""
-    if isinstance(node, And | Or):
-        return [leaf for item in node.items for leaf in leaves(item)]
-    if isinstance(node, Not):
-        return leaves(node.item)
-    return [node]

@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import Connection
 
 from .documents import load_documents
-from .query import And, Node, Not, Or, Phrase, Word
+from .nodes import And, Node, Not, Or, Phrase, Word
 from .text import MAX_TOKEN, TOKEN_RE, is_fuzzy_match, variants
 
 WIDTH = 80  # characters of context on each side of a match
@@ -120,14 +120,15 @@ def _plain(piece: str) -> Markup:
     """Escaped text with runs of white space (line breaks too) as one space."""
     squashed = " ".join(piece.split())
     if not squashed:
-        return Markup(" " if piece else "")
+        return escape(" " if piece else "")
     lead = " " if piece[0].isspace() else ""
     trail = " " if piece[-1].isspace() else ""
     return escape(lead + squashed + trail)
 
 
-def make_snippets(conn: Connection, ids: list[int], node: Node, include_internal: bool
-                  ) -> dict[int, list[Markup]]:
+def make_snippets(
+    conn: Connection, ids: list[int], node: Node, include_internal: bool
+) -> dict[int, list[Markup]]:
     """Snippets per complaint id of the page: public text first, then internal notes."""
     terms = terms_of(node)
     if not ids or not (terms.exact or terms.prefixes):

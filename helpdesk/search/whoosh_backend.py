@@ -17,20 +17,25 @@ from whoosh import index as whoosh_index
 from ..domain.inbox import InboxQuery
 from ..models import Complaint
 from .base import CACHED_RANK, CheckReport, Hits, IndexUnavailable
-from .documents import SearchDocument, iter_documents, load_documents
-from .query import Node
-from .whoosh_bulk import BulkWriter, build_parallel, id_ranges, write_toc
+from .documents import SearchDocument, compare_markers, load_documents
+from .nodes import Node
+from .whoosh_bulk import PARALLEL_FROM, build_index
 from .whoosh_postings import SegmentCache
 from .whoosh_schema import fields_for, make_schema
-from .whoosh_search import Ranked, rank, vocabulary_near
-from .whoosh_store import IndexStore
+from .whoosh_search import Ranked, rank
+from .whoosh_store import IndexStore, has_index, quietly
 
 log = logging.getLogger(__name__)
 
-#: Below this many complaints a rebuild runs in this process (starting workers costs more).
-PARALLEL_FROM = 5000
-#: Complaints per segment in a parallel rebuild (bounds each worker's memory).
-SEGMENT_DOCS = 12_500
+
+def _probe(live: Path) -> None:
+    """Open the index and read a little of every segment (raises when something is broken)."""
+    with whoosh_index.open_dir(str(live)).reader() as reader:
+        for leaf, _ in reader.leaf_readers():
+            if leaf.doc_count_all():
+                leaf.stored_fields(0)
+                leaf.stored_fields(leaf.doc_count_all() - 1)
+            next(iter(leaf.lexicon("status")), None)
 
 
 class WhooshBackend:
@@ -38,9 +43,16 @@ class WhooshBackend:
 
     name = "whoosh"
 
-    def __init__(self, index_dir: Path, engine: Callable[[], Engine], zone: Callable[[], ZoneInfo],
-                 cache_size: int = 64, lock_timeout: float = 10.0, procs: int = 2,
-                 parallel_from: int = PARALLEL_FROM) -> None:
+    def __init__(
+        self,
+        index_dir: Path,
+        engine: Callable[[], Engine],
+        zone: Callable[[], ZoneInfo],
+        cache_size: int = 64,
+        lock_timeout: float = 10.0,
+        procs: int = 2,
+        parallel_from: int = PARALLEL_FROM,
+    ) -> None:
         self.store = IndexStore(index_dir)
         self.schema = make_schema()
         self._engine = engine
@@ -60,21 +72,24 @@ class WhooshBackend:
     def _open(self) -> Any:
         """The searcher of the live index, reopened only when the index changed."""
         live = self.store.current_dir()
-        if live is None or not whoosh_index.exists_in(str(live)):
+        if not has_index(live):
             raise IndexUnavailable("missing index")
         if live != self._dir or self._searcher is None:
             self._close()
             self._searcher = whoosh_index.open_dir(str(live)).searcher()
             self._dir = live
         elif not self._searcher.up_to_date():
-            self._searcher = self._searcher.refresh()
+            # Not searcher.refresh(): it reuses segment readers whose deletions changed.
+            old = self._searcher
+            self._searcher = whoosh_index.open_dir(str(live)).searcher()
+            old.close()
         return self._searcher
 
     def _close(self) -> None:
         if self._searcher is not None:
             try:
                 self._searcher.close()
-            except Exception:  # noqa: BLE001 — an unreadable old index must not stop a reopen
+            except Exception:
                 log.debug("closing the old searcher failed", exc_info=True)
         self._searcher, self._dir = None, None
         self._results.clear()
@@ -84,25 +99,47 @@ class WhooshBackend:
         """Run a parsed query; IndexUnavailable when the index is missing or unreadable."""
         need = query.offset + query.per_page
         with self._lock:
-            try:
-                searcher = self._open()
-                key = (
-                    self._dir, searcher.reader().generation(), node, include_internal,
-                    query.statuses, query.categories, query.assignee_id, query.unassigned,
-                    query.due_on_or_before, query.due_before, query.sort,
-                )
-                ranked = self._results.get(key) if need <= CACHED_RANK else None
-                if ranked is None:
-                    ranked = rank(searcher, self._segments, node, query, include_internal,
-                                  self._zone(), max(need, CACHED_RANK))
-                    self._remember(key, ranked)
-            except IndexUnavailable:
-                raise
-            except Exception as exc:  # noqa: BLE001 — any read error means a broken index
-                log.exception("search index unreadable")
+            if not self._live_exists():
+                raise IndexUnavailable("missing index")
+            ranked, error = quietly(lambda: self._ranked(node, query, include_internal, need))
+            if ranked is None:
                 self._close()
-                raise IndexUnavailable(f"corrupt index: {type(exc).__name__}") from exc
+                raise IndexUnavailable(f"corrupt index: {error}")
         return Hits(ranked.ids[query.offset : need], ranked.total, ranked.facets)
+
+    def _live_exists(self) -> bool:
+        live = self.store.current_dir()
+        return has_index(live)
+
+    def _ranked(self, node: Node, query: InboxQuery, include_internal: bool, need: int) -> Ranked:
+        """The ranked matches, from the per-process cache while the index is unchanged."""
+        searcher = self._open()
+        key = (
+            self._dir,
+            searcher.reader().generation(),
+            node,
+            include_internal,
+            query.statuses,
+            query.categories,
+            query.assignee_id,
+            query.unassigned,
+            query.due_on_or_before,
+            query.due_before,
+            query.sort,
+        )
+        ranked = self._results.get(key) if need <= CACHED_RANK else None
+        if ranked is None:
+            ranked = rank(
+                searcher,
+                self._segments,
+                node,
+                query,
+                include_internal,
+                self._zone(),
+                max(need, CACHED_RANK),
+            )
+            self._remember(key, ranked)
+        return ranked
 
     def _remember(self, key: tuple[object, ...], ranked: Ranked) -> None:
         if self._cache_size <= 0:
@@ -111,27 +148,13 @@ class WhooshBackend:
         while len(self._results) > self._cache_size:
             self._results.popitem(last=False)
 
-    def vocabulary_near(self, word: str, max_edits: int, include_internal: bool) -> set[str]:
-        """Indexed words within `max_edits` of `word`."""
-        with self._lock:
-            return vocabulary_near(self._open().reader(), word, max_edits, include_internal)
-
     def health(self) -> str:
         """'ok', 'missing index' (when complaints exist) or 'corrupt index: …'."""
         live = self.store.current_dir()
-        if live is None or not whoosh_index.exists_in(str(live)):
+        if live is None or not has_index(live):
             return "missing index" if self._complaint_count() else "ok"
-        try:
-            ix = whoosh_index.open_dir(str(live))
-            with ix.reader() as reader:
-                for leaf, _ in reader.leaf_readers():
-                    if leaf.doc_count_all():
-                        leaf.stored_fields(0)
-                        leaf.stored_fields(leaf.doc_count_all() - 1)
-                    next(iter(leaf.lexicon("status")), None)
-        except Exception as exc:  # noqa: BLE001 — report, never raise
-            return f"corrupt index: {type(exc).__name__}"
-        return "ok"
+        _, error = quietly(lambda: _probe(live))
+        return f"corrupt index: {error}" if error else "ok"
 
     def _complaint_count(self) -> int:
         with self._engine().connect() as conn:
@@ -140,17 +163,21 @@ class WhooshBackend:
     # --- writing ------------------------------------------------------------------------
 
     def index(self, ids: set[int]) -> None:
-        """Queue these complaints, then index the queue unless another process is at it."""
+        """Queue these complaints, then index the queue unless another process is at it.
+        Never raises for a broken index: the ids stay queued for the next writer or rebuild."""
         if ids:
             self.store.enqueue(ids)
-        if not self.drain(self.lock_timeout):
-            log.warning("search index busy: %d ids stay queued for the next writer", len(ids))
+        done, error = quietly(lambda: self.drain(self.lock_timeout))
+        if error:
+            log.error("search index update failed (%s): %d ids stay queued", error, len(ids))
+        elif not done:
+            log.warning("search index busy or missing: %d ids stay queued", len(ids))
 
     def remove(self, ids: set[int]) -> None:
         """Delete these documents now; when the lock stays busy, queue them instead."""
         with self.store.write_lock(self.lock_timeout) as held:
             live = self.store.current_dir()
-            if held and live is not None and whoosh_index.exists_in(str(live)):
+            if held and has_index(live):
                 writer = whoosh_index.open_dir(str(live)).writer(timeout=self.lock_timeout)
                 for cid in sorted(ids):
                     writer.delete_by_term("id", str(cid))
@@ -171,7 +198,7 @@ class WhooshBackend:
         with self._engine().connect() as conn:
             docs = load_documents(conn, ids)
             live = self.store.current_dir()
-            if live is None or not whoosh_index.exists_in(str(live)):
+            if not has_index(live):
                 total = conn.scalar(select(func.count()).select_from(Complaint)) or 0
                 if total > len(docs):
                     log.warning("search index missing: run `flask search reindex`")
@@ -214,15 +241,24 @@ class WhooshBackend:
 
     # --- rebuild and check --------------------------------------------------------------
 
-    def reindex(self, progress: bool = True, batches: Iterable[list[SearchDocument]] | None = None
-                ) -> int:
+    def reindex(
+        self, progress: bool = True, batches: Iterable[list[SearchDocument]] | None = None
+    ) -> int:
         """Build a fresh index from the database beside the live one, then swap it in."""
         with ExitStack() as stack:
             if not stack.enter_context(self.store.rebuilding()):
                 raise RuntimeError("another rebuild of the search index is running")
             covered = self.store.pending()  # the database read below includes these changes
             path = self.store.new_version_dir()
-            count = self._build(path, progress, batches)
+            count = build_index(
+                path,
+                self.schema,
+                self._engine(),
+                self.procs,
+                self.parallel_from,
+                progress,
+                batches,
+            )
             with self.store.write_lock(max(self.lock_timeout, 60.0)) as held:
                 if not held:
                     raise RuntimeError("search index busy: could not swap in the rebuilt index")
@@ -230,45 +266,6 @@ class WhooshBackend:
                 stack.close()  # release the rebuild lock: queued ids may now leave the queue
                 self.store.forget(covered)
                 self._drain_locked()
-        return count
-
-    def _build(self, path: Path, progress: bool,
-               batches: Iterable[list[SearchDocument]] | None) -> int:
-        """Fill a new index directory: in parallel processes for a large database."""
-        from tqdm import tqdm
-
-        ix = whoosh_index.create_in(str(path), self.schema)
-        if batches is not None:  # documents given directly (benchmarks)
-            return self._build_here(ix, batches, None)
-        engine = self._engine()
-        with engine.connect() as conn:
-            total = int(conn.scalar(select(func.count()).select_from(Complaint)) or 0)
-            ranges = id_ranges(conn, max(self.procs, -(-total // SEGMENT_DOCS)))
-        with tqdm(total=total, unit="complaint", disable=not progress,
-                  desc="search reindex") as bar:
-            if self.procs > 1 and total >= self.parallel_from:
-                url = engine.url.render_as_string(hide_password=False)
-                return build_parallel(str(path), url, ranges, self.procs, bar.update)
-            with engine.connect() as conn:
-                return self._build_here(ix, iter_documents(conn), bar.update)
-
-    @staticmethod
-    def _build_here(ix: Any, batches: Iterable[list[SearchDocument]],
-                    progress: Callable[[int], object] | None) -> int:
-        """Build one segment in this process."""
-        writer = BulkWriter(ix)
-        count = 0
-        try:
-            for batch in batches:
-                for doc in batch:
-                    writer.add_document(**fields_for(doc))
-                count += len(batch)
-                if progress:
-                    progress(len(batch))
-        except BaseException:
-            writer.cancel()
-            raise
-        write_toc(ix, [writer.finish()])
         return count
 
     def check(self, fix: bool = False) -> CheckReport:
@@ -287,15 +284,7 @@ class WhooshBackend:
         with whoosh_index.open_dir(str(live)).reader() as reader:
             indexed = {int(f["id"]): f.get("marker") for f in reader.all_stored_fields()}
         with self._engine().connect() as conn:
-            for batch in iter_documents(conn):
-                for doc in batch:
-                    report.checked += 1
-                    marker = indexed.pop(doc.complaint_id, None)
-                    if marker is None:
-                        report.missing.append(doc.complaint_id)
-                    elif marker != doc.marker:
-                        report.stale.append(doc.complaint_id)
-        report.extra = sorted(indexed)
+            compare_markers(conn, indexed, report)
         if fix and not report.ok:
             self.index(set(report.missing) | set(report.stale) | set(report.extra))
             report.fixed = True

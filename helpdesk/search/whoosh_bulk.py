@@ -14,20 +14,26 @@ from __future__ import annotations
 import multiprocessing
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import Engine, create_engine, func, select
 from whoosh import index as whoosh_index
-from whoosh.index import TOC
 from whoosh.codec.whoosh3 import W3TermInfo
+from whoosh.index import TOC
 from whoosh.system import pack_uint, pack_ushort
 from whoosh.writing import SegmentWriter
 
 from ..models import Complaint
-from .documents import iter_documents
+from .documents import SearchDocument, iter_documents
 from .whoosh_schema import fields_for
 
+#: Below this many complaints a rebuild runs in this process (starting workers costs more).
+PARALLEL_FROM = 5000
+#: Complaints per segment in a parallel rebuild (bounds each worker's memory).
+SEGMENT_DOCS = 12_500
 BLOCK = 1024  # postings per block (Whoosh writes 128; big blocks read faster in bulk)
 INLINE = 2  # posting lists this short live in the term dictionary
 
@@ -75,8 +81,9 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
                     length += freq
                 if field.scorable:
                     self._lengths[name][docnum] = length
-            perdoc.add_field(name, field, value if field.stored else None,
-                             length if field.scorable else 0)
+            perdoc.add_field(
+                name, field, value if field.stored else None, length if field.scorable else 0
+            )
             if field.column_type:
                 perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
         perdoc.finish_doc()
@@ -104,6 +111,10 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
             writer.finish_field()
         writer.close()
 
+    def _finish(self) -> None:
+        # Writers in parallel share Whoosh's temporary folder: `remove_temp` clears it after.
+        self.is_closed = True
+
     def finish(self) -> Any:
         """Close the segment files and return the Segment for a table of contents."""
         if not self._added:
@@ -114,8 +125,14 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
         return segment
 
 
-def _fill(post: Any, ids: Any, weights: Any, values: list[bytes], lengths: dict[int, int],
-          fixed: int | None) -> None:
+def _fill(
+    post: Any,
+    ids: Any,
+    weights: Any,
+    values: list[bytes],
+    lengths: dict[int, int],
+    fixed: int | None,
+) -> None:
     """Put one block's postings and statistics into Whoosh's postings writer buffer."""
     post._ids = ids
     post._weights = weights
@@ -131,8 +148,9 @@ def _fill(post: Any, ids: Any, weights: Any, values: list[bytes], lengths: dict[
     post._maxweight = max(weights)
 
 
-def _write_postings(post: Any, postings: _Postings, lengths: dict[int, int], fixed: int | None
-                    ) -> None:
+def _write_postings(
+    post: Any, postings: _Postings, lengths: dict[int, int], fixed: int | None
+) -> None:
     """Write a posting list a block at a time (small blocks are not worth compressing)."""
     ids, weights, values = postings.ids, postings.weights, postings.values
     count = len(ids)
@@ -143,8 +161,9 @@ def _write_postings(post: Any, postings: _Postings, lengths: dict[int, int], fix
         post._write_block(last=end == count)
 
 
-def _inline(writer: Any, term: bytes, postings: _Postings, lengths: dict[int, int],
-            fixed: int | None) -> None:
+def _inline(
+    writer: Any, term: bytes, postings: _Postings, lengths: dict[int, int], fixed: int | None
+) -> None:
     """Store a rare term's few postings inside its term info (no posting-file block)."""
     post = writer._postwriter
     _fill(post, postings.ids, postings.weights, postings.values, lengths, fixed)
@@ -161,6 +180,7 @@ def write_toc(ix: Any, segments: list[Any]) -> None:
     TOC(info.schema, [s for s in segments if s is not None], info.generation + 1).write(
         ix.storage, ix.indexname
     )
+    ix.storage.temp_storage(f"{ix.indexname}.tmp").destroy()
 
 
 def _build_range(args: tuple[str, str, int, int]) -> tuple[Any, int]:
@@ -192,11 +212,12 @@ def id_ranges(conn: Any, parts: int) -> list[tuple[int, int]]:
     for n in range(step, total, step):
         ids.append(conn.scalar(select(Complaint.id).order_by(Complaint.id).offset(n - 1).limit(1)))
     ids.append(conn.scalar(select(func.max(Complaint.id))) or 0)
-    return list(zip(ids, ids[1:], strict=False))
+    return list(pairwise(ids))
 
 
-def build_parallel(path: str, url: str, ranges: Iterable[tuple[int, int]], procs: int,
-                   progress: Any) -> int:
+def build_parallel(
+    path: str, url: str, ranges: Iterable[tuple[int, int]], procs: int, progress: Any
+) -> int:
     """Build one segment per id range in `procs` processes; returns the document count."""
     ix = whoosh_index.open_dir(path)
     jobs = [(path, url, lo, hi) for lo, hi in ranges]
@@ -210,3 +231,49 @@ def build_parallel(path: str, url: str, ranges: Iterable[tuple[int, int]], procs
             progress(count)
     write_toc(ix, segments)
     return total
+
+
+def build_here(
+    ix: Any, batches: Iterable[list[SearchDocument]], progress: Callable[[int], object] | None
+) -> int:
+    """Build one segment in this process."""
+    writer = BulkWriter(ix)
+    count = 0
+    try:
+        for batch in batches:
+            for doc in batch:
+                writer.add_document(**fields_for(doc))
+            count += len(batch)
+            if progress:
+                progress(len(batch))
+    except BaseException:
+        writer.cancel()
+        raise
+    write_toc(ix, [writer.finish()])
+    return count
+
+
+def build_index(
+    path: Path,
+    schema: Any,
+    engine: Engine,
+    procs: int,
+    parallel_from: int,
+    progress: bool,
+    batches: Iterable[list[SearchDocument]] | None = None,
+) -> int:
+    """Fill a new index directory from the database: in worker processes when it is large."""
+    from tqdm import tqdm
+
+    ix = whoosh_index.create_in(str(path), schema)
+    if batches is not None:  # documents given directly (tests, benchmarks)
+        return build_here(ix, batches, None)
+    with engine.connect() as conn:
+        total = int(conn.scalar(select(func.count()).select_from(Complaint)) or 0)
+        ranges = id_ranges(conn, max(procs, -(-total // SEGMENT_DOCS)))
+    with tqdm(total=total, unit="complaint", disable=not progress, desc="search reindex") as bar:
+        if procs > 1 and total >= parallel_from:
+            url = engine.url.render_as_string(hide_password=False)
+            return build_parallel(str(path), url, ranges, procs, bar.update)
+        with engine.connect() as conn:
+            return build_here(ix, iter_documents(conn), bar.update)

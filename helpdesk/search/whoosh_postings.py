@@ -34,9 +34,9 @@ def _unwrap(matcher: Any) -> Any:
     return matcher
 
 
-def read_postings(reader: Any, fieldname: str, term: bytes, weights: bool = False) -> tuple[
-    list[int], list[float]
-]:
+def read_postings(
+    reader: Any, fieldname: str, term: bytes, weights: bool = False
+) -> tuple[list[int], list[float]]:
     """All ids (and weights) of a term in one segment, deleted documents included."""
     try:
         matcher = _unwrap(reader.postings(fieldname, term))
@@ -79,9 +79,9 @@ def read_postings(reader: Any, fieldname: str, term: bytes, weights: bool = Fals
     return ids, found
 
 
-def read_positions(reader: Any, fieldname: str, term: bytes, wanted: set[int]) -> dict[
-    int, list[int]
-]:
+def read_positions(
+    reader: Any, fieldname: str, term: bytes, wanted: set[int]
+) -> dict[int, list[int]]:
     """Positions of a term in the documents `wanted` (for phrase checks)."""
     out: dict[int, list[int]] = {}
     try:
@@ -143,9 +143,9 @@ def _column(reader: Any, name: str, size: int) -> array[int]:
     return array("q", reader.column_reader(name, translate=False))
 
 
-def _key_sets(reader: Any, name: str, keys: tuple[str, ...], size: int) -> tuple[
-    dict[str, frozenset[int]], array[int]
-]:
+def _key_sets(
+    reader: Any, name: str, keys: tuple[str, ...], size: int
+) -> tuple[dict[str, frozenset[int]], array[int]]:
     sets: dict[str, frozenset[int]] = {}
     which = array("b", repeat(-1, size))
     for index, key in enumerate(keys):

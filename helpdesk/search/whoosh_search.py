@@ -10,17 +10,16 @@ top-N choice run on those sets; exact reference/order hits go first.
 from __future__ import annotations
 
 import heapq
-import math
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..domain.inbox import InboxQuery
 from .base import day_after_start, day_start, empty_facets
-from .query import And, Everything, Exact, Filter, Node, Not, Or, Phrase, Word
-from .text import candidate_distance, is_fuzzy_match, variants
+from .nodes import And, Everything, Exact, Filter, Node, Not, Or, Phrase, Word
+from .whoosh_plan import Plan, fields_of, resolve
 from .whoosh_postings import (
     CATEGORY_KEYS,
     DUE_SHIFT,
@@ -32,18 +31,9 @@ from .whoosh_postings import (
 )
 from .whoosh_schema import epoch
 
-MAX_EXPANSION = 400  # terms one prefix or typo may stand for
 K1 = 1.2
 RECENCY = 1e-13  # seconds since 1970 x this: a tie-breaker far below any real score gap
 PHRASE_WEIGHT = 2.0  # per word of a matched phrase
-
-
-@dataclass
-class Plan:
-    """Leaves resolved against the whole index: which terms each stands for, and weights."""
-
-    words: dict[int, list[tuple[str, bytes, float]]] = field(default_factory=dict)
-    scored: bool = False
 
 
 @dataclass
@@ -55,74 +45,13 @@ class Ranked:
     facets: dict[str, dict[str, int]]
 
 
-def _fields(include_internal: bool, kind: str) -> tuple[str, ...]:
-    """The public field of a kind ("text" or "stem"), and the notes' one when allowed."""
-    return (kind, "n" + kind) if include_internal else (kind,)
-
-
-def resolve(searcher: Any, node: Node, include_internal: bool, scored: bool) -> Plan:
-    """Expand every Word leaf into (field, term, idf) triples using the whole index."""
-    plan = Plan(scored=scored)
-    reader = searcher.reader()
-    total = max(searcher.doc_count_all(), 1)
-    names = _fields(include_internal, "text") + _fields(include_internal, "stem")
-
-    def visit(item: Node) -> None:
-        if isinstance(item, And | Or):
-            for child in item.items:
-                visit(child)
-        elif isinstance(item, Not):
-            visit(item.item)
-        elif isinstance(item, Word):
-            triples = []
-            near: set[str] = set()
-            if item.fuzzy and not item.prefix:
-                near = vocabulary_near(reader, item.word, item.fuzzy, include_internal)
-            for name in names:
-                for term in _word_terms(reader, name, item, near):
-                    df = reader.doc_frequency(name, term) if scored else 0
-                    if scored and not df:
-                        continue
-                    idf = math.log(1 + (total - df + 0.5) / (df + 0.5)) if scored else 0.0
-                    triples.append((name, term, idf))
-            plan.words[id(item)] = triples
-
-    visit(node)
-    return plan
-
-
-def _word_terms(reader: Any, name: str, word: Word, near: set[str]) -> list[bytes]:
-    """The terms of field `name` a typed word stands for: its forms, prefix or typo kin."""
-    if word.prefix:
-        found: list[bytes] = []
-        for term in reader.expand_prefix(name, word.word):
-            found.append(term)
-            if len(found) >= MAX_EXPANSION:
-                break
-        return found
-    terms = {v.encode() for v in variants(word.word)}
-    terms.update(w.encode() for w in near)
-    return sorted(terms)
-
-
-def vocabulary_near(reader: Any, word: str, edits: int, include_internal: bool) -> set[str]:
-    """Indexed tokens within `edits` edits of `word` that share its first letter."""
-    found: set[str] = set()
-    for name in _fields(include_internal, "text"):
-        for candidate in reader.terms_within(name, word, candidate_distance(edits), prefix=1):
-            if is_fuzzy_match(candidate, word, edits):
-                found.add(candidate)
-            if len(found) >= MAX_EXPANSION:
-                return found
-    return found
-
-
 class SegmentRun:
     """One query on one segment: the matching document set, and each positive leaf's
     scores (a document's score is their sum, computed for the final matches only)."""
 
-    def __init__(self, reader: Any, data: SegmentData, plan: Plan, include_internal: bool,
-                 zone: ZoneInfo) -> None:
+    def __init__(
+        self, reader: Any, data: SegmentData, plan: Plan, include_internal: bool, zone: ZoneInfo
+    ) -> None:
         self.reader = reader
         self.data = data
         self.plan = plan
@@ -198,7 +127,7 @@ class SegmentRun:
     def _phrase(self, node: Phrase, negated: bool) -> set[int]:
         docs: set[int] = set()
         terms = [w.encode() for w in node.words]
-        for name in _fields(self.include_internal, "text"):
+        for name in fields_of(self.include_internal, "text"):
             candidates: set[int] | None = None
             for term in terms:
                 ids, _ = read_postings(self.reader, name, term)
@@ -298,8 +227,9 @@ def _day_int(day: date, plus: int) -> int:
     return (int(day.strftime("%Y%m%d")) + plus) * DUE_SHIFT
 
 
-def _keyed(data: SegmentData, docs: set[int], sort: str, run: SegmentRun, n: int
-           ) -> list[tuple[float, int]]:
+def _keyed(
+    data: SegmentData, docs: set[int], sort: str, run: SegmentRun, n: int
+) -> list[tuple[float, int]]:
     """The best `n` documents of a segment as (sort value, complaint id); larger is better."""
     cid = data.cid
     if sort == "relevance":
@@ -316,8 +246,15 @@ def _keyed(data: SegmentData, docs: set[int], sort: str, run: SegmentRun, n: int
     return [(-column[d], -cid[d]) for d in best]
 
 
-def rank(searcher: Any, cache: SegmentCache, node: Node, query: InboxQuery,
-         include_internal: bool, zone: ZoneInfo, need: int) -> Ranked:
+def rank(
+    searcher: Any,
+    cache: SegmentCache,
+    node: Node,
+    query: InboxQuery,
+    include_internal: bool,
+    zone: ZoneInfo,
+    need: int,
+) -> Ranked:
     """Run `node` with the inbox filters; the first `need` complaint ids in order."""
     sort = query.sort if query.sort in ("relevance", "newest", "oldest", "due") else "relevance"
     plan = resolve(searcher, node, include_internal, scored=sort == "relevance")
@@ -335,10 +272,18 @@ def rank(searcher: Any, cache: SegmentCache, node: Node, query: InboxQuery,
         docs = inbox_filter(data, docs, query)
         by_category = _union(data.category, query.categories)
         by_status = _union(data.status, query.statuses)
-        _count(facets["category"], docs if by_status is None else docs & by_status,
-               data.category_of, CATEGORY_KEYS)
-        _count(facets["status"], docs if by_category is None else docs & by_category,
-               data.status_of, STATUS_KEYS)
+        _count(
+            facets["category"],
+            docs if by_status is None else docs & by_status,
+            data.category_of,
+            CATEGORY_KEYS,
+        )
+        _count(
+            facets["status"],
+            docs if by_category is None else docs & by_category,
+            data.status_of,
+            STATUS_KEYS,
+        )
         for wanted in (by_category, by_status):
             if wanted is not None:
                 docs &= wanted

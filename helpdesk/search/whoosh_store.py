@@ -15,15 +15,43 @@ Layout, all beside SEARCH_INDEX_DIR (say data/search-index):
 from __future__ import annotations
 
 import fcntl
+import gc
+import logging
 import os
 import shutil
 import time
 import uuid
-from collections.abc import Iterator
+import warnings
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar
+
+log = logging.getLogger(__name__)
+
+
+T = TypeVar("T")
+
+
+def quietly(fn: Callable[[], T]) -> tuple[T | None, str | None]:
+    """Run `fn`; on failure log it and return (None, the error's name). Whoosh leaves files
+    open when it meets a corrupt index: they are collected here, without ResourceWarnings."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        error = None
+        try:
+            return fn(), None
+        except Exception as exc:
+            log.warning("search index error", exc_info=True)
+            error = type(exc).__name__
+        gc.collect()
+    return None, error
+
+
+def has_index(folder: Path | None) -> bool:
+    """True when `folder` holds an index (a table of contents), readable or not."""
+    return folder is not None and any(folder.glob("_MAIN_*.toc"))
 
 
 class IndexStore:

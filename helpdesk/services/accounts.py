@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
@@ -92,6 +93,7 @@ def list_staff(*, active_only: bool = False) -> list[Staff]:
 
 
 def _require(email: str) -> Staff:
+    """The account for `email`, or AccountError."""
     staff = find_staff(email)
     if staff is None:
         raise AccountError(_("There is no account for %(email)s.", email=email))
@@ -133,6 +135,7 @@ def authenticate(email: str, password: str) -> Staff | None:
 
 
 def _dummy() -> str:
+    """A hash to check unknown emails against, so they take as long as known ones."""
     global _dummy_hash  # computed once per process
     if _dummy_hash is None:
         _dummy_hash = hash_password(secrets.token_urlsafe(16))
@@ -161,7 +164,7 @@ def load_session(token: str, *, now: datetime | None = None) -> Staff | None:
     """The active staff member of a live session, else None (idle sessions are ended here)."""
     if not token or len(token) > 64:
         return None
-    row = db.session.get(StaffSession, token)
+    row = db.session.get(StaffSession, token, options=[joinedload(StaffSession.staff)])
     if row is None:
         return None
     moment = now or utcnow()

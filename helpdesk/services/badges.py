@@ -24,32 +24,50 @@ class ClockBadge:
     clock: Clock
 
 
-def clock_badge(clock: Clock) -> ClockBadge:
-    """Badge words: N business days left, due today, paused, N days overdue, met, missed."""
+#: Words already looked up while rendering one page: (state, days) → (text, css).
+Words = dict[tuple[ClockState, int], tuple[str, str]]
+
+
+def clock_badge(clock: Clock, words: Words | None = None) -> ClockBadge:
+    """Badge words: N business days left, due today, paused, N days overdue, met, missed.
+
+    `words` memoises the translated text across the rows of one page (an inbox page has
+    fifty badges but only a handful of different texts).
+    """
+    key = (clock.state, clock.days_left)
+    if words is not None and key in words:
+        text, css = words[key]
+    else:
+        text, css = _describe(clock)
+        if words is not None:
+            words[key] = (text, css)
+    return ClockBadge(text, css, clock)
+
+
+def _describe(clock: Clock) -> tuple[str, str]:
+    """The translated words and CSS class for one clock."""
     if clock.state == ClockState.MET:
-        return ClockBadge(_("met"), "met", clock)
+        return _("met"), "met"
     if clock.state == ClockState.MISSED:
-        return ClockBadge(_("missed"), "missed", clock)
+        return _("missed"), "missed"
     if clock.state == ClockState.PAUSED:
-        return ClockBadge(_("paused"), "paused", clock)
+        return _("paused"), "paused"
     if clock.state == ClockState.OVERDUE:
         # Business days; a due date on Friday seen on Saturday is still "1 day overdue".
         late = max(1, -clock.days_left)
-        return ClockBadge(
-            ngettext("%(num)d day overdue", "%(num)d days overdue", late), "overdue", clock
-        )
+        return ngettext("%(num)d day overdue", "%(num)d days overdue", late), "overdue"
     if clock.days_left <= 0:
-        return ClockBadge(_("due today"), "soon", clock)
+        return _("due today"), "soon"
     text = ngettext("%(num)d business day left", "%(num)d business days left", clock.days_left)
-    return ClockBadge(text, "soon" if clock.days_left <= 1 else "running", clock)
+    return text, "soon" if clock.days_left <= 1 else "running"
 
 
 def clock_badges(
-    complaint: Complaint, now: datetime | None = None
+    complaint: Complaint, now: datetime | None = None, words: Words | None = None
 ) -> tuple[ClockBadge, ClockBadge]:
     """The acknowledgement and the response clock of a complaint, as badges."""
     moment = now or utcnow()
     return (
-        clock_badge(acknowledgement_clock(complaint, moment)),
-        clock_badge(response_clock(complaint, moment)),
+        clock_badge(acknowledgement_clock(complaint, moment), words),
+        clock_badge(response_clock(complaint, moment), words),
     )

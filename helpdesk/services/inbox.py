@@ -96,10 +96,12 @@ class InboxFilters:
 
 
 def _is_assignee(value: str) -> bool:
+    """True for an assignee filter value we understand."""
     return value in ("", "mine", "unassigned") or (value.isdigit() and len(value) < 10)
 
 
 def _int_or_none(value: str) -> int | None:
+    """A staff id from the URL, or None."""
     return int(value) if value.isdigit() else None
 
 
@@ -279,6 +281,7 @@ def count_filters(*, me: int | None, now: datetime | None = None) -> dict[str, i
     today, soon = inbox_dates(now)
 
     def flag(condition: Any) -> Any:
+        """How many rows of the group meet `condition`."""
         return func.sum(case((condition, 1), else_=0))
 
     mine = Complaint.assignee_id == me if me is not None else literal(False)

@@ -155,6 +155,7 @@ def _add_message(
     *,
     internal: bool = False,
 ) -> Message:
+    """A staff message in the session (no commit)."""
     message = Message(
         complaint=complaint,
         author="staff",

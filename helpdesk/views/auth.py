@@ -35,6 +35,7 @@ def _email_key() -> str:
 
 
 def _next_page(target: str | None) -> str:
+    """Where to go after logging in: a safe local `next`, else the inbox."""
     return target if target and is_safe_next(target) else url_for("staff.inbox")
 
 

@@ -16,6 +16,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
+from .. import labels
 from ..auth import current_staff, manager_required, staff_required
 from ..domain.lifecycle import Status
 from ..extensions import db
@@ -31,14 +32,14 @@ from ..forms.staff import (
 from ..models import Attachment, Complaint, Staff
 from ..models.types import utcnow
 from ..services import accounts, casework, replies
-from ..services.badges import clock_badges
+from ..services.badges import Words, clock_badges
 from ..services.casework import CaseworkError, Seen, StaleEdit
 from ..services.inbox import InboxFilters, assignable_staff, inbox_dates, list_inbox
 from ..web import is_htmx, render
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
-#: action name → (form class, form prefix)
+#: action name → its form class (the name is also the form prefix)
 FORMS: dict[str, type[CaseActionForm]] = {
     "acknowledge": AcknowledgeForm,
     "assign": AssignForm,
@@ -86,6 +87,7 @@ def inbox() -> ResponseReturnValue:
     today, soon = inbox_dates(now)
     me = current_staff().id
     page = list_inbox(filters.to_query(me=me, today=today, next_business_day=soon), me=me, now=now)
+    words: Words = {}
     if page.total and filters.page > page.pages:
         return redirect(url_for("staff.inbox", **filters.args(page=page.pages)))
     return render(
@@ -93,12 +95,15 @@ def inbox() -> ResponseReturnValue:
         block="inbox_list",
         filters=filters,
         page=page,
-        badges={c.id: clock_badges(c, now) for c in page.rows},
+        badges={c.id: clock_badges(c, now, words) for c in page.rows},
+        status_words={key: str(value) for key, value in labels.STATUSES.items()},
+        category_words={key: str(value) for key, value in labels.CATEGORY_SHORT.items()},
         people=assignable_staff(),
     )
 
 
 def _complaint(reference: str) -> Complaint:
+    """The case for a typed reference, or the 404 page."""
     complaint = casework.get_case(reference)
     if complaint is None:
         abort(404)
@@ -122,6 +127,7 @@ def _fresh_forms(complaint: Complaint, seen: Seen) -> dict[str, CaseActionForm]:
 
 
 def _stamp(form: CaseActionForm, seen: Seen) -> None:
+    """Put the version and fingerprint of what is shown into the form's hidden fields."""
     form.version.data = str(seen.version)
     form.seen.data = seen.encode()
 

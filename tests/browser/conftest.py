@@ -4,13 +4,17 @@ driven by Playwright (pytest-playwright's `page`/`new_context`, launched from /u
 Use `live_server` (its `.url` and `.app`) and override `live_server_config` in a test module
 to change settings (e.g. the SMTP server). Every page opened through `watch_console` records
 console errors and uncaught exceptions, so a test can assert the page ran cleanly under the CSP.
+`open_page()` gives such a page in a fresh context (a person of their own); `log_in`,
+`deliver_mail`, `Mailbox` and `tracking_link` cover staff logins and the emails of a story.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,3 +126,74 @@ class ConsoleLog:
 def watch_console() -> ConsoleLog:
     """Collects console errors of the pages a test hands to `.watch(page)`."""
     return ConsoleLog()
+
+
+# --- helpers for the lifecycle, script-safety and accessibility tests --------------------
+
+#: What every page of these tests waits for at most (ms): generous for a loaded 2-core CI box.
+TIMEOUT_MS = 10_000
+
+
+@pytest.fixture
+def open_page(new_context: Any, watch_console: ConsoleLog) -> Any:
+    """open_page(): a page in a fresh browser context (own cookies), its console watched."""
+
+    def create(**context_args: Any) -> Any:
+        page = watch_console.watch(new_context(**context_args).new_page())
+        page.set_default_timeout(TIMEOUT_MS)
+        return page
+
+    return create
+
+
+def log_in(page: Any, base_url: str, email: str, password: str) -> None:
+    """Log in at /staff/login through the form, as a person would, and land in the inbox."""
+    page.goto(f"{base_url}/staff/login")
+    page.get_by_label("Email", exact=True).fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("heading", name="Inbox", exact=True).wait_for()
+
+
+def deliver_mail(server: LiveServer) -> None:
+    """Drain the outbox over SMTP now (what `flask mail send` does)."""
+    with server.app.app_context():
+        from helpdesk.mail.sender import send_pending
+
+        report = send_pending()
+    assert report.error is None and report.failed == 0, report.summary()
+
+
+class Mailbox:
+    """The messages one address received on the test's SMTP server, read one at a time."""
+
+    def __init__(self, smtp: Any, address: str) -> None:
+        self.smtp = smtp
+        self.address = address
+        self.read = 0
+
+    def mine(self) -> list[Any]:
+        """Every message sent to this address so far."""
+        return [m for m in self.smtp.messages if self.address in str(m["To"])]
+
+    def next(self, timeout: float = 5.0) -> Any:
+        """The next unread message to this address (fails when none arrives in time)."""
+        deadline = time.monotonic() + timeout
+        while len(self.mine()) <= self.read and time.monotonic() < deadline:
+            time.sleep(0.02)
+        messages = self.mine()
+        assert len(messages) > self.read, f"no new email to {self.address}"
+        self.read += 1
+        return messages[self.read - 1]
+
+
+def mail_text(message: Any) -> str:
+    """The plain-text body of an email."""
+    return str(message.get_body(preferencelist=("plain",)).get_content())
+
+
+def tracking_link(message: Any) -> str:
+    """The personal tracking link in one of our emails."""
+    found = re.search(r"http://127\.0\.0\.1:\d+/track/link/\S+", mail_text(message))
+    assert found is not None, mail_text(message)
+    return found.group(0)

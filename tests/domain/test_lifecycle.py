@@ -36,7 +36,9 @@ def test_allowed_transitions(current: str, target: str) -> None:
 
 
 FORBIDDEN = sorted(
-    (a.value, b.value) for a, b in itertools.product(Status, Status) if (a.value, b.value) not in ALLOWED
+    (a.value, b.value)
+    for a, b in itertools.product(Status, Status)
+    if (a.value, b.value) not in ALLOWED
 )
 
 
@@ -57,7 +59,7 @@ def test_closed_is_the_end() -> None:
 
 
 def test_only_awaiting_customer_pauses_the_clock() -> None:
-    assert PAUSED == {Status.AWAITING_CUSTOMER}
+    assert {Status.AWAITING_CUSTOMER} == PAUSED
 
 
 def test_path_takes_every_step() -> None:

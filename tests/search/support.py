@@ -74,16 +74,26 @@ def add_complaints(specs: Iterable[Spec], staff: Staff | None = None) -> list[Co
             kind = "note" if internal else ("message" if author == "customer" else "reply")
             db.session.add(
                 Message(
-                    complaint=complaint, author=author, kind=kind, body=body,
-                    internal=internal, created_at=moment,
+                    complaint=complaint,
+                    author=author,
+                    kind=kind,
+                    body=body,
+                    internal=internal,
+                    created_at=moment,
                 )
             )
         if spec.outcome:
             if staff is None:
                 raise ValueError("an outcome needs a staff member")
             db.session.add(
-                Outcome(complaint=complaint, kind="refund", staff_id=staff.id, language="en",
-                        body=spec.outcome, sent_at=moment)
+                Outcome(
+                    complaint=complaint,
+                    kind="refund",
+                    staff_id=staff.id,
+                    language="en",
+                    body=spec.outcome,
+                    sent_at=moment,
+                )
             )
         made.append(complaint)
     db.session.commit()

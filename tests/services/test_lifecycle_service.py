@@ -43,7 +43,9 @@ def test_every_change_is_audited(any_app: Flask) -> None:
     db.session.commit()
     moves = [
         (e.from_status, e.to_status)
-        for e in db.session.query(AuditEvent).filter_by(complaint_id=complaint.id).order_by(AuditEvent.id)
+        for e in db.session.query(AuditEvent)
+        .filter_by(complaint_id=complaint.id)
+        .order_by(AuditEvent.id)
     ]
     assert moves == [
         ("received", "acknowledged"),

@@ -1,4 +1,4 @@
-"""Cross-cutting web behaviour: /healthz, security headers, CSRF on every POST route, error pages."""
+"""Cross-cutting web behaviour: /healthz, security headers, CSRF on every POST, error pages."""
 
 from __future__ import annotations
 

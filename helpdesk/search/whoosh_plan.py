@@ -1,0 +1,84 @@
+"""Resolve a query's words against a whole Whoosh index before segments are searched:
+which terms each typed word stands for (its forms, prefix or typo neighbours) and, when
+ranking, how rare each term is (idf)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from .nodes import And, Node, Not, Or, Word
+from .text import candidate_distance, is_fuzzy_match, variants
+
+MAX_EXPANSION = 400  # terms one prefix or typo may stand for
+
+
+@dataclass
+class Plan:
+    """Leaves resolved against the whole index: which terms each stands for, and weights."""
+
+    words: dict[int, list[tuple[str, bytes, float]]] = field(default_factory=dict)
+    scored: bool = False
+
+
+def fields_of(include_internal: bool, kind: str) -> tuple[str, ...]:
+    """The public field of a kind ("text" or "stem"), and the notes' one when allowed."""
+    return (kind, "n" + kind) if include_internal else (kind,)
+
+
+def resolve(searcher: Any, node: Node, include_internal: bool, scored: bool) -> Plan:
+    """Expand every Word leaf into (field, term, idf) triples using the whole index."""
+    plan = Plan(scored=scored)
+    reader = searcher.reader()
+    total = max(searcher.doc_count_all(), 1)
+    names = fields_of(include_internal, "text") + fields_of(include_internal, "stem")
+
+    def visit(item: Node) -> None:
+        if isinstance(item, And | Or):
+            for child in item.items:
+                visit(child)
+        elif isinstance(item, Not):
+            visit(item.item)
+        elif isinstance(item, Word):
+            triples = []
+            near: set[str] = set()
+            if item.fuzzy and not item.prefix:
+                near = vocabulary_near(reader, item.word, item.fuzzy, include_internal)
+            for name in names:
+                for term in _word_terms(reader, name, item, near):
+                    df = reader.doc_frequency(name, term) if scored else 0
+                    if scored and not df:
+                        continue
+                    idf = math.log(1 + (total - df + 0.5) / (df + 0.5)) if scored else 0.0
+                    triples.append((name, term, idf))
+            plan.words[id(item)] = triples
+
+    visit(node)
+    return plan
+
+
+def _word_terms(reader: Any, name: str, word: Word, near: set[str]) -> list[bytes]:
+    """The terms of field `name` a typed word stands for: its forms, prefix or typo kin."""
+    if word.prefix:
+        found: list[bytes] = []
+        for term in reader.expand_prefix(name, word.word):
+            found.append(term)
+            if len(found) >= MAX_EXPANSION:
+                break
+        return found
+    terms = {v.encode() for v in variants(word.word)}
+    terms.update(w.encode() for w in near)
+    return sorted(terms)
+
+
+def vocabulary_near(reader: Any, word: str, edits: int, include_internal: bool) -> set[str]:
+    """Indexed tokens within `edits` edits of `word` that share its first letter."""
+    found: set[str] = set()
+    for name in fields_of(include_internal, "text"):
+        for candidate in reader.terms_within(name, word, candidate_distance(edits), prefix=1):
+            if is_fuzzy_match(candidate, word, edits):
+                found.add(candidate)
+            if len(found) >= MAX_EXPANSION:
+                return found
+    return found

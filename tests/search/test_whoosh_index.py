@@ -1,0 +1,244 @@
+"""The Whoosh index on disk: missing and corrupt indexes, rebuilds, the write queue, and
+several processes writing at once."""
+
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from whoosh import index as whoosh_index
+from whoosh.query import Term
+
+from helpdesk import search
+from helpdesk.extensions import db
+from helpdesk.models import Complaint
+from helpdesk.search.documents import iter_documents
+from helpdesk.search.hooks import EXTENSION
+from helpdesk.search.whoosh_store import IndexStore
+from tests.search.support import Spec, add_complaints, find
+
+WORDS = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot"]
+
+
+def store(app: Flask) -> IndexStore:
+    """The app's index store."""
+    return IndexStore(Path(app.config["SEARCH_INDEX_DIR"]))
+
+
+def live_dir(app: Flask) -> Path:
+    """The directory of the live index."""
+    found = store(app).current_dir()
+    assert found is not None
+    return found
+
+
+@pytest.fixture
+def three(app: Flask) -> list[Complaint]:
+    """Three indexed complaints."""
+    return add_complaints(
+        Spec(f"The {w} parcel arrived late", day=i) for i, w in enumerate(WORDS[:3])
+    )
+
+
+def test_a_fresh_install_is_healthy_and_the_first_commit_creates_the_index(app: Flask) -> None:
+    assert store(app).current_dir() is None
+    assert search.health() == "ok"  # nothing to index yet
+    add_complaints([Spec("First complaint about a lamp")])
+    assert search.health() == "ok"
+    assert find("lamp").total == 1 and not find("lamp").fallback
+
+
+def test_a_missing_index_is_reported_searched_in_the_database_and_mended(
+    app: Flask, client: Any, three: list[Complaint]
+) -> None:
+    shutil.rmtree(live_dir(app))
+    assert search.health() == "missing index"
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json["checks"]["search"] == "missing index"
+    page = find("alpha")
+    assert page.fallback and page.complaint_ids == [three[0].id] and page.total == 1
+    assert find("parcel", sort="newest").complaint_ids == [c.id for c in reversed(three)]
+    # A change while the index is missing is kept in the queue, not lost.
+    add_complaints([Spec("A golf club arrived bent")])
+    assert store(app).pending()
+    assert search.reindex_all(progress=False) == 4
+    assert search.health() == "ok" and client.get("/healthz").status_code == 200
+    assert not store(app).pending()
+    assert find("golf").total == 1 and not find("golf").fallback
+
+
+@pytest.mark.parametrize("damage", ["toc", "segment"])
+def test_a_corrupt_index_is_reported_and_rebuilt(
+    app: Flask, client: Any, three: list[Complaint], damage: str
+) -> None:
+    folder = live_dir(app)
+    pattern = "_MAIN_*.toc" if damage == "toc" else "*.seg"
+    for path in folder.glob(pattern):
+        data = path.read_bytes()
+        path.write_bytes(b"\x00garbage" + data[len(data) // 3 :] if damage == "toc" else data[:40])
+    assert search.health().startswith("corrupt index: ")
+    assert client.get("/healthz").status_code == 503
+    page = find("bravo")
+    assert page.fallback and page.complaint_ids == [three[1].id]
+    search.reindex_all(progress=False)
+    assert search.health() == "ok"
+    page = find("bravo")
+    assert not page.fallback and page.complaint_ids == [three[1].id]
+
+
+def test_a_failed_index_update_never_fails_the_commit(app: Flask, three: list[Complaint]) -> None:
+    for path in live_dir(app).glob("_MAIN_*.toc"):
+        path.write_bytes(b"broken")
+    (late,) = add_complaints([Spec("A hotel booking went wrong")])  # commits despite the index
+    assert db.session.get(Complaint, late.id) is not None
+    assert store(app).pending()  # the update waits in the queue
+    search.reindex_all(progress=False)
+    assert find("hotel").complaint_ids == [late.id]
+
+
+def test_a_busy_lock_queues_the_update_and_the_next_writer_indexes_it(
+    app: Flask, three: list[Complaint]
+) -> None:
+    backend = app.extensions[EXTENSION]
+    backend.lock_timeout = 0.05
+    with store(app).write_lock(1.0) as held:  # another process is writing
+        assert held
+        add_complaints([Spec("An india ink stain")])
+        assert len(store(app).pending()) == 1
+        assert find("india").total == 0
+    add_complaints([Spec("A juliet balcony")])  # the next writer takes both
+    assert not store(app).pending()
+    assert find("india").total == 1 and find("juliet").total == 1
+
+
+def test_a_rolled_back_transaction_indexes_nothing(app: Flask) -> None:
+    today = date.today()
+    db.session.add(
+        Complaint(
+            reference="ABCDEFGHJKMN",
+            name="X",
+            email="x@example.com",
+            email_normalized="x@example.com",
+            category="other",
+            description="kilo",
+            ack_due_on=today,
+            response_due_on=today,
+        )
+    )
+    db.session.flush()
+    db.session.rollback()
+    add_complaints([Spec("A lima bean")])
+    assert find("kilo").total == 0 and find("lima").total == 1
+    assert search.check().ok
+
+
+def test_searches_work_during_a_rebuild_and_changes_made_meanwhile_are_kept(
+    app: Flask, three: list[Complaint]
+) -> None:
+    seen: list[Any] = []
+    with db.engine.connect() as conn:
+        snapshot = list(iter_documents(conn))  # read before the change below
+
+    def batches() -> Any:
+        yield snapshot[0][:1]
+        seen.append(find("alpha"))  # the live index still answers
+        three[1].description = "The mike parcel arrived late"
+        three[1].messages[0].body = three[1].description
+        db.session.commit()  # indexed into the old index and kept queued for the new one
+        seen.append(find("mike"))
+        yield snapshot[0][1:]
+
+    backend = app.extensions[EXTENSION]
+    assert backend.reindex(progress=False, batches=batches()) == 3
+    assert [p.complaint_ids for p in seen] == [[three[0].id], [three[1].id]]
+    assert not any(p.fallback for p in seen)
+    assert find("mike").complaint_ids == [three[1].id]  # not lost in the swap
+    assert find("bravo").total == 0
+    assert search.check().ok
+
+
+def test_check_reports_missing_and_stale_documents_and_fix_repairs_them(
+    app: Flask, runner: Any, three: list[Complaint]
+) -> None:
+    assert runner.invoke(args=["search", "check"]).exit_code == 0
+    search.remove_complaints([three[0].id])
+    with db.engine.begin() as conn:  # a bulk change behind the ORM's back
+        conn.execute(
+            Complaint.__table__.update()
+            .where(Complaint.id == three[1].id)
+            .values(description="November rain")
+        )
+    result = runner.invoke(args=["search", "check"])
+    assert result.exit_code == 1
+    assert f"1 missing from the index: {three[0].id}" in result.output
+    assert f"1 stale in the index: {three[1].id}" in result.output
+    result = runner.invoke(args=["search", "check", "--fix"])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(args=["search", "check"]).exit_code == 0
+    assert find("november").complaint_ids == [three[1].id]
+
+
+def test_reindex_command_shows_progress_and_counts(
+    app: Flask, runner: Any, three: list[Complaint]
+) -> None:
+    result = runner.invoke(args=["search", "reindex"])
+    assert result.exit_code == 0, result.output
+    assert "Indexed 3 complaints" in result.output
+
+
+def test_the_bulk_built_index_reads_like_any_whoosh_index(app: Flask) -> None:
+    add_complaints(Spec(f"{w} {w} oscar", day=i) for i, w in enumerate(WORDS))
+    search.reindex_all(progress=False)
+    with whoosh_index.open_dir(str(live_dir(app))).searcher() as searcher:
+        assert searcher.doc_count() == len(WORDS)
+        assert len(searcher.search(Term("text", "oscar"), limit=None)) == len(WORDS)
+        hit = searcher.search(Term("text", "delta"))[0]
+        assert hit["id"] == str(find("delta").complaint_ids[0])
+
+
+@pytest.fixture
+def app_config(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """Settings per test: the parallel rebuild test asks for worker processes."""
+    if request.node.name.startswith("test_a_parallel_rebuild"):
+        return {"SEARCH_REINDEX_PROCS": 2, "SEARCH_PARALLEL_FROM": 1}
+    return {}
+
+
+def test_a_parallel_rebuild_gives_the_same_index(app: Flask) -> None:
+    made = add_complaints(Spec(f"papa {w}", day=i) for i, w in enumerate(WORDS))
+    assert search.reindex_all(progress=False) == len(WORDS)
+    assert len(whoosh_index.open_dir(str(live_dir(app))).reader().leaf_readers()) == 2
+    assert find("papa", sort="oldest").complaint_ids == [c.id for c in made]
+    assert search.check().ok
+
+
+def _write_in_another_process(args: tuple[str, str, int]) -> None:
+    """A worker process of its own: 50 complaints, one commit each (each indexes itself)."""
+    data_dir, url, worker = args
+    from helpdesk import create_app
+    from tests.conftest import base_config
+    from tests.search.support import Spec, add_complaints
+
+    config = base_config(Path(data_dir), url)
+    with create_app(config).app_context():
+        for n in range(50):
+            add_complaints([Spec(f"quebec worker{worker} item{n}", email=f"w{worker}@example.com")])
+
+
+def test_three_processes_writing_at_once_lose_nothing(app: Flask, tmp_path: Path) -> None:
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    jobs = [(str(tmp_path), url, worker) for worker in range(3)]
+    with multiprocessing.get_context("spawn").Pool(3) as pool:
+        pool.map(_write_in_another_process, jobs)
+    assert find("quebec").total == 150
+    for worker in range(3):
+        assert find(f"worker{worker}").total == 50
+    assert not store(app).pending()
+    report = search.check()
+    assert report.ok and report.checked == 150
