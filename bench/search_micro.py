@@ -67,9 +67,10 @@ def main() -> None:
             query = InboxQuery(text=text, sort=extra.pop("sort", "relevance"), **extra)
             timings = []
             for cache in (0, 64):
-                if hasattr(engine, "_cache_size"):
-                    engine._cache_size = cache
+                if hasattr(engine, "cache_size"):
+                    engine.cache_size = cache
                     engine._results.clear()
+                    app.extensions["helpdesk_search_pages"].clear()
                 runs = []
                 for _ in range(args.runs):
                     started = time.perf_counter()

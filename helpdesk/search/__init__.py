@@ -16,11 +16,15 @@ from __future__ import annotations
 
 import logging
 import os
+from collections import OrderedDict
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
+from flask_babel import get_locale
 
 from ..domain.inbox import InboxQuery
 from ..extensions import db
@@ -48,9 +52,10 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+PAGES = "helpdesk_search_pages"
 
 
-def _zone() -> Any:
+def _zone() -> ZoneInfo:
     from ..clock import shop_timezone
 
     return shop_timezone()
@@ -64,6 +69,9 @@ def _make_backend(app: Flask) -> Backend:
     )
     if name == "postgres":
         from .postgres import PostgresBackend
+
+        if not str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
+            raise RuntimeError("HELPDESK_SEARCH_BACKEND=postgres needs a PostgreSQL database")
 
         return PostgresBackend(lambda: db.engine, _zone)
     if name != "whoosh":
@@ -85,6 +93,7 @@ def _make_backend(app: Flask) -> Backend:
 def init_app(app: Flask) -> None:
     """Pick the backend and index every committed change to a complaint."""
     app.extensions[EXTENSION] = _make_backend(app)
+    app.extensions[PAGES] = OrderedDict()
     install()
 
 
@@ -105,11 +114,29 @@ def health() -> str:
 
 def search_inbox(query: InboxQuery, *, include_internal: bool = True) -> SearchPage:
     """One page of complaints matching `query.text` and the inbox filters. Never raises for
-    what staff type; falls back to the database when the index cannot answer."""
+    what staff type; falls back to the database when the index cannot answer. Pages are
+    remembered per process until the index changes (the same search again costs nothing)."""
+    engine = backend()
+    token = engine.cache_token()
+    pages: OrderedDict[Any, SearchPage] = current_app.extensions[PAGES]
+    key = (token, query, include_internal, str(get_locale()))
+    if token is not None and key in pages:
+        pages.move_to_end(key)
+        return replace(pages[key])
+    page = _search_page(engine, query, include_internal)
+    if token is not None and not page.fallback and engine.cache_size > 0:
+        pages[key] = page
+        while len(pages) > engine.cache_size:
+            pages.popitem(last=False)
+        return replace(page)
+    return page
+
+
+def _search_page(engine: Backend, query: InboxQuery, include_internal: bool) -> SearchPage:
+    """Search, retry forgiving typos when nothing matched, add snippets and hints."""
     parsed = parse(query.text)
     hints: list[Hint] = list(parsed.hints)
     node = parsed.node
-    engine = backend()
     try:
         hits = engine.search(node, query, include_internal)
         if hits.total == 0:

@@ -69,6 +69,10 @@ class Backend(Protocol):
     """A search backend (Whoosh files, or PostgreSQL full-text search)."""
 
     name: str
+    cache_size: int  # pages remembered per process; 0 = none
+
+    def cache_token(self) -> object | None:
+        """Changes whenever the index changes (None: results must not be cached)."""
 
     def health(self) -> str:
         """'ok', 'missing index' or 'corrupt index: …'."""

@@ -8,6 +8,8 @@ import time
 import click
 from flask.cli import AppGroup
 
+from .base import CheckReport
+
 search_cli = AppGroup("search", help="Search index commands.")
 
 
@@ -32,7 +34,25 @@ def check_command(fix: bool) -> None:
     """Compare the index with the database; exit status 1 when something is off."""
     from . import backend
 
-    report = backend().check(fix=fix)
+    report = backend().check(fix=False)
+    _print(report)
+    if report.ok:
+        click.echo("The index matches the database.")
+        return
+    if not fix:
+        click.echo("Run `flask --app wsgi search check --fix` (or `search reindex`) to repair it.")
+        sys.exit(1)
+    backend().check(fix=True)
+    after = backend().check(fix=False)
+    if not after.ok:
+        _print(after)
+        click.echo("Still not right after re-indexing: run `flask --app wsgi search reindex`.")
+        sys.exit(1)
+    click.echo("Fixed: the index matches the database again.")
+
+
+def _print(report: CheckReport) -> None:
+    """What a check found, in a few lines."""
     if report.problem:
         click.echo(f"Search index: {report.problem}.")
     else:
@@ -47,11 +67,3 @@ def check_command(fix: bool) -> None:
             click.echo(f"{len(ids)} {label}: {shown}")
     if report.pending:
         click.echo(f"{report.pending} queued updates not yet in the index.")
-    if report.ok:
-        click.echo("The index matches the database.")
-        return
-    if report.fixed:
-        click.echo("Fixed: re-indexed what differed (run check again to confirm).")
-        return
-    click.echo("Run `flask --app wsgi search check --fix` (or `search reindex`) to repair it.")
-    sys.exit(1)

@@ -34,11 +34,16 @@ class PostgresBackend:
     """Full-text search inside the database."""
 
     name = "postgres"
+    cache_size = 0  # other servers change the rows: nothing is remembered per process
 
     def __init__(self, engine: Callable[[], Engine], zone: Callable[[], ZoneInfo]) -> None:
         self._engine = engine
         self._zone = zone
         self._schema_ready = False
+
+    def cache_token(self) -> object | None:
+        """No per-process caching: every server must see every change at once."""
+        return None
 
     # --- writing ------------------------------------------------------------------------
 

@@ -7,6 +7,8 @@ reaches the page through markupsafe.escape; the only HTML added is <mark>.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -31,6 +33,18 @@ class Terms:
     fuzzy: list[tuple[str, int]] = field(default_factory=list)
 
     seen: dict[str, bool] = field(default_factory=dict)
+    _starts: re.Pattern[str] | None = None
+
+    def starts(self) -> re.Pattern[str] | None:
+        """A quick regex for where a matching word may begin (a word's forms share their
+        first three letters); None when typos are allowed and every word must be checked."""
+        if self.fuzzy:
+            return None
+        if self._starts is None:
+            heads = sorted({w[:3] for w in self.exact | set(self.prefixes)})
+            alternatives = "|".join(re.escape(h) for h in heads) or "(?!)"
+            self._starts = re.compile(rf"(?<![^\W_])(?:{alternatives})", re.IGNORECASE)
+        return self._starts
 
     def check(self, token: str) -> bool:
         """True when `token` (any case) is one of the searched words; remembered per token."""
@@ -81,7 +95,7 @@ def highlight(text: str, terms: Terms, fragments: int = FRAGMENTS) -> list[Marku
     text = text[:SCAN]
     check = terms.check
     windows: list[tuple[int, int, list[tuple[int, int]]]] = []
-    for match in TOKEN_RE.finditer(text):
+    for match in _candidates(text, terms):
         start, end = match.span()
         if windows and start <= windows[-1][1]:
             if check(match.group()):
@@ -92,6 +106,18 @@ def highlight(text: str, terms: Terms, fragments: int = FRAGMENTS) -> list[Marku
         elif check(match.group()):
             windows.append((max(0, start - WIDTH), min(len(text), end + WIDTH), [(start, end)]))
     return [_render(text, lo, hi, inside) for lo, hi, inside in windows]
+
+
+def _candidates(text: str, terms: Terms) -> Iterator[re.Match[str]]:
+    """The words of `text` that may match, in order (all words when typos are allowed)."""
+    starts = terms.starts()
+    if starts is None:
+        yield from TOKEN_RE.finditer(text)
+        return
+    for hit in starts.finditer(text):
+        word = TOKEN_RE.match(text, hit.start())
+        if word is not None:
+            yield word
 
 
 def _render(text: str, lo: int, hi: int, spans: list[tuple[int, int]]) -> Markup:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -62,7 +63,7 @@ class WhooshBackend:
         self._searcher: Any = None
         self._segments = SegmentCache()
         self._results: OrderedDict[tuple[object, ...], Ranked] = OrderedDict()
-        self._cache_size = cache_size
+        self.cache_size = cache_size
         self.lock_timeout = lock_timeout
         self.procs = procs
         self.parallel_from = parallel_from
@@ -107,6 +108,16 @@ class WhooshBackend:
                 raise IndexUnavailable(f"corrupt index: {error}")
         return Hits(ranked.ids[query.offset : need], ranked.total, ranked.facets)
 
+    def cache_token(self) -> object | None:
+        """What identifies the live index's current content (None: do not cache)."""
+        if self.cache_size <= 0:
+            return None
+        with self._lock:
+            if not self._live_exists():
+                return None
+            searcher, _ = quietly(self._open)
+            return None if searcher is None else (self._dir, searcher.reader().generation())
+
     def _live_exists(self) -> bool:
         live = self.store.current_dir()
         return has_index(live)
@@ -142,10 +153,10 @@ class WhooshBackend:
         return ranked
 
     def _remember(self, key: tuple[object, ...], ranked: Ranked) -> None:
-        if self._cache_size <= 0:
+        if self.cache_size <= 0:
             return
         self._results[key] = ranked
-        while len(self._results) > self._cache_size:
+        while len(self._results) > self.cache_size:
             self._results.popitem(last=False)
 
     def health(self) -> str:
@@ -229,16 +240,6 @@ class WhooshBackend:
         self.store.swap(path)
         return path
 
-    def write_documents(self, docs: list[SearchDocument]) -> None:
-        """Add or replace documents directly (benchmarks and tests without a database)."""
-        with self.store.write_lock(self.lock_timeout) as held:
-            if not held:
-                raise TimeoutError("search index busy")
-            live = self.store.current_dir() or self._create_empty()
-            writer = whoosh_index.open_dir(str(live)).writer(timeout=self.lock_timeout)
-            self._write(writer, [d.complaint_id for d in docs], {d.complaint_id: d for d in docs})
-            writer.commit()
-
     # --- rebuild and check --------------------------------------------------------------
 
     def reindex(
@@ -250,15 +251,19 @@ class WhooshBackend:
                 raise RuntimeError("another rebuild of the search index is running")
             covered = self.store.pending()  # the database read below includes these changes
             path = self.store.new_version_dir()
-            count = build_index(
-                path,
-                self.schema,
-                self._engine(),
-                self.procs,
-                self.parallel_from,
-                progress,
-                batches,
-            )
+            try:
+                count = build_index(
+                    path,
+                    self.schema,
+                    self._engine(),
+                    self.procs,
+                    self.parallel_from,
+                    progress,
+                    batches,
+                )
+            except BaseException:
+                shutil.rmtree(path, ignore_errors=True)  # the live index stays as it was
+                raise
             with self.store.write_lock(max(self.lock_timeout, 60.0)) as held:
                 if not held:
                     raise RuntimeError("search index busy: could not swap in the rebuilt index")

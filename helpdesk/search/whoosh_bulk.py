@@ -33,7 +33,7 @@ from .whoosh_schema import fields_for
 #: Below this many complaints a rebuild runs in this process (starting workers costs more).
 PARALLEL_FROM = 5000
 #: Complaints per segment in a parallel rebuild (bounds each worker's memory).
-SEGMENT_DOCS = 12_500
+SEGMENT_DOCS = 25_000
 BLOCK = 1024  # postings per block (Whoosh writes 128; big blocks read faster in bulk)
 INLINE = 2  # posting lists this short live in the term dictionary
 
@@ -151,13 +151,13 @@ def _fill(
 def _write_postings(
     post: Any, postings: _Postings, lengths: dict[int, int], fixed: int | None
 ) -> None:
-    """Write a posting list a block at a time (small blocks are not worth compressing)."""
+    """Write a posting list a block at a time."""
     ids, weights, values = postings.ids, postings.weights, postings.values
     count = len(ids)
     for start in range(0, count, BLOCK):
         end = min(start + BLOCK, count)
         _fill(post, ids[start:end], weights[start:end], values[start:end], lengths, fixed)
-        post._compression = 3 if end - start >= 16 else 0
+        post._compression = 0  # zlib costs more when reading than the bytes it saves
         post._write_block(last=end == count)
 
 

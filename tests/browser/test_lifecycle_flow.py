@@ -190,8 +190,7 @@ def customer_requests_review(page: Any) -> None:
     page.get_by_label("Why would you like us to review our decision?").fill(REASON)
     page.get_by_role("button", name="Request a review").click()
     page.get_by_text("We have received your request for a review").first.wait_for()
-    # (the status changed all over the page, so the app reloads it whole: HX-Redirect)
-    page.reload()
+    # The status changed all over the page, so the app has htmx load it whole (HX-Redirect).
     assert page.locator("#case-status").inner_text() == "Review requested"
 
 

@@ -99,9 +99,9 @@ def staff_inbox_and_search(page: Any, base: str) -> None:
     assert_inert(page, NAME)
 
 
-def staff_case_asks(page: Any) -> None:
+def staff_case_asks(page: Any, code: str) -> None:
     """The case page shows everything as text; "Request information" with a payload question."""
-    page.get_by_role("link", name=re.compile(r"^[0-9A-Z]{4}-")).first.click()
+    page.get_by_role("link", name=code, exact=True).click()  # the search result
     page.locator(".case-title").wait_for()
     assert_inert(page, NAME, EMAIL, ORDER, DESCRIPTION)
     page.get_by_text("Request information", exact=True).first.click()
@@ -165,7 +165,7 @@ def test_payloads_stay_text_everywhere(
     staff = open_page()
     log_in(staff, base, agent, STAFF_PASSWORD)
     staff_inbox_and_search(staff, base)
-    staff_case_asks(staff)
+    staff_case_asks(staff, code)
 
     customer_answers(customer)
     visit(staff, staff.url)
