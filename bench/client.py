@@ -18,10 +18,24 @@ from pathlib import Path
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 
-#: A Lua script for wrk: send the session cookie, print the figures as one JSON line.
+#: A Lua script for wrk: send the session cookie, cycle through the paths in BENCH_PATHS (each
+#: thread from its own offset), print the figures as one JSON line.
 WRK_SCRIPT = r"""
 local cookie = os.getenv("BENCH_COOKIE")
 if cookie and cookie ~= "" then wrk.headers["Cookie"] = cookie end
+local paths = {}
+for line in io.lines(os.getenv("BENCH_PATHS")) do paths[#paths + 1] = line end
+local threads = 0
+function setup(thread)
+  thread:set("offset", threads * 97)
+  threads = threads + 1
+end
+local i = nil
+request = function()
+  if i == nil then i = (offset or 0) % #paths end
+  i = i % #paths + 1
+  return wrk.format("GET", paths[i])
+end
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
@@ -126,11 +140,14 @@ def probe(session: Session | None, base_url: str, path: str) -> str:
     return f"endpoint answered HTTP {status}"
 
 
-def run_wrk(url: str, cookie: str, *, seconds: int, connections: int, threads: int) -> Load:
-    """Load `url` with wrk for `seconds` and read its figures."""
+def run_wrk(
+    base_url: str, paths: list[str], cookie: str, *, seconds: int, connections: int, threads: int
+) -> Load:
+    """Load the server with GETs of `paths` (in turn) for `seconds` and read wrk's figures."""
     with tempfile.TemporaryDirectory() as tmp:
-        script = Path(tmp) / "bench.lua"
+        script, listing = Path(tmp) / "bench.lua", Path(tmp) / "paths.txt"
         script.write_text(WRK_SCRIPT)
+        listing.write_text("\n".join(paths) + "\n")
         result = subprocess.run(
             [
                 WRK,
@@ -141,11 +158,11 @@ def run_wrk(url: str, cookie: str, *, seconds: int, connections: int, threads: i
                 "10s",
                 "-s",
                 str(script),
-                url,
+                base_url + paths[0],
             ],
             capture_output=True,
             text=True,
-            env={"BENCH_COOKIE": cookie, "PATH": "/usr/bin:/bin"},
+            env={"BENCH_COOKIE": cookie, "BENCH_PATHS": str(listing), "PATH": "/usr/bin:/bin"},
             check=True,
             timeout=seconds + 60,
         )

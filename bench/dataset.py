@@ -125,13 +125,15 @@ def counts(dataset: Dataset) -> dict[str, int]:
     return result
 
 
-def reindex(dataset: Dataset) -> float | None:
-    """Seconds for a full `flask search reindex`, or None when the command does not exist."""
+def reindex(dataset: Dataset) -> tuple[float | None, str]:
+    """Seconds for a full `flask search reindex` and "", or None and why it was not measured."""
     probe = subprocess.run(
         [*FLASK, "search", "--help"], cwd=ROOT, env=dataset.env(), capture_output=True, text=True
     )
     if "reindex" not in probe.stdout:
-        print("bench: `flask search reindex` does not exist yet: not measured", file=sys.stderr)
-        return None
+        return None, "`flask search reindex` does not exist yet"
     print("bench: timing a full search reindex", file=sys.stderr)
-    return flask(dataset, "search", "reindex")
+    try:
+        return flask(dataset, "search", "reindex"), ""
+    except subprocess.CalledProcessError as error:
+        return None, f"`flask search reindex` failed (exit {error.returncode})"

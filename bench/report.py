@@ -55,6 +55,8 @@ def table(results: dict[str, Any]) -> str:
         )
     reindex = results.get("reindex_seconds")
     shown = f"{reindex:.1f} s" if reindex is not None else "not measured"
+    if results.get("reindex_note"):
+        lines.append(f"reindex: {results['reindex_note']}")
     lines.append(
         f"{'full reindex':<20} {shown:>35} {REINDEX_TARGET_S:>9.0f}s  "
         f"{verdict(reindex, REINDEX_TARGET_S)}"

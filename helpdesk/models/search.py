@@ -1,17 +1,18 @@
 """Tables of the PostgreSQL search backend (empty and unused with the Whoosh backend).
 
 `search_document` holds one row per complaint: two tsvectors (public text; public text plus
-internal notes) and the exact-match keys. `search_word` is the vocabulary that typo
-tolerance looks words up in (with a pg_trgm index). The GIN and trigram indexes and the
-pg_trgm extension are PostgreSQL-only; `helpdesk.search.postgres.ensure_schema()` creates
-them (idempotently) when the backend first writes and on every `flask search reindex`.
+internal notes), the exact-match keys and copies of the fields searches filter and sort
+on. `search_word` is the vocabulary typo tolerance looks words up in (pg_trgm index). The
+GIN and trigram indexes and the pg_trgm extension are PostgreSQL-only:
+`helpdesk.search.postgres_sql.ensure_schema()` creates them (idempotently) when the
+backend first writes and on every `flask search reindex`.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -35,6 +36,12 @@ class SearchEntry(db.Model):  # type: ignore[name-defined,misc]
     reference: Mapped[str] = mapped_column(String(12), index=True)
     order_number: Mapped[str] = mapped_column(String(100), index=True)
     email: Mapped[str] = mapped_column(String(320), index=True)
+    # Copies of the complaint's filter and sort fields, so a search never joins `complaint`.
+    category: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    assignee_id: Mapped[int | None] = mapped_column(Integer)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sla_due_on: Mapped[date | None] = mapped_column(Date)
     marker: Mapped[str] = mapped_column(String(16))
     indexed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

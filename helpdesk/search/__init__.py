@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import replace
@@ -55,6 +56,34 @@ log = logging.getLogger(__name__)
 PAGES = "helpdesk_search_pages"
 
 
+class PageCache:
+    """Recent result pages of this process, by (index version, query, viewer, language)."""
+
+    def __init__(self) -> None:
+        self._pages: OrderedDict[Any, SearchPage] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> SearchPage | None:
+        """The page remembered for `key`, if any."""
+        with self._lock:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def put(self, key: Any, page: SearchPage, size: int) -> None:
+        """Remember `page`, keeping at most `size` pages."""
+        with self._lock:
+            self._pages[key] = page
+            while len(self._pages) > max(size, 0):
+                self._pages.popitem(last=False)
+
+    def clear(self) -> None:
+        """Forget every page."""
+        with self._lock:
+            self._pages.clear()
+
+
 def _zone() -> ZoneInfo:
     from ..clock import shop_timezone
 
@@ -64,6 +93,7 @@ def _zone() -> ZoneInfo:
 def _make_backend(app: Flask) -> Backend:
     """The backend SEARCH_BACKEND names, configured from the app's settings."""
     name = str(app.config.get("SEARCH_BACKEND", "whoosh")).lower()
+    procs = int(app.config.get("SEARCH_REINDEX_PROCS", min(os.cpu_count() or 1, 2)))
     cache = int(
         app.config.get("SEARCH_CACHE_SIZE", os.environ.get("HELPDESK_SEARCH_CACHE_SIZE", 64))
     )
@@ -73,7 +103,7 @@ def _make_backend(app: Flask) -> Backend:
         if not str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
             raise RuntimeError("HELPDESK_SEARCH_BACKEND=postgres needs a PostgreSQL database")
 
-        return PostgresBackend(lambda: db.engine, _zone)
+        return PostgresBackend(lambda: db.engine, _zone, procs=procs)
     if name != "whoosh":
         raise RuntimeError(f"HELPDESK_SEARCH_BACKEND must be whoosh or postgres, not {name!r}")
     from .whoosh_backend import WhooshBackend
@@ -85,7 +115,7 @@ def _make_backend(app: Flask) -> Backend:
         _zone,
         cache_size=cache,
         lock_timeout=float(app.config.get("SEARCH_LOCK_TIMEOUT", 10.0)),
-        procs=int(app.config.get("SEARCH_REINDEX_PROCS", min(os.cpu_count() or 1, 2))),
+        procs=procs,
         parallel_from=int(app.config.get("SEARCH_PARALLEL_FROM", PARALLEL_FROM)),
     )
 
@@ -93,7 +123,7 @@ def _make_backend(app: Flask) -> Backend:
 def init_app(app: Flask) -> None:
     """Pick the backend and index every committed change to a complaint."""
     app.extensions[EXTENSION] = _make_backend(app)
-    app.extensions[PAGES] = OrderedDict()
+    app.extensions[PAGES] = PageCache()
     install()
 
 
@@ -118,18 +148,15 @@ def search_inbox(query: InboxQuery, *, include_internal: bool = True) -> SearchP
     remembered per process until the index changes (the same search again costs nothing)."""
     engine = backend()
     token = engine.cache_token()
-    pages: OrderedDict[Any, SearchPage] = current_app.extensions[PAGES]
+    pages: PageCache = current_app.extensions[PAGES]
     key = (token, query, include_internal, str(get_locale()))
-    if token is not None and key in pages:
-        pages.move_to_end(key)
-        return replace(pages[key])
+    cached = pages.get(key) if token is not None else None
+    if cached is not None:
+        return replace(cached)
     page = _search_page(engine, query, include_internal)
-    if token is not None and not page.fallback and engine.cache_size > 0:
-        pages[key] = page
-        while len(pages) > engine.cache_size:
-            pages.popitem(last=False)
-        return replace(page)
-    return page
+    if token is not None and not page.fallback:
+        pages.put(key, page, engine.cache_size)
+    return replace(page)
 
 
 def _search_page(engine: Backend, query: InboxQuery, include_internal: bool) -> SearchPage:

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Engine, case, delete, exists, func, or_, select, text
+from sqlalchemy import Connection, Engine, case, delete, exists, func, literal, or_, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..domain.inbox import InboxQuery
@@ -22,12 +24,14 @@ from ..models import Complaint
 from ..models.search import SearchEntry
 from .base import CheckReport, Hits, IndexUnavailable, empty_facets
 from .documents import compare_markers, load_documents
-from .fallback import inbox_conditions
 from .nodes import Node, Word
-from .postgres_sql import UPSERT, WORDS, Compiler, ensure_schema, row_for
+from .postgres_sql import UPSERT, WORDS, Compiler, ensure_schema, inbox_conditions, row_for
 from .text import MAX_TOKEN, candidate_distance, is_fuzzy_match
 
 log = logging.getLogger(__name__)
+
+#: Relevance ranks this many of the newest matches (all of them when fewer match).
+RANK_WINDOW = 1000
 
 
 class PostgresBackend:
@@ -36,9 +40,12 @@ class PostgresBackend:
     name = "postgres"
     cache_size = 0  # other servers change the rows: nothing is remembered per process
 
-    def __init__(self, engine: Callable[[], Engine], zone: Callable[[], ZoneInfo]) -> None:
+    def __init__(
+        self, engine: Callable[[], Engine], zone: Callable[[], ZoneInfo], procs: int = 2
+    ) -> None:
         self._engine = engine
         self._zone = zone
+        self.procs = procs
         self._schema_ready = False
 
     def cache_token(self) -> object | None:
@@ -92,47 +99,35 @@ class PostgresBackend:
             conn.execute(delete(SearchEntry).where(SearchEntry.complaint_id.in_(sorted(ids))))
 
     def reindex(self, progress: bool = True) -> int:
-        """Rewrite every row, a batch of complaints per transaction (searches keep working)."""
+        """Rewrite every row, a batch of complaints per transaction in `procs` connections
+        (searches keep working; each batch locks its complaints like any other writer)."""
         from tqdm import tqdm
 
         engine = self._engine()
         with engine.begin() as conn:
             ensure_schema(conn)
             self._schema_ready = True
-            total = int(conn.scalar(select(func.count()).select_from(Complaint)) or 0)
-            started = conn.scalar(select(func.now()))
-        count = 0
-        with tqdm(
-            total=total, unit="complaint", disable=not progress, desc="search reindex"
-        ) as bar:
-            last = 0
-            while True:
-                with engine.begin() as conn:
-                    ids = list(
-                        conn.scalars(
-                            select(Complaint.id)
-                            .where(Complaint.id > last)
-                            .order_by(Complaint.id)
-                            .limit(1000)
-                        )
-                    )
-                    if not ids:
-                        break
-                    self._write(conn, ids)
-                count += len(ids)
-                bar.update(len(ids))
-                last = ids[-1]
+            ids = list(conn.scalars(select(Complaint.id).order_by(Complaint.id)))
+        chunks = [ids[i : i + 1000] for i in range(0, len(ids), 1000)]
+        with (
+            tqdm(
+                total=len(ids), unit="complaint", disable=not progress, desc="search reindex"
+            ) as bar,
+            ThreadPoolExecutor(max(self.procs, 1)) as pool,
+        ):
+            for done in pool.map(partial(self._write_batch, engine), chunks):
+                bar.update(done)
         with engine.begin() as conn:
             orphans = ~exists().where(Complaint.id == SearchEntry.complaint_id)
             conn.execute(delete(SearchEntry).where(orphans))
-            # Complaints changed while we went through them were indexed by their own
-            # writers too; index them once more so a batch read before a change cannot win.
-            changed = list(
-                conn.scalars(select(Complaint.id).where(Complaint.last_activity_at >= started))
-            )
-        if changed:
-            self.index(set(changed))
-        return count
+            conn.execute(text("ANALYZE search_document, search_word"))  # fresh planner stats
+        return len(ids)
+
+    def _write_batch(self, engine: Engine, ids: list[int]) -> int:
+        """One transaction of a rebuild (runs in a worker thread: no app context here)."""
+        with engine.begin() as conn:
+            self._write(conn, ids)
+        return len(ids)
 
     # --- reading ------------------------------------------------------------------------
 
@@ -140,23 +135,23 @@ class PostgresBackend:
         """Words in the vocabulary within `max_edits` edits (trigram candidates, then the
         same edit-distance rule as Whoosh)."""
         threshold = 0.1 if len(word) <= 5 else 0.2
-        with self._engine().begin() as conn:
-            conn.execute(
-                text("SELECT set_config('pg_trgm.similarity_threshold', :t, true)"),
-                {"t": str(threshold)},
-            )
-            rows = conn.scalars(
-                text(
-                    "SELECT word FROM search_word WHERE word % :w AND left(word, 1) = :c "
-                    "AND length(word) BETWEEN :lo AND :hi"
-                ),
-                {
-                    "w": word,
-                    "c": word[:1],
-                    "lo": len(word) - candidate_distance(max_edits),
-                    "hi": len(word) + candidate_distance(max_edits),
-                },
-            ).all()
+        spread = candidate_distance(max_edits)
+        try:
+            with self._engine().begin() as conn:
+                conn.execute(
+                    text("SELECT set_config('pg_trgm.similarity_threshold', :t, true)"),
+                    {"t": str(threshold)},
+                )
+                rows = conn.scalars(
+                    text(
+                        "SELECT word FROM search_word WHERE word % :w AND left(word, 1) = :c "
+                        "AND length(word) BETWEEN :lo AND :hi"
+                    ),
+                    {"w": word, "c": word[:1], "lo": len(word) - spread, "hi": len(word) + spread},
+                ).all()
+        except SQLAlchemyError:  # pg_trgm missing: typos are not forgiven, search goes on
+            log.warning("typo lookup failed (is pg_trgm installed?)", exc_info=True)
+            return set()
         return {w for w in rows if is_fuzzy_match(w, word, max_edits)}
 
     def search(self, node: Node, query: InboxQuery, include_internal: bool) -> Hits:
@@ -171,57 +166,22 @@ class PostgresBackend:
         near_cache: dict[Word, set[str]] = {}
 
         def near(word: Word) -> set[str]:
+            """The vocabulary's typo neighbours of a word (looked up once per search)."""
             if word not in near_cache:
                 near_cache[word] = self.vocabulary_near(word.word, word.fuzzy, include_internal)
             return near_cache[word]
 
         compiler = Compiler(include_internal, self._zone(), near)
         where = [compiler.condition(node), *inbox_conditions(query)]
-        joined = (
-            select(Complaint.category, Complaint.status, func.count())
-            .select_from(SearchEntry)
-            .join(Complaint, Complaint.id == SearchEntry.complaint_id)
-            .where(*where)
-        )
-        with self._engine().connect() as conn:
-            groups = conn.execute(joined.group_by(Complaint.category, Complaint.status)).all()
+        counts = select(SearchEntry.category, SearchEntry.status, func.count()).where(*where)
+        with self._engine().begin() as conn:
+            if compiler.uses_text:
+                # Matching words is the GIN index's job: a sequential scan reads every vector.
+                conn.execute(text("SET LOCAL enable_seqscan = off"))
+            groups = conn.execute(counts.group_by(SearchEntry.category, SearchEntry.status)).all()
             facets, total = _facets(groups, query)
-            ids = list(conn.scalars(self._page(compiler, where, query))) if total else []
+            ids = list(conn.scalars(_page(compiler, where, query))) if total else []
         return Hits(ids, total, facets)
-
-    @staticmethod
-    def _page(compiler: Compiler, where: list[Any], query: InboxQuery) -> Any:
-        wanted = list(where)
-        if query.categories:
-            wanted.append(Complaint.category.in_(query.categories))
-        if query.statuses:
-            wanted.append(Complaint.status.in_(query.statuses))
-        order: list[Any] = []
-        if compiler.exact:
-            first: Any = case((or_(*compiler.exact), 1), else_=0)
-            order.append(first.desc())
-        rank = compiler.rank_query()
-        if query.sort == "oldest":
-            order += [Complaint.received_at.asc(), Complaint.id.asc()]
-        elif query.sort == "due":
-            order += [
-                Complaint.sla_due_on.asc().nulls_last(),
-                Complaint.received_at.asc(),
-                Complaint.id.asc(),
-            ]
-        else:
-            if query.sort not in ("newest", "oldest", "due") and rank is not None:
-                order.append(func.ts_rank(compiler.vector, rank).desc())
-            order += [Complaint.received_at.desc(), Complaint.id.desc()]
-        return (
-            select(Complaint.id)
-            .select_from(SearchEntry)
-            .join(Complaint, Complaint.id == SearchEntry.complaint_id)
-            .where(*wanted)
-            .order_by(*order)
-            .offset(query.offset)
-            .limit(query.per_page)
-        )
 
     # --- health and check ----------------------------------------------------------------
 
@@ -275,3 +235,50 @@ def _facets(groups: Sequence[Any], query: InboxQuery) -> tuple[dict[str, dict[st
         if category_ok and status_ok:
             total += n
     return facets, total
+
+
+def _order(query: InboxQuery) -> list[Any]:
+    """The chosen order (relevance ranks within newest-first)."""
+    entry = SearchEntry
+    if query.sort == "oldest":
+        return [entry.received_at.asc(), entry.complaint_id.asc()]
+    if query.sort == "due":
+        return [
+            entry.sla_due_on.asc().nulls_last(),
+            entry.received_at.asc(),
+            entry.complaint_id.asc(),
+        ]
+    return [entry.received_at.desc(), entry.complaint_id.desc()]
+
+
+def _page(compiler: Compiler, where: list[Any], query: InboxQuery) -> Any:
+    """The ids of the asked page: exact code hits first, then the chosen order. Relevance
+    ranks the RANK_WINDOW newest matches (ts_rank reads each ranked document's vector)."""
+    entry = SearchEntry
+    wanted = list(where)
+    if query.categories:
+        wanted.append(entry.category.in_(query.categories))
+    if query.statuses:
+        wanted.append(entry.status.in_(query.statuses))
+    first = case((or_(*compiler.exact), 1), else_=0) if compiler.exact else literal(0)
+    order = [first.desc(), *_order(query)]
+    rank = compiler.rank_query()
+    if query.sort in ("newest", "oldest", "due") or rank is None:
+        ids = select(entry.complaint_id).where(*wanted).order_by(*order)
+        return ids.offset(query.offset).limit(query.per_page)
+    columns = (
+        entry.complaint_id,
+        entry.received_at,
+        compiler.vector.label("vector"),
+        first.label("first"),
+    )
+    size = max(RANK_WINDOW, query.offset + query.per_page)
+    window = select(*columns).where(*wanted).order_by(*order).limit(size).subquery()
+    score = func.ts_rank(window.c.vector, rank)
+    ids = select(window.c.complaint_id).order_by(
+        window.c.first.desc(),
+        score.desc(),
+        window.c.received_at.desc(),
+        window.c.complaint_id.desc(),
+    )
+    return ids.offset(query.offset).limit(query.per_page)

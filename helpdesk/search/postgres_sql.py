@@ -10,6 +10,7 @@ scan answers them; filters and exact reference/order matches are plain SQL condi
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -29,13 +30,16 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.dialects.postgresql import REGCONFIG
+from sqlalchemy.exc import SQLAlchemyError
 
-from ..models import Complaint
+from ..domain.inbox import InboxQuery
 from ..models.search import SearchEntry
 from .base import day_after_start, day_start
 from .documents import SearchDocument
 from .nodes import And, Everything, Exact, Filter, Node, Not, Or, Phrase, Word
 from .text import STOP_EN, STOP_NL, tokens
+
+log = logging.getLogger(__name__)
 
 Near = Callable[[Word], set[str]]
 
@@ -45,35 +49,50 @@ SCHEMA_SQL = (
     "ON search_document USING gin (public_vector)",
     "CREATE INDEX IF NOT EXISTS search_document_all_gin ON search_document USING gin (all_vector)",
     "CREATE INDEX IF NOT EXISTS search_word_trgm ON search_word USING gin (word gin_trgm_ops)",
+    # Keep the tsvectors out of line: searches then read small rows (the GIN index answers
+    # the match), and only the ranked page's vectors are read.
+    "ALTER TABLE search_document SET (toast_tuple_target = 128)",
 )
 
 UPSERT = text(
     """
     INSERT INTO search_document
-        (complaint_id, public_vector, all_vector, reference, order_number, email, marker,
-         indexed_at)
+        (complaint_id, public_vector, all_vector, reference, order_number, email, category,
+         status, assignee_id, received_at, sla_due_on, marker, indexed_at)
     SELECT :id, v.pub,
-           v.pub || to_tsvector('simple', :notes) || to_tsvector('english', :notes)
-                 || to_tsvector('dutch', :notes),
-           :reference, :order_number, :email, :marker, now()
-    FROM (SELECT to_tsvector('simple', :pub) || to_tsvector('english', :pub)
-                 || to_tsvector('dutch', :pub) AS pub) AS v
+           v.pub || to_tsvector('simple', :notes) || strip(to_tsvector('english', :notes))
+                 || strip(to_tsvector('dutch', :notes)),
+           :reference, :order_number, :email, :category, :status, :assignee_id, :received_at,
+           :sla_due_on, :marker, now()
+    FROM (SELECT to_tsvector('simple', :pub) || strip(to_tsvector('english', :pub))
+                 || strip(to_tsvector('dutch', :pub)) AS pub) AS v
     ON CONFLICT (complaint_id) DO UPDATE SET
         public_vector = EXCLUDED.public_vector, all_vector = EXCLUDED.all_vector,
         reference = EXCLUDED.reference, order_number = EXCLUDED.order_number,
-        email = EXCLUDED.email, marker = EXCLUDED.marker, indexed_at = EXCLUDED.indexed_at
+        email = EXCLUDED.email, category = EXCLUDED.category, status = EXCLUDED.status,
+        assignee_id = EXCLUDED.assignee_id, received_at = EXCLUDED.received_at,
+        sla_due_on = EXCLUDED.sla_due_on, marker = EXCLUDED.marker,
+        indexed_at = EXCLUDED.indexed_at
     """
 )
+# Only new words are inserted (a known word costs no lock, so concurrent writers do not
+# queue behind each other), in sorted order (so they cannot deadlock either).
 WORDS = text(
-    "INSERT INTO search_word (word) SELECT DISTINCT unnest(CAST(:words AS text[])) "
-    "ON CONFLICT DO NOTHING"
+    "INSERT INTO search_word (word) SELECT w FROM unnest(CAST(:words AS text[])) AS w "
+    "WHERE NOT EXISTS (SELECT 1 FROM search_word s WHERE s.word = w) ON CONFLICT DO NOTHING"
 )
 
 
 def ensure_schema(conn: Connection) -> None:
-    """Create the PostgreSQL-only objects (extension, GIN and trigram indexes) if missing."""
+    """Create the PostgreSQL-only objects (extension, GIN and trigram indexes) if missing.
+    One that cannot be made (no right to create pg_trgm, say) is logged and skipped: search
+    then works without it (no typo tolerance without pg_trgm)."""
     for statement in SCHEMA_SQL:
-        conn.execute(text(statement))
+        try:
+            with conn.begin_nested():
+                conn.execute(text(statement))
+        except SQLAlchemyError:
+            log.warning("search schema: could not run %r", statement, exc_info=True)
 
 
 def row_for(doc: SearchDocument) -> dict[str, Any]:
@@ -85,6 +104,11 @@ def row_for(doc: SearchDocument) -> dict[str, Any]:
         "reference": doc.reference,
         "order_number": doc.order,
         "email": doc.email,
+        "category": doc.category,
+        "status": doc.status,
+        "assignee_id": doc.assignee_id,
+        "received_at": doc.received_at,
+        "sla_due_on": doc.sla_due_on,
         "marker": doc.marker,
     }
 
@@ -123,6 +147,7 @@ class Compiler:
         self.near = near
         self.positive: list[Any] = []  # tsqueries of the words that rank documents
         self.exact: list[ColumnElement[bool]] = []
+        self.uses_text = False  # some word or phrase is matched against the tsvector
 
     def condition(self, node: Node) -> ColumnElement[bool]:
         """The whole query as one SQL condition."""
@@ -152,6 +177,7 @@ class Compiler:
                 tsq = word_query(node, self.near(node) if node.fuzzy else set())
             else:
                 tsq = func.phraseto_tsquery(_config("simple"), " ".join(node.words))
+            self.uses_text = True
             if not negated:
                 self.positive.append(tsq)
             return "tsq", tsq
@@ -180,9 +206,9 @@ def filter_condition(node: Filter, zone: ZoneInfo) -> ColumnElement[bool]:
     """category:, status:, ref:, order:, email:, before:, after: as SQL."""
     value = node.values[0]
     if node.field == "category":
-        return Complaint.category.in_(node.values)
+        return SearchEntry.category.in_(node.values)
     if node.field == "status":
-        return Complaint.status.in_(node.values)
+        return SearchEntry.status.in_(node.values)
     if node.field == "ref":
         return SearchEntry.reference == value
     if node.field == "order":
@@ -194,5 +220,19 @@ def filter_condition(node: Filter, zone: ZoneInfo) -> ColumnElement[bool]:
         return SearchEntry.email == value
     day = date.fromisoformat(value)
     if node.field == "before":
-        return Complaint.received_at < day_start(day, zone)
-    return Complaint.received_at >= day_after_start(day, zone)
+        return SearchEntry.received_at < day_start(day, zone)
+    return SearchEntry.received_at >= day_after_start(day, zone)
+
+
+def inbox_conditions(query: InboxQuery) -> list[ColumnElement[bool]]:
+    """The inbox filters other than category and status, on search_document's copies."""
+    found: list[ColumnElement[bool]] = []
+    if query.unassigned:
+        found.append(SearchEntry.assignee_id.is_(None))
+    if query.assignee_id is not None:
+        found.append(SearchEntry.assignee_id == query.assignee_id)
+    if query.due_on_or_before is not None:
+        found.append(SearchEntry.sla_due_on <= query.due_on_or_before)
+    if query.due_before is not None:
+        found.append(SearchEntry.sla_due_on < query.due_before)
+    return found

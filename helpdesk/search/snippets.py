@@ -70,6 +70,7 @@ def terms_of(node: Node) -> Terms:
     terms = Terms()
 
     def visit(item: Node) -> None:
+        """Walk the tree, collecting from the leaves."""
         if isinstance(item, And | Or):
             for child in item.items:
                 visit(child)

@@ -1,4 +1,4 @@
-"""The Whoosh backend: one cached searcher per process, queued writes, rebuilds, checks."""
+"""The Whoosh backend: searches on the live index, queued writes, rebuilds beside it, checks."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, func, select
-from whoosh import index as whoosh_index
 
 from ..domain.inbox import InboxQuery
 from ..models import Complaint
@@ -24,14 +23,21 @@ from .whoosh_bulk import PARALLEL_FROM, build_index
 from .whoosh_postings import SegmentCache
 from .whoosh_schema import fields_for, make_schema
 from .whoosh_search import Ranked, rank
-from .whoosh_store import IndexStore, has_index, quietly
+from .whoosh_store import (
+    IndexStore,
+    create_index,
+    generation_of,
+    has_index,
+    open_index,
+    quietly,
+)
 
 log = logging.getLogger(__name__)
 
 
 def _probe(live: Path) -> None:
     """Open the index and read a little of every segment (raises when something is broken)."""
-    with whoosh_index.open_dir(str(live)).reader() as reader:
+    with open_index(live).reader() as reader:
         for leaf, _ in reader.leaf_readers():
             if leaf.doc_count_all():
                 leaf.stored_fields(0)
@@ -58,9 +64,7 @@ class WhooshBackend:
         self.schema = make_schema()
         self._engine = engine
         self._zone = zone
-        self._lock = threading.RLock()
-        self._dir: Path | None = None
-        self._searcher: Any = None
+        self._lock = threading.Lock()
         self._segments = SegmentCache()
         self._results: OrderedDict[tuple[object, ...], Ranked] = OrderedDict()
         self.cache_size = cache_size
@@ -69,65 +73,42 @@ class WhooshBackend:
         self.parallel_from = parallel_from
 
     # --- reading --------------------------------------------------------------------------
-
-    def _open(self) -> Any:
-        """The searcher of the live index, reopened only when the index changed."""
-        live = self.store.current_dir()
-        if not has_index(live):
-            raise IndexUnavailable("missing index")
-        if live != self._dir or self._searcher is None:
-            self._close()
-            self._searcher = whoosh_index.open_dir(str(live)).searcher()
-            self._dir = live
-        elif not self._searcher.up_to_date():
-            # Not searcher.refresh(): it reuses segment readers whose deletions changed.
-            old = self._searcher
-            self._searcher = whoosh_index.open_dir(str(live)).searcher()
-            old.close()
-        return self._searcher
-
-    def _close(self) -> None:
-        if self._searcher is not None:
-            try:
-                self._searcher.close()
-            except Exception:
-                log.debug("closing the old searcher failed", exc_info=True)
-        self._searcher, self._dir = None, None
-        self._results.clear()
-        self._segments.clear()
+    # Each search opens the live index and closes it again (about 2 ms): nothing stays open
+    # between requests, and a rebuilt or updated index is seen at once. What is costly to
+    # read (columns, category and status sets) is cached per segment, which never changes.
 
     def search(self, node: Node, query: InboxQuery, include_internal: bool) -> Hits:
         """Run a parsed query; IndexUnavailable when the index is missing or unreadable."""
         need = query.offset + query.per_page
-        with self._lock:
-            if not self._live_exists():
-                raise IndexUnavailable("missing index")
-            ranked, error = quietly(lambda: self._ranked(node, query, include_internal, need))
-            if ranked is None:
-                self._close()
-                raise IndexUnavailable(f"corrupt index: {error}")
+        token = self._token()
+        if token is None:
+            raise IndexUnavailable("missing index")
+        ranked, error = quietly(lambda: self._ranked(token, node, query, include_internal, need))
+        if ranked is None:
+            raise IndexUnavailable(f"corrupt index: {error}")
         return Hits(ranked.ids[query.offset : need], ranked.total, ranked.facets)
 
     def cache_token(self) -> object | None:
         """What identifies the live index's current content (None: do not cache)."""
-        if self.cache_size <= 0:
-            return None
-        with self._lock:
-            if not self._live_exists():
-                return None
-            searcher, _ = quietly(self._open)
-            return None if searcher is None else (self._dir, searcher.reader().generation())
+        return self._token() if self.cache_size > 0 else None
 
-    def _live_exists(self) -> bool:
+    def _token(self) -> tuple[Path, int] | None:
+        """(live folder, generation) of the index, from the folder listing alone."""
         live = self.store.current_dir()
-        return has_index(live)
+        generation = generation_of(live) if live is not None else None
+        return None if live is None or generation is None else (live, generation)
 
-    def _ranked(self, node: Node, query: InboxQuery, include_internal: bool, need: int) -> Ranked:
+    def _ranked(
+        self,
+        token: tuple[Path, int],
+        node: Node,
+        query: InboxQuery,
+        include_internal: bool,
+        need: int,
+    ) -> Ranked:
         """The ranked matches, from the per-process cache while the index is unchanged."""
-        searcher = self._open()
         key = (
-            self._dir,
-            searcher.reader().generation(),
+            token,
             node,
             include_internal,
             query.statuses,
@@ -138,8 +119,11 @@ class WhooshBackend:
             query.due_before,
             query.sort,
         )
-        ranked = self._results.get(key) if need <= CACHED_RANK else None
-        if ranked is None:
+        with self._lock:
+            ranked = self._results.get(key) if need <= CACHED_RANK else None
+        if ranked is not None:
+            return ranked
+        with open_index(token[0]).searcher() as searcher:
             ranked = rank(
                 searcher,
                 self._segments,
@@ -149,15 +133,16 @@ class WhooshBackend:
                 self._zone(),
                 max(need, CACHED_RANK),
             )
-            self._remember(key, ranked)
+        self._remember(key, ranked)
         return ranked
 
     def _remember(self, key: tuple[object, ...], ranked: Ranked) -> None:
         if self.cache_size <= 0:
             return
-        self._results[key] = ranked
-        while len(self._results) > self.cache_size:
-            self._results.popitem(last=False)
+        with self._lock:
+            self._results[key] = ranked
+            while len(self._results) > self.cache_size:
+                self._results.popitem(last=False)
 
     def health(self) -> str:
         """'ok', 'missing index' (when complaints exist) or 'corrupt index: …'."""
@@ -188,8 +173,8 @@ class WhooshBackend:
         """Delete these documents now; when the lock stays busy, queue them instead."""
         with self.store.write_lock(self.lock_timeout) as held:
             live = self.store.current_dir()
-            if held and has_index(live):
-                writer = whoosh_index.open_dir(str(live)).writer(timeout=self.lock_timeout)
+            if held and live is not None and has_index(live):
+                writer = open_index(live).writer(timeout=self.lock_timeout)
                 for cid in sorted(ids):
                     writer.delete_by_term("id", str(cid))
                 writer.commit()
@@ -209,13 +194,13 @@ class WhooshBackend:
         with self._engine().connect() as conn:
             docs = load_documents(conn, ids)
             live = self.store.current_dir()
-            if not has_index(live):
+            if live is None or not has_index(live):
                 total = conn.scalar(select(func.count()).select_from(Complaint)) or 0
                 if total > len(docs):
                     log.warning("search index missing: run `flask search reindex`")
                     return False
                 live = self._create_empty()
-        writer = whoosh_index.open_dir(str(live)).writer(timeout=self.lock_timeout)
+        writer = open_index(live).writer(timeout=self.lock_timeout)
         try:
             self._write(writer, ids, docs)
         except BaseException:
@@ -236,7 +221,7 @@ class WhooshBackend:
 
     def _create_empty(self) -> Path:
         path = self.store.new_version_dir()
-        whoosh_index.create_in(str(path), self.schema)
+        create_index(path, self.schema)
         self.store.swap(path)
         return path
 
@@ -286,7 +271,7 @@ class WhooshBackend:
         live = self.store.current_dir()
         if live is None:  # an empty database without an index yet: nothing to compare
             return report
-        with whoosh_index.open_dir(str(live)).reader() as reader:
+        with open_index(live).reader() as reader:
             indexed = {int(f["id"]): f.get("marker") for f in reader.all_stored_fields()}
         with self._engine().connect() as conn:
             compare_markers(conn, indexed, report)

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, func, select
-from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3TermInfo
 from whoosh.index import TOC
 from whoosh.system import pack_uint, pack_ushort
@@ -29,6 +28,7 @@ from whoosh.writing import SegmentWriter
 from ..models import Complaint
 from .documents import SearchDocument, iter_documents
 from .whoosh_schema import fields_for
+from .whoosh_store import create_index, open_index
 
 #: Below this many complaints a rebuild runs in this process (starting workers costs more).
 PARALLEL_FROM = 5000
@@ -187,7 +187,7 @@ def _build_range(args: tuple[str, str, int, int]) -> tuple[Any, int]:
     """In a worker process: index complaints with lo < id <= hi into one new segment."""
     path, url, lo, hi = args
     engine = create_engine(url)
-    ix = whoosh_index.open_dir(path)
+    ix = open_index(Path(path))
     writer = BulkWriter(ix)
     count = 0
     try:
@@ -219,7 +219,7 @@ def build_parallel(
     path: str, url: str, ranges: Iterable[tuple[int, int]], procs: int, progress: Any
 ) -> int:
     """Build one segment per id range in `procs` processes; returns the document count."""
-    ix = whoosh_index.open_dir(path)
+    ix = open_index(Path(path))
     jobs = [(path, url, lo, hi) for lo, hi in ranges]
     segments = []
     total = 0
@@ -265,7 +265,7 @@ def build_index(
     """Fill a new index directory from the database: in worker processes when it is large."""
     from tqdm import tqdm
 
-    ix = whoosh_index.create_in(str(path), schema)
+    ix = create_index(path, schema)
     if batches is not None:  # documents given directly (tests, benchmarks)
         return build_here(ix, batches, None)
     with engine.connect() as conn:

@@ -35,6 +35,7 @@ def resolve(searcher: Any, node: Node, include_internal: bool, scored: bool) -> 
     names = fields_of(include_internal, "text") + fields_of(include_internal, "stem")
 
     def visit(item: Node) -> None:
+        """Walk the tree, collecting from the leaves."""
         if isinstance(item, And | Or):
             for child in item.items:
                 visit(child)

@@ -265,36 +265,34 @@ def rank(
     for reader, _ in searcher.reader().leaf_readers():
         if reader.segment() is None or not reader.doc_count_all():
             continue
-        data = cache.get(reader)
-        run = SegmentRun(reader, data, plan, include_internal, zone)
-        docs = run.run(node)
-        docs -= reader.deleted_docs_set if reader.has_deletions() else set()
-        docs = inbox_filter(data, docs, query)
-        by_category = _union(data.category, query.categories)
-        by_status = _union(data.status, query.statuses)
-        _count(
-            facets["category"],
-            docs if by_status is None else docs & by_status,
-            data.category_of,
-            CATEGORY_KEYS,
-        )
-        _count(
-            facets["status"],
-            docs if by_category is None else docs & by_category,
-            data.status_of,
-            STATUS_KEYS,
-        )
-        for wanted in (by_category, by_status):
-            if wanted is not None:
-                docs &= wanted
+        run = SegmentRun(reader, cache.get(reader), plan, include_internal, zone)
+        docs = _matches(run, node, query, facets)
         total += len(docs)
         first = docs & run.exact
-        exact.extend(_keyed(data, first, sort, run, need))
-        others.extend(_keyed(data, docs - first, sort, run, need))
+        exact.extend(_keyed(run.data, first, sort, run, need))
+        others.extend(_keyed(run.data, docs - first, sort, run, need))
     exact.sort(reverse=True)
     others.sort(reverse=True)
     ids = [abs(c) for _, c in exact] + [abs(c) for _, c in others]
     return Ranked(ids[:need], total, facets)
+
+
+def _matches(
+    run: SegmentRun, node: Node, query: InboxQuery, facets: dict[str, dict[str, int]]
+) -> set[int]:
+    """A segment's live matches with every filter applied; counts the facets on the way
+    (categories with the status filter, statuses with the category filter)."""
+    data, reader = run.data, run.reader
+    docs = run.run(node)
+    docs -= reader.deleted_docs_set if reader.has_deletions() else set()
+    docs = inbox_filter(data, docs, query)
+    by_category = _union(data.category, query.categories)
+    by_status = _union(data.status, query.statuses)
+    in_status = docs if by_status is None else docs & by_status
+    in_category = docs if by_category is None else docs & by_category
+    _count(facets["category"], in_status, data.category_of, CATEGORY_KEYS)
+    _count(facets["status"], in_category, data.status_of, STATUS_KEYS)
+    return in_category if by_status is None else in_category & by_status
 
 
 def _union(sets: dict[str, frozenset[int]], keys: tuple[str, ...]) -> set[int] | None:

@@ -18,6 +18,7 @@ import fcntl
 import gc
 import logging
 import os
+import re
 import shutil
 import time
 import uuid
@@ -26,7 +27,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, TypeVar
+from typing import IO, Any, TypeVar
+
+from whoosh.filedb.filestore import FileStorage
 
 log = logging.getLogger(__name__)
 
@@ -49,9 +52,32 @@ def quietly(fn: Callable[[], T]) -> tuple[T | None, str | None]:
     return None, error
 
 
+def open_index(folder: Path) -> Any:
+    """Open the index in `folder` reading its files with plain reads: whoosh-reloaded's mmap
+    path copies each whole segment into memory (BytesIO over the map), every worker again."""
+    return FileStorage(str(folder), supports_mmap=False).open_index()
+
+
+def create_index(folder: Path, schema: Any) -> Any:
+    """A new, empty index in `folder`."""
+    return FileStorage(str(folder), supports_mmap=False).create().create_index(schema)
+
+
+_TOC = re.compile(r"^_MAIN_(\d+)\.toc$")
+
+
+def generation_of(folder: Path) -> int | None:
+    """The newest table-of-contents generation in `folder` (None: no index there)."""
+    try:
+        found = [int(m.group(1)) for name in os.listdir(folder) if (m := _TOC.match(name))]
+    except OSError:
+        return None
+    return max(found) if found else None
+
+
 def has_index(folder: Path | None) -> bool:
     """True when `folder` holds an index (a table of contents), readable or not."""
-    return folder is not None and any(folder.glob("_MAIN_*.toc"))
+    return folder is not None and generation_of(folder) is not None
 
 
 class IndexStore:

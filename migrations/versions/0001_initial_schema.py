@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 02:14:36.652952
+Create Date: 2026-11-24 02:37:06.354630
 
 """
 from alembic import op
@@ -182,6 +182,11 @@ def upgrade():
     sa.Column('reference', sa.String(length=12), nullable=False),
     sa.Column('order_number', sa.String(length=100), nullable=False),
     sa.Column('email', sa.String(length=320), nullable=False),
+    sa.Column('category', sa.String(length=20), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('assignee_id', sa.Integer(), nullable=True),
+    sa.Column('received_at', helpdesk.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sla_due_on', sa.Date(), nullable=True),
     sa.Column('marker', sa.String(length=16), nullable=False),
     sa.Column('indexed_at', helpdesk.models.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['complaint_id'], ['complaint.id'], ondelete='CASCADE'),
