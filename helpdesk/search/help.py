@@ -15,13 +15,14 @@ HELP = _l(
     "pakket).\n"
     '"exact phrase" finds words in this order.\n'
     "OR finds either word; NOT word or -word leaves a word out; (brackets) group.\n"
-    "refun* finds words that start with refun. refnd~ forgives one typo (~2: two).\n"
+    "refun* finds words that start with refun. refnd~ forgives one typo: a wrong, missing, "
+    "extra or swapped letter (~2: two).\n"
     "When nothing matches, similar words are tried by themselves.\n"
     "Filters: category:billing, status:open (or a status such as awaiting_customer; "
     "commas for several: status:resolved,final), ref:ABCD-EFGH-JKMN (any typing), "
     "order:NL-2026-004512, email:jan@example.nl (or email:jan*), "
     "after:2026-02-28 and before:2026-04-01 (received after / before that day).\n"
-    "A reference code or order number typed on its own puts that complaint first."
+    "A whole reference code or an order number puts that complaint first."
 )
 
 
