@@ -67,6 +67,8 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "UPLOAD_DIR": str(data_dir / "uploads"),
         "SEARCH_INDEX_DIR": str(data_dir / "search-index"),
         "SEARCH_BACKEND": _env("SEARCH_BACKEND", "whoosh"),
+        # Result pages kept per process for an unchanged index (0 turns the cache off).
+        "SEARCH_CACHE_SIZE": _int("SEARCH_CACHE_SIZE", 64),
         "SMTP_URL": _env("SMTP_URL", "smtp://127.0.0.1:1025"),
         "SMTP_TIMEOUT": float(_env("SMTP_TIMEOUT", "10")),
         "MAIL_FROM": _env("MAIL_FROM", "complaints@shop.example"),

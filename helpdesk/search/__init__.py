@@ -94,9 +94,7 @@ def _make_backend(app: Flask) -> Backend:
     """The backend SEARCH_BACKEND names, configured from the app's settings."""
     name = str(app.config.get("SEARCH_BACKEND", "whoosh")).lower()
     procs = int(app.config.get("SEARCH_REINDEX_PROCS", min(os.cpu_count() or 1, 2)))
-    cache = int(
-        app.config.get("SEARCH_CACHE_SIZE", os.environ.get("HELPDESK_SEARCH_CACHE_SIZE", 64))
-    )
+    cache = int(app.config.get("SEARCH_CACHE_SIZE", 64))
     if name == "postgres":
         from .postgres import PostgresBackend
 
