@@ -51,6 +51,8 @@ class Dataset:
             HELPDESK_SECRET_KEY="bench-secret-key-not-for-production-0123456789",  # noqa: S106
             HELPDESK_RATELIMIT_ENABLED="0",
             HELPDESK_SMTP_URL="smtp://127.0.0.1:9",
+            # Measure real searches, not the per-process page cache of repeated queries.
+            HELPDESK_SEARCH_CACHE_SIZE="0",
         )
         return env
 
