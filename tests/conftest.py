@@ -9,6 +9,7 @@ import socket
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -106,15 +107,15 @@ def postgres_url() -> str | None:
     return url
 
 
-@pytest.fixture
-def pg_database_url() -> Iterator[str]:
-    """A fresh, migrated-later PostgreSQL database for one test, dropped afterwards."""
+@contextmanager
+def fresh_pg_database(prefix: str = "helpdesk_test") -> Iterator[str]:
+    """A new, empty PostgreSQL database, dropped afterwards (skips or fails as postgres_url)."""
     import psycopg
 
     server = postgres_url()
     assert server is not None
     plain = server.replace("postgresql+psycopg://", "postgresql://")
-    name = f"helpdesk_test_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     try:
         admin = psycopg.connect(plain, autocommit=True, connect_timeout=5)
     except psycopg.OperationalError as exc:
@@ -129,6 +130,13 @@ def pg_database_url() -> Iterator[str]:
     finally:
         with psycopg.connect(plain, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pg_database_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for one test (migrated by pg_app), dropped afterwards."""
+    with fresh_pg_database() as url:
+        yield url
 
 
 @pytest.fixture

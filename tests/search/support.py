@@ -3,22 +3,18 @@ after-commit hook indexes them exactly as in production) and a search shortcut."
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import pytest
-
 from helpdesk import search
 from helpdesk.domain.inbox import InboxQuery
 from helpdesk.domain.reference import generate_reference
 from helpdesk.extensions import db
 from helpdesk.models import Complaint, Message, Outcome, Staff
-from tests.conftest import postgres_url
+from tests.conftest import fresh_pg_database
 
 BASE = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -109,26 +105,8 @@ def find(text: str = "", include_internal: bool = True, **kwargs: Any) -> search
 @contextmanager
 def pg_database() -> Iterator[str]:
     """A fresh PostgreSQL database for a whole test module (skips without a server)."""
-    import psycopg
-
-    server = postgres_url()
-    assert server is not None
-    plain = server.replace("postgresql+psycopg://", "postgresql://")
-    name = f"helpdesk_search_{uuid.uuid4().hex[:12]}"
-    try:
-        admin = psycopg.connect(plain, autocommit=True, connect_timeout=5)
-    except psycopg.OperationalError as exc:
-        if os.environ.get("CI") == "true":
-            raise
-        pytest.skip(f"PostgreSQL not reachable at {plain}: {exc}")
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    base, _, _ = server.rpartition("/")
-    try:
-        yield f"{base}/{name}"
-    finally:
-        with psycopg.connect(plain, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_pg_database("helpdesk_search") as url:
+        yield url
 
 
 def ids_of(page: search.SearchPage) -> list[int]:
