@@ -168,7 +168,8 @@ def make_snippets(
             continue
         pieces = highlight(doc.public_text, terms)
         if include_internal and doc.internal_text:
-            label = escape(_("Internal note")) + Markup(": ")
+            # A badge, not plain words: a customer's text could start with "Internal note:".
+            label = Markup('<span class="badge internal">%s</span> ') % _("Internal note")
             pieces += [label + piece for piece in highlight(doc.internal_text, terms, 1)]
         found[cid] = pieces
     return found

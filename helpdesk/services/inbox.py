@@ -1,15 +1,16 @@
-"""The staff inbox listing: filters from the URL, one SQL query per page, counts in one more.
+"""The staff inbox listing: one SQL query per page, counts in one more; or a search.
 
-`list_inbox(InboxQuery)` is the entry point the search work builds on: with text it asks
-`helpdesk.search.search_inbox` when that exists, else a plain LIKE search over reference,
-email, name, order number and description. The page query selects the page's ids in a
-subquery and joins the rows, their assignee, the time of the last staff message and the
-total to it, so nothing is queried per row; the counts of the quick filters take one more.
+`list_inbox(InboxQuery)` answers without text from the database, and with text through
+`helpdesk.search.search_inbox` (ranked ids, total, facets per category and status,
+snippets, a hint), then loads the page's rows in one query. `list_inbox_sql` is the plain
+listing (and a LIKE search over reference, email, name, order number and description):
+the page's ids are selected in a subquery joined to the rows, their assignee, the time of
+the last staff message and the total, so nothing is queried per row; the counts of the
+quick filters take one more. The URL parameters live in `inbox_filters`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -18,96 +19,35 @@ from markupsafe import Markup
 from sqlalchemy import Select, case, func, literal, or_, select
 from sqlalchemy.orm import joinedload
 
-from .. import labels, search
+from .. import search
 from ..clock import business_calendar, shop_timezone
-from ..domain.inbox import SORTS, InboxQuery
-from ..domain.lifecycle import OPEN
+from ..domain.inbox import InboxQuery
 from ..domain.reference import normalise_reference
 from ..domain.sla import local_date
 from ..extensions import db
 from ..models import Complaint, Message, Staff
 from ..models.types import utcnow
+from .inbox_filters import OPEN_KEYS, PER_PAGE, InboxFilters
 
 #: Any select over Complaint; the filters keep its column types.
 S = TypeVar("S", bound=Select[*tuple[Any, ...]])
-PER_PAGE = 25
-MAX_PAGE = 10_000
-OPEN_KEYS = tuple(sorted(s.value for s in OPEN))
-STATUS_CHOICES = ("open", "all", *labels.STATUSES)
-
-
-@dataclass(frozen=True)
-class InboxFilters:
-    """The inbox's URL parameters, checked: anything unknown falls back to the default."""
-
-    q: str = ""
-    status: str = "open"
-    category: str = ""
-    assignee: str = ""  # "" any | "mine" | "unassigned" | a staff id
-    due: str = ""  # "" | "soon" | "overdue"
-    sort: str = ""
-    page: int = 1
-
-    @classmethod
-    def from_args(cls, args: Mapping[str, str]) -> InboxFilters:
-        """Read request.args forgivingly (a bad value is ignored, never an error)."""
-        text = " ".join((args.get("q") or "").split())[:500]
-        status = args.get("status") or "open"
-        category = args.get("category") or ""
-        assignee = args.get("assignee") or ""
-        due = args.get("due") or ""
-        sort = args.get("sort") or ""
-        page = args.get("page") or "1"
-        return cls(
-            q=text,
-            status=status if status in STATUS_CHOICES else "open",
-            category=category if category in labels.CATEGORIES else "",
-            assignee=assignee if _is_assignee(assignee) else "",
-            due=due if due in ("soon", "overdue") else "",
-            sort=sort if sort in SORTS else "",
-            page=min(int(page), MAX_PAGE) if page.isdigit() and int(page) > 0 else 1,
-        )
-
-    def args(self, **changes: Any) -> dict[str, Any]:
-        """URL parameters for these filters with `changes` (defaults left out)."""
-        values = {**self.__dict__, **changes}
-        defaults = InboxFilters().__dict__
-        return {k: v for k, v in values.items() if v != defaults[k]}
-
-    def to_query(self, *, me: int, today: date, next_business_day: date) -> InboxQuery:
-        """The InboxQuery these filters ask for, for staff member `me` on `today`."""
-        statuses: tuple[str, ...] = ()
-        if self.status == "open":
-            statuses = OPEN_KEYS
-        elif self.status != "all":
-            statuses = (self.status,)
-        return InboxQuery(
-            text=self.q,
-            statuses=statuses,
-            categories=(self.category,) if self.category else (),
-            assignee_id=me if self.assignee == "mine" else _int_or_none(self.assignee),
-            unassigned=self.assignee == "unassigned",
-            due_on_or_before=next_business_day if self.due == "soon" else None,
-            due_before=today if self.due == "overdue" else None,
-            sort=self.sort or ("relevance" if self.q else "due"),
-            page=self.page,
-            per_page=PER_PAGE,
-        )
-
-
-def _is_assignee(value: str) -> bool:
-    """True for an assignee filter value we understand."""
-    return value in ("", "mine", "unassigned") or (value.isdigit() and len(value) < 10)
-
-
-def _int_or_none(value: str) -> int | None:
-    """A staff id from the URL, or None."""
-    return int(value) if value.isdigit() else None
+__all__ = [
+    "OPEN_KEYS",
+    "PER_PAGE",
+    "InboxFilters",
+    "InboxPage",
+    "assignable_staff",
+    "count_filters",
+    "inbox_dates",
+    "list_inbox",
+    "list_inbox_sql",
+]
 
 
 @dataclass
 class InboxPage:
-    """One page of the inbox: the complaints, the total, and counts for the quick filters."""
+    """One page of the inbox: the complaints, the total, and counts for the quick filters
+    (without text) or, for a search, the facets, snippets and hint of the search."""
 
     rows: list[Complaint]
     total: int
@@ -125,6 +65,18 @@ class InboxPage:
         """How many pages there are (at least 1)."""
         return max(1, -(-self.total // self.query.per_page))
 
+    @property
+    def searching(self) -> bool:
+        """True when the page answers a search (text typed)."""
+        return bool(self.query.text)
+
+    def matches_in(self, status: str) -> int:
+        """Search matches for a status filter value ("open", "all" or a status), with every
+        other filter applied (from the status facet)."""
+        counts = self.facets.get("status", {})
+        keys = OPEN_KEYS if status == "open" else counts if status == "all" else (status,)
+        return sum(counts.get(key, 0) for key in keys)
+
 
 def inbox_dates(now: datetime | None = None) -> tuple[date, date]:
     """Today in the shop's time zone and the business day after it ("due soon" ends there)."""
@@ -135,9 +87,11 @@ def inbox_dates(now: datetime | None = None) -> tuple[date, date]:
 def list_inbox(
     query: InboxQuery, *, me: int | None = None, now: datetime | None = None
 ) -> InboxPage:
-    """The page of complaints `query` asks for, plus the quick-filter counts for `me`."""
-    searchable = query.text and hasattr(search, "search_inbox")
-    page = _searched(query) if searchable else list_inbox_sql(query)
+    """The page of complaints `query` asks for; without text, plus the quick-filter counts
+    for `me` (a search shows its own counts per category and status instead)."""
+    if query.text:
+        return _searched(query)
+    page = list_inbox_sql(query)
     page.counts = count_filters(me=me, now=now)
     return page
 
@@ -258,10 +212,10 @@ def _searched(query: InboxQuery) -> InboxPage:
         total=int(found.total),
         query=query,
         new_answer={i for i in loaded if _is_new_answer(*loaded[i])},
-        snippets=dict(getattr(found, "snippets", {}) or {}),
-        facets=dict(getattr(found, "facets", {}) or {}),
-        hint=getattr(found, "hint", None),
-        fallback=bool(getattr(found, "fallback", False)),
+        snippets=found.snippets,
+        facets=found.facets,
+        hint=found.hint,
+        fallback=found.fallback,
     )
 
 

@@ -81,7 +81,8 @@ def _done(action: str, result: Any) -> str:
 @bp.get("/")
 @staff_required
 def inbox() -> ResponseReturnValue:
-    """The inbox: filters, counts, badges and pages; htmx gets only the list fragment."""
+    """The inbox: filters, counts, badges and pages, or search results with their counts per
+    category and status; htmx gets only the list fragment (the search field stays put)."""
     filters = InboxFilters.from_args(request.args)
     now = utcnow()
     today, soon = inbox_dates(now)
@@ -90,16 +91,28 @@ def inbox() -> ResponseReturnValue:
     words: Words = {}
     if page.total and filters.page > page.pages:
         return redirect(url_for("staff.inbox", **filters.args(page=page.pages)))
-    return render(
-        "staff/inbox.html",
-        block="inbox_list",
-        filters=filters,
-        page=page,
-        badges={c.id: clock_badges(c, now, words) for c in page.rows},
-        status_words={key: str(value) for key, value in labels.STATUSES.items()},
-        category_words={key: str(value) for key, value in labels.CATEGORY_SHORT.items()},
-        people=assignable_staff(),
+    return _pushing_short_url(
+        render(
+            "staff/inbox.html",
+            block="inbox_list",
+            filters=filters,
+            page=page,
+            badges={c.id: clock_badges(c, now, words) for c in page.rows},
+            status_words={key: str(value) for key, value in labels.STATUSES.items()},
+            category_words={key: str(value) for key, value in labels.CATEGORY_SHORT.items()},
+            people=assignable_staff(),
+            fragment=is_htmx(),
+        ),
+        filters,
     )
+
+
+def _pushing_short_url(body: str, filters: InboxFilters) -> ResponseReturnValue:
+    """For htmx, the fragment with the short URL of what it shows to push (the form sends
+    every field, empty ones too, which would otherwise be the URL in the address bar)."""
+    if not is_htmx():
+        return body
+    return body, {"HX-Push-Url": url_for("staff.inbox", **filters.args())}
 
 
 def _complaint(reference: str) -> Complaint:

@@ -1,0 +1,102 @@
+"""The inbox's URL parameters: read forgivingly, written back into links, turned into a query.
+
+Filters, quick filters, facets, sort and page links all build their URLs from one
+`InboxFilters` with `args(**changes)`, so the search text and the sort travel with every
+link and a change of filter or text starts again at page 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from .. import labels
+from ..domain.inbox import SORTS, InboxQuery
+from ..domain.lifecycle import OPEN
+
+PER_PAGE = 25
+MAX_PAGE = 10_000
+OPEN_KEYS = tuple(sorted(s.value for s in OPEN))
+STATUS_CHOICES = ("open", "all", *labels.STATUSES)
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    """The inbox's URL parameters, checked: anything unknown falls back to the default."""
+
+    q: str = ""
+    status: str = "open"
+    category: str = ""
+    assignee: str = ""  # "" any | "mine" | "unassigned" | a staff id
+    due: str = ""  # "" | "soon" | "overdue"
+    sort: str = ""  # "" = the default: best match with text, due first without
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> InboxFilters:
+        """Read request.args forgivingly (a bad value is ignored, never an error)."""
+        text = " ".join((args.get("q") or "").split())[:500]
+        status = args.get("status") or "open"
+        category = args.get("category") or ""
+        assignee = args.get("assignee") or ""
+        due = args.get("due") or ""
+        sort = args.get("sort") or ""
+        page = args.get("page") or "1"
+        return cls(
+            q=text,
+            status=status if status in STATUS_CHOICES else "open",
+            category=category if category in labels.CATEGORIES else "",
+            assignee=assignee if _is_assignee(assignee) else "",
+            due=due if due in ("soon", "overdue") else "",
+            sort=sort if sort in SORTS else "",
+            page=min(int(page), MAX_PAGE) if page.isdigit() and int(page) > 0 else 1,
+        )
+
+    @property
+    def sort_in_effect(self) -> str:
+        """The order the list is in: the chosen one, else best match with text, due first
+        without (relevance means nothing without words to match)."""
+        if self.sort == "relevance" and not self.q:
+            return "due"
+        return self.sort or ("relevance" if self.q else "due")
+
+    def args(self, **changes: Any) -> dict[str, Any]:
+        """URL parameters for these filters with `changes` (defaults left out). Changing
+        anything but the page starts again at page 1."""
+        if "page" not in changes:
+            changes["page"] = 1 if changes else self.page
+        values = {**self.__dict__, **changes}
+        defaults = InboxFilters().__dict__
+        return {k: v for k, v in values.items() if v != defaults[k]}
+
+    def to_query(self, *, me: int, today: date, next_business_day: date) -> InboxQuery:
+        """The InboxQuery these filters ask for, for staff member `me` on `today`."""
+        statuses: tuple[str, ...] = ()
+        if self.status == "open":
+            statuses = OPEN_KEYS
+        elif self.status != "all":
+            statuses = (self.status,)
+        return InboxQuery(
+            text=self.q,
+            statuses=statuses,
+            categories=(self.category,) if self.category else (),
+            assignee_id=me if self.assignee == "mine" else _int_or_none(self.assignee),
+            unassigned=self.assignee == "unassigned",
+            due_on_or_before=next_business_day if self.due == "soon" else None,
+            due_before=today if self.due == "overdue" else None,
+            sort=self.sort_in_effect,
+            page=self.page,
+            per_page=PER_PAGE,
+        )
+
+
+def _is_assignee(value: str) -> bool:
+    """True for an assignee filter value we understand."""
+    return value in ("", "mine", "unassigned") or (value.isdigit() and len(value) < 10)
+
+
+def _int_or_none(value: str) -> int | None:
+    """A staff id from the URL, or None."""
+    return int(value) if value.isdigit() else None
