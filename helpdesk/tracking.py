@@ -11,6 +11,7 @@ from datetime import datetime
 from flask import session
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from . import labels
 from .clock import acknowledgement_clock, response_clock
@@ -99,6 +100,7 @@ def customer_timeline(complaint: Complaint) -> list[TimelineItem]:
             Message.kind.in_(VISIBLE_KINDS),
         )
         .order_by(Message.created_at, Message.id)
+        .options(selectinload(Message.attachments))  # one query, not one per message
     )
     items = [
         TimelineItem(

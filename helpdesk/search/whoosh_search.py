@@ -13,12 +13,14 @@ import heapq
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..domain.inbox import InboxQuery
 from .base import day_after_start, day_start, empty_facets
 from .nodes import And, Everything, Exact, Filter, Node, Not, Or, Phrase, Word
+from .whoosh_phrase import phrase_docs
 from .whoosh_plan import Plan, fields_of, resolve
 from .whoosh_postings import (
     CATEGORY_KEYS,
@@ -26,7 +28,6 @@ from .whoosh_postings import (
     STATUS_KEYS,
     SegmentCache,
     SegmentData,
-    read_positions,
     read_postings,
 )
 from .whoosh_schema import epoch
@@ -128,14 +129,7 @@ class SegmentRun:
         docs: set[int] = set()
         terms = [w.encode() for w in node.words]
         for name in fields_of(self.include_internal, "text"):
-            candidates: set[int] | None = None
-            for term in terms:
-                ids, _ = read_postings(self.reader, name, term)
-                candidates = set(ids) if candidates is None else candidates & set(ids)
-                if not candidates:
-                    break
-            if candidates:
-                docs |= _positions_follow(self.reader, name, terms, candidates)
+            docs |= phrase_docs(self.reader, name, terms, docs)
         if self.plan.scored and not negated:
             self.leaf_scores.append(dict.fromkeys(docs, PHRASE_WEIGHT * len(node.words)))
         return docs
@@ -188,21 +182,6 @@ class SegmentRun:
                 found.update(read_postings(self.reader, "email", term)[0])
             return found
         return set(read_postings(self.reader, node.field, value.encode())[0])
-
-
-def _positions_follow(reader: Any, name: str, terms: list[bytes], candidates: set[int]) -> set[int]:
-    """Candidates where the terms appear one right after the other."""
-    positions = [read_positions(reader, name, term, candidates) for term in terms]
-    found: set[int] = set()
-    for docnum in candidates:
-        starts = set(positions[0].get(docnum, ()))
-        for offset, table in enumerate(positions[1:], 1):
-            starts &= {p - offset for p in table.get(docnum, ())}
-            if not starts:
-                break
-        if starts:
-            found.add(docnum)
-    return found
 
 
 def inbox_filter(data: SegmentData, docs: set[int], query: InboxQuery) -> set[int]:
@@ -305,6 +284,9 @@ def _union(sets: dict[str, frozenset[int]], keys: tuple[str, ...]) -> set[int] |
 
 
 def _count(into: dict[str, int], docs: set[int], which: Any, keys: tuple[str, ...]) -> None:
-    for index, n in Counter(map(which.__getitem__, docs)).items():
+    """Add the number of `docs` per key (`which` maps a document to its key's index)."""
+    # itemgetter gathers in C; with one argument it would return a bare value.
+    found = Counter(itemgetter(*docs)(which) if len(docs) > 1 else [which[d] for d in docs])
+    for index, n in found.items():
         if index >= 0:
             into[keys[index]] += n

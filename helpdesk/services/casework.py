@@ -24,7 +24,7 @@ from typing import Literal, TypeVar
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import labels
@@ -195,11 +195,12 @@ def get_case(reference: str) -> Complaint | None:
         select(Complaint)
         .where(Complaint.reference == code)
         .options(
-            selectinload(Complaint.assignee),
-            selectinload(Complaint.messages).selectinload(Message.staff),
+            joinedload(Complaint.assignee),
+            selectinload(Complaint.messages).joinedload(Message.staff),
             selectinload(Complaint.messages).selectinload(Message.attachments),
             selectinload(Complaint.attachments),
-            selectinload(Complaint.events).selectinload(AuditEvent.staff),
+            selectinload(Complaint.events).joinedload(AuditEvent.staff),
+            selectinload(Complaint.outcomes),
         )
     )
     return db.session.scalar(query)

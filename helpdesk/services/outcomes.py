@@ -62,15 +62,23 @@ FRESH_ASPECTS: tuple[Aspect, ...] = ("messages",)
 
 def first_outcome(complaint: Complaint) -> Outcome | None:
     """The first outcome given to a complaint, if any."""
-    return _outcome(complaint.id, is_final=False)
+    return _outcome(complaint, is_final=False)
 
 
 def final_outcome(complaint: Complaint) -> Outcome | None:
     """The final response given after a review, if any."""
-    return _outcome(complaint.id, is_final=True)
+    return _outcome(complaint, is_final=True)
 
 
-def _outcome(complaint_id: int, *, is_final: bool) -> Outcome | None:
+def _outcome(complaint: Complaint, *, is_final: bool) -> Outcome | None:
+    """The complaint's first or final outcome; no query when its outcomes are loaded."""
+    if "outcomes" in complaint.__dict__:  # loaded with the complaint (the case pages)
+        return next((o for o in complaint.outcomes if bool(o.is_final) is is_final), None)
+    return _stored_outcome(complaint.id, is_final=is_final)
+
+
+def _stored_outcome(complaint_id: int, *, is_final: bool) -> Outcome | None:
+    """The first or final outcome as the database has it."""
     query = select(Outcome).filter_by(complaint_id=complaint_id, is_final=is_final)
     return db.session.scalars(query).first()
 
@@ -131,7 +139,7 @@ def send_outcome(
 def raise_conflict(exc: Exception, complaint_id: int, *, is_final: bool) -> None:
     """After a failed commit: AlreadySent when the other transaction gave it, else StaleEdit."""
     db.session.rollback()
-    if _outcome(complaint_id, is_final=is_final) is not None:
+    if _stored_outcome(complaint_id, is_final=is_final) is not None:
         raise AlreadySent(_("A final response was already sent.") if is_final else None) from exc
     raise StaleEdit from exc
 
