@@ -33,7 +33,7 @@ extract: $(STAMP)  ## Extract messages and update the catalogues
 run: install  ## Migrate the SQLite database, seed demo data when empty, serve on 127.0.0.1:$(PORT)
 	$(FLASK) db upgrade
 	$(FLASK) demo seed --if-empty
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	HELPDESK_BASE_URL="$${HELPDESK_BASE_URL:-http://127.0.0.1:$(PORT)}" $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 mail-sink: install  ## A local SMTP server on 127.0.0.1:1025 that prints every email (for make run)
 	$(BIN)/python -m aiosmtpd -n -c aiosmtpd.handlers.Debugging stdout -l 127.0.0.1:1025
