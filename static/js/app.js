@@ -2,6 +2,7 @@
 document.addEventListener("change", function (event) {
   var target = event.target;
   if (target && target.classList && target.classList.contains("auto-submit") && target.form) {
+    if (target.form.classList.contains("lang-switch")) keepCurrentQuery(target.form, target.name);
     target.form.submit();
   }
 });
@@ -27,3 +28,16 @@ document.addEventListener("htmx:beforeSwap", function (event) {
   detail.selectOverride = "#main";
   detail.swapOverride = "outerHTML";
 });
+
+// htmx may have pushed a new URL (a search, a filter) since the page was rendered: carry the
+// address bar's current parameters along when the language changes, instead of stale ones.
+function keepCurrentQuery(form, ownName) {
+  var stale = form.querySelectorAll("input[type=hidden]");
+  for (var i = 0; i < stale.length; i++) stale[i].parentNode.removeChild(stale[i]);
+  new URLSearchParams(window.location.search).forEach(function (value, key) {
+    if (key === ownName) return;
+    var input = document.createElement("input");
+    input.type = "hidden"; input.name = key; input.value = value;
+    form.appendChild(input);
+  });
+}
