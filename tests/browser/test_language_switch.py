@@ -1,6 +1,6 @@
-"""The language switch keeps what the page shows: after htmx pushed a search into the URL,
-choosing Nederlands reloads the same search in Dutch (the script copies the current address
-bar's parameters, not the ones the page was first rendered with)."""
+"""Small things a person notices: after htmx pushed a search into the URL, choosing
+Nederlands reloads the same search in Dutch (the script copies the address bar's current
+parameters, not the ones the page was rendered with); and the inbox fits a phone screen."""
 
 from __future__ import annotations
 
@@ -37,3 +37,19 @@ def test_switching_language_keeps_the_search_htmx_pushed(
     assert page.get_by_label("Zoeken", exact=True).input_value() == "refund"
     assert page.locator("#inbox-list tbody tr").count() == 1
     assert watch_console.errors == []
+
+
+@pytest.mark.browser
+def test_the_inbox_fits_a_phone_screen(live_server: LiveServer, open_page: Any) -> None:
+    """Wide tables scroll inside their box; the page itself never scrolls sideways."""
+    with live_server.app.app_context():
+        agent = fast_staff("agent").email
+        for n in range(3):
+            new_complaint(description=f"A long complaint text number {n} " * 5)
+
+    page = open_page()
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, live_server.url, agent, STAFF_PASSWORD)
+    page.locator("#inbox-list tbody tr").nth(2).wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.evaluate("document.querySelector('.table-scroll').scrollWidth") > 390
