@@ -36,6 +36,7 @@ from .hooks import EXTENSION, install
 from .nodes import Hint, with_typos
 from .query import parse
 from .snippets import make_snippets
+from .whoosh_store import corrupt_index_tolerated, log_failure
 
 __all__ = [
     "HELP",
@@ -133,11 +134,13 @@ def backend() -> Backend:
 
 def health() -> str:
     """'ok', or what is wrong with the index (then /healthz answers 503)."""
-    try:
-        return backend().health()
-    except Exception as exc:
-        log.exception("search health check failed")
-        return f"corrupt index: {type(exc).__name__}"
+    with corrupt_index_tolerated():
+        try:
+            return backend().health()
+        except Exception as exc:  # noqa: BLE001 — logged with its traceback by log_failure
+            log_failure(log, "search health check failed")
+            problem = f"corrupt index: {type(exc).__name__}"
+    return problem
 
 
 def search_inbox(query: InboxQuery, *, include_internal: bool = True) -> SearchPage:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import Attachment, Complaint, Message, Outcome, Rating
+from .whoosh_store import corrupt_index_tolerated, log_failure
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +48,11 @@ def _index_committed(session: Session) -> None:
     backend = current_app.extensions.get(EXTENSION)
     if backend is None:
         return
-    try:
-        backend.index(set(ids))
-    except Exception:
-        log.exception("search index update failed for complaints %s", sorted(ids)[:20])
+    with corrupt_index_tolerated():
+        try:
+            backend.index(set(ids))
+        except Exception:  # noqa: BLE001 — logged with its traceback by log_failure
+            log_failure(log, f"search index update failed for complaints {sorted(ids)[:20]}")
 
 
 def _forget(session: Session, previous_transaction: Any) -> None:
