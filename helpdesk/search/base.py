@@ -106,3 +106,9 @@ def day_start(day: date, zone: ZoneInfo) -> datetime:
 def day_after_start(day: date, zone: ZoneInfo) -> datetime:
     """The UTC moment the shop-local day after `day` begins."""
     return day_start(day + timedelta(days=1), zone)
+
+
+def like_prefix(prefix: str) -> str:
+    """A LIKE pattern matching values that start with `prefix` taken literally (escape "\\")."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "%"

@@ -17,7 +17,8 @@ from sqlalchemy import ColumnElement, and_, exists, false, func, not_, or_, sele
 from ..domain.inbox import InboxQuery
 from ..extensions import db
 from ..models import Complaint, Message, Outcome
-from .base import Hits, day_after_start, day_start, empty_facets
+from ..models.search import SearchEntry
+from .base import Hits, day_after_start, day_start, empty_facets, like_prefix
 from .nodes import And, Everything, Exact, Filter, Node, Not, Or, Phrase, Word
 from .text import variants
 
@@ -91,7 +92,7 @@ def _filter(node: Filter, zone: ZoneInfo) -> ColumnElement[bool]:
         return func.upper(func.trim(Complaint.order_number)) == value
     if node.field == "email":
         if value.endswith("*"):
-            return func.lower(Complaint.email).like(value[:-1].replace("%", "") + "%")
+            return func.lower(Complaint.email).like(like_prefix(value[:-1]), escape="\\")
         return func.lower(Complaint.email) == value
     day = date.fromisoformat(value)
     if node.field == "before":
@@ -99,17 +100,20 @@ def _filter(node: Filter, zone: ZoneInfo) -> ColumnElement[bool]:
     return Complaint.received_at >= day_after_start(day, zone)
 
 
-def inbox_conditions(query: InboxQuery) -> list[ColumnElement[bool]]:
-    """The inbox filters other than category and status."""
+def inbox_conditions(
+    query: InboxQuery, table: type[Complaint] | type[SearchEntry] = Complaint
+) -> list[ColumnElement[bool]]:
+    """The inbox filters other than category and status, on complaint or on search_document
+    (the PostgreSQL backend keeps copies of the same columns there)."""
     found: list[ColumnElement[bool]] = []
     if query.unassigned:
-        found.append(Complaint.assignee_id.is_(None))
+        found.append(table.assignee_id.is_(None))
     if query.assignee_id is not None:
-        found.append(Complaint.assignee_id == query.assignee_id)
+        found.append(table.assignee_id == query.assignee_id)
     if query.due_on_or_before is not None:
-        found.append(Complaint.sla_due_on <= query.due_on_or_before)
+        found.append(table.sla_due_on <= query.due_on_or_before)
     if query.due_before is not None:
-        found.append(Complaint.sla_due_on < query.due_before)
+        found.append(table.sla_due_on < query.due_before)
     return found
 
 

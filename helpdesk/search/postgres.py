@@ -24,8 +24,9 @@ from ..models import Complaint
 from ..models.search import SearchEntry
 from .base import CheckReport, Hits, IndexUnavailable, empty_facets
 from .documents import compare_markers, load_documents
+from .fallback import inbox_conditions
 from .nodes import Node, Word
-from .postgres_sql import UPSERT, WORDS, Compiler, ensure_schema, inbox_conditions, row_for
+from .postgres_sql import UPSERT, WORDS, Compiler, ensure_schema, row_for
 from .text import MAX_TOKEN, candidate_distance, is_fuzzy_match
 
 log = logging.getLogger(__name__)
@@ -172,7 +173,7 @@ class PostgresBackend:
             return near_cache[word]
 
         compiler = Compiler(include_internal, self._zone(), near)
-        where = [compiler.condition(node), *inbox_conditions(query)]
+        where = [compiler.condition(node), *inbox_conditions(query, SearchEntry)]
         counts = select(SearchEntry.category, SearchEntry.status, func.count()).where(*where)
         with self._engine().begin() as conn:
             if compiler.uses_text:

@@ -32,9 +32,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import REGCONFIG
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..domain.inbox import InboxQuery
 from ..models.search import SearchEntry
-from .base import day_after_start, day_start
+from .base import day_after_start, day_start, like_prefix
 from .documents import SearchDocument
 from .nodes import And, Everything, Exact, Filter, Node, Not, Or, Phrase, Word
 from .text import STOP_EN, STOP_NL, tokens
@@ -215,24 +214,9 @@ def filter_condition(node: Filter, zone: ZoneInfo) -> ColumnElement[bool]:
         return SearchEntry.order_number == value
     if node.field == "email":
         if value.endswith("*"):
-            prefix = value[:-1].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            return SearchEntry.email.like(prefix + "%", escape="\\")
+            return SearchEntry.email.like(like_prefix(value[:-1]), escape="\\")
         return SearchEntry.email == value
     day = date.fromisoformat(value)
     if node.field == "before":
         return SearchEntry.received_at < day_start(day, zone)
     return SearchEntry.received_at >= day_after_start(day, zone)
-
-
-def inbox_conditions(query: InboxQuery) -> list[ColumnElement[bool]]:
-    """The inbox filters other than category and status, on search_document's copies."""
-    found: list[ColumnElement[bool]] = []
-    if query.unassigned:
-        found.append(SearchEntry.assignee_id.is_(None))
-    if query.assignee_id is not None:
-        found.append(SearchEntry.assignee_id == query.assignee_id)
-    if query.due_on_or_before is not None:
-        found.append(SearchEntry.sla_due_on <= query.due_on_or_before)
-    if query.due_before is not None:
-        found.append(SearchEntry.sla_due_on < query.due_before)
-    return found

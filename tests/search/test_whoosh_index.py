@@ -242,3 +242,18 @@ def test_three_processes_writing_at_once_lose_nothing(app: Flask, tmp_path: Path
     assert not store(app).pending()
     report = search.check()
     assert report.ok and report.checked == 150
+
+
+def test_the_database_fallback_takes_an_email_prefix_literally(app: Flask) -> None:
+    """`_` and `%` are LIKE wildcards: in `email:jan_*` they must mean themselves."""
+    literal, other = add_complaints(
+        [
+            Spec("A kettle leaks", email="jan_de@example.nl"),
+            Spec("A kettle hums", email="janxde@example.nl"),
+        ]
+    )
+    shutil.rmtree(live_dir(app))
+    page = find("email:jan_*")
+    assert page.fallback
+    assert page.complaint_ids == [literal.id]
+    assert other.id not in find("email:jan%*").complaint_ids
