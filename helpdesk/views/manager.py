@@ -32,7 +32,7 @@ from ..services.templates import (
     update_template,
 )
 from ..web import is_htmx, render
-from .resolution import case_complaint, go, outcome_kind
+from .resolution import case_complaint, go, outcome_kind, submit_outcome_form
 from .resolution_panels import ReviewPanel, final_form_for, review_panel
 
 bp = Blueprint("manager", __name__, url_prefix="/staff/manage")
@@ -103,30 +103,14 @@ def final_form(reference: str, kind: str) -> ResponseReturnValue:
 @manager_required
 def send_final(reference: str, kind: str) -> ResponseReturnValue:
     """ "Send final response" (four-eyes: never by the manager who gave the first outcome)."""
-    complaint = case_complaint(reference)
-    chosen = outcome_kind(kind)
-    form = OutcomeForm(prefix="final")
-    if not form.validate_on_submit():
-        form.show_current(complaint)
-        return final_page(complaint, chosen, form, status=400)
-    dropped = bool(form.file.data)
-    try:
-        send_final_response(
-            complaint, current_staff(), form.to_input(chosen), seen=form.seen_value()
-        )
-    except InvalidInput as error:
-        show_errors(form, error)
-        return final_page(complaint, chosen, form, status=422, file_dropped=dropped)
-    except StaleEdit as error:
-        form.form_errors.append(error.message)
-        form.show_current(case_complaint(reference))
-        return final_page(complaint, chosen, form, status=409, file_dropped=dropped)
-    except OutcomeRefused as error:
-        return final_page(
-            case_complaint(reference), chosen, form, status=409, blocked=error.message
-        )
-    flash(_("The final response was sent to the customer."), "success")
-    return go(url_for("staff.case", reference=complaint.reference))
+    return submit_outcome_form(
+        reference,
+        kind,
+        prefix="final",
+        send=send_final_response,
+        page=final_page,
+        sent_message=_("The final response was sent to the customer."),
+    )
 
 
 @bp.post("/complaints/<reference>/mediation")

@@ -9,6 +9,7 @@ public/_resolution.html) get their data from the helpers registered at the botto
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, send_file, url_for
@@ -88,26 +89,49 @@ def outcome_form(reference: str, kind: str) -> ResponseReturnValue:
 @staff_required
 def send_outcome(reference: str, kind: str) -> ResponseReturnValue:
     """One more click: "Send outcome" (refused, with the draft kept, when it cannot be sent)."""
+    return submit_outcome_form(
+        reference,
+        kind,
+        prefix="outcome",
+        send=give_outcome,
+        page=outcome_page,
+        sent_message=_("The outcome was sent to the customer."),
+    )
+
+
+def submit_outcome_form(
+    reference: str,
+    kind: str,
+    *,
+    prefix: str,
+    send: Callable[..., object],
+    page: Callable[..., ResponseReturnValue],
+    sent_message: str,
+) -> ResponseReturnValue:
+    """Validate an outcome form and `send` it; every refusal shows the form again, draft kept.
+
+    Shared by "Send outcome" and "Send final response": only the service, the page and the
+    message differ.
+    """
     complaint = case_complaint(reference)
     chosen = outcome_kind(kind)
-    form = OutcomeForm(prefix="outcome")
+    form = OutcomeForm(prefix=prefix)
     if not form.validate_on_submit():
         form.show_current(complaint)
-        return outcome_page(complaint, chosen, form, status=400)
+        return page(complaint, chosen, form, status=400)
+    dropped = bool(form.file.data)
     try:
-        give_outcome(complaint, current_staff(), form.to_input(chosen), seen=form.seen_value())
+        send(complaint, current_staff(), form.to_input(chosen), seen=form.seen_value())
     except InvalidInput as error:
         show_errors(form, error)
-        return outcome_page(complaint, chosen, form, status=422, file_dropped=bool(form.file.data))
+        return page(complaint, chosen, form, status=422, file_dropped=dropped)
     except StaleEdit as error:
         form.form_errors.append(error.message)
         form.show_current(case_complaint(reference))
-        return outcome_page(complaint, chosen, form, status=409, file_dropped=bool(form.file.data))
+        return page(complaint, chosen, form, status=409, file_dropped=dropped)
     except OutcomeRefused as error:
-        return outcome_page(
-            case_complaint(reference), chosen, form, status=409, blocked=error.message
-        )
-    flash(_("The outcome was sent to the customer."), "success")
+        return page(case_complaint(reference), chosen, form, status=409, blocked=error.message)
+    flash(sent_message, "success")
     return go(url_for("staff.case", reference=complaint.reference))
 
 
