@@ -23,7 +23,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from client import Session, probe, run_wrk, staff_login, track_case
+from client import WRK, Session, probe, run_wrk, staff_login, track_case
 from dataset import Dataset, prepare, reindex
 from queries import query_paths
 from report import chart, table, write_json
@@ -169,6 +169,12 @@ def health(base_url: str) -> dict[str, str]:
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; exit 0 when it ran (MISSes are figures, not failures)."""
     args = parse_args(argv)
+    if not Path(WRK).is_file():  # before minutes of seeding, not after
+        print(
+            f"bench: wrk not found ({WRK}): install it first (Debian: apt-get install wrk)",
+            file=sys.stderr,
+        )
+        return 2
     dataset, facts = prepare(args.backend, args.complaints, args.seed, fresh=args.fresh)
     reindex_seconds, reindex_note = reindex(dataset)
     if reindex_note:

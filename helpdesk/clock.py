@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import TYPE_CHECKING
+from datetime import date, datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -12,8 +12,26 @@ from .domain.lifecycle import Status
 from .domain.sla import BusinessCalendar, Clock, clock, holiday_calendar
 from .models.types import utcnow
 
-if TYPE_CHECKING:
-    from .models import Complaint
+
+class Clocked(Protocol):
+    """What the two clocks read of a complaint (a Complaint, or an inbox row of one)."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def ack_due_on(self) -> date: ...
+    @property
+    def acknowledged_at(self) -> datetime | None: ...
+    @property
+    def response_due_on(self) -> date: ...
+    @property
+    def paused_since(self) -> datetime | None: ...
+    @property
+    def responded_at(self) -> datetime | None: ...
+    @property
+    def review_requested_at(self) -> datetime | None: ...
+    @property
+    def final_at(self) -> datetime | None: ...
 
 
 def shop_timezone() -> ZoneInfo:
@@ -36,7 +54,7 @@ def business_calendar() -> BusinessCalendar:
     return cal
 
 
-def acknowledgement_clock(complaint: Complaint, now: datetime | None = None) -> Clock:
+def acknowledgement_clock(complaint: Clocked, now: datetime | None = None) -> Clock:
     """The 2-business-day acknowledgement clock of a complaint."""
     return clock(
         complaint.ack_due_on,
@@ -47,7 +65,7 @@ def acknowledgement_clock(complaint: Complaint, now: datetime | None = None) -> 
     )
 
 
-def response_clock(complaint: Complaint, now: datetime | None = None) -> Clock:
+def response_clock(complaint: Clocked, now: datetime | None = None) -> Clock:
     """The 7-business-day full-response clock; paused while waiting for the customer.
 
     After a review request the clock runs again towards the review's due date and is met

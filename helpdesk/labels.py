@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from babel import Locale
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 CATEGORIES = {
@@ -42,17 +47,32 @@ OUTCOMES = {
 }
 
 
+#: Words already looked up: (language, table, key) -> text. The tables and catalogues never
+#: change while the process runs, so each word is translated once per language.
+_WORDS: dict[tuple[Locale | None, int, str], str] = {}
+
+
+def _word(table: Mapping[str, Any], key: str) -> str:
+    """`table[key]` in the current language (the key itself when the table lacks it)."""
+    if key not in table:
+        return str(key)
+    cache_key = (get_locale(), id(table), key)
+    word = _WORDS.get(cache_key)
+    if word is None:
+        word = _WORDS[cache_key] = str(table[key])
+    return word
+
+
 def status_label(status: str) -> str:
     """The customer-facing word for a status."""
-    return str(STATUSES.get(status, status))
+    return _word(STATUSES, status)
 
 
 def category_label(category: str, *, short: bool = False) -> str:
     """The words for a category key."""
-    table = CATEGORY_SHORT if short else CATEGORIES
-    return str(table.get(category, category))
+    return _word(CATEGORY_SHORT if short else CATEGORIES, category)
 
 
 def outcome_label(kind: str) -> str:
     """The words for an outcome kind."""
-    return str(OUTCOMES.get(kind, kind))
+    return _word(OUTCOMES, kind)

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import session
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Integer, bindparam, select
+from sqlalchemy.orm import joinedload
 
 from . import labels
 from .clock import acknowledgement_clock, response_clock
@@ -55,7 +57,8 @@ def tracked_complaint() -> Complaint | None:
     if time.time() - at > MAX_AGE_SECONDS:
         forget_tracked()
         return None
-    complaint = db.session.get(Complaint, complaint_id)
+    # Its outcomes come along (at most two; the case page always shows them).
+    complaint = db.session.get(Complaint, complaint_id, options=[joinedload(Complaint.outcomes)])
     if complaint is None or _digest(complaint) != digest:
         forget_tracked()
         return None
@@ -77,31 +80,59 @@ class TimelineItem:
     rank: int = 1  # order at the same moment: receipt, then messages, then what they caused
 
 
+#: How the customer reads who wrote what, per message kind (translated when shown).
+_TITLES = {
+    "message": _l("You wrote"),
+    "reply": _l("Our reply"),
+    "info_request": _l("We asked for more information"),
+    "outcome": _l("Our response"),
+    "final_response": _l("Our final response"),
+    "review_request": _l("You asked for a review"),
+}
+
+
 def _message_title(message: Message) -> str:
-    """How the customer reads who wrote what."""
-    titles = {
-        "message": _("You wrote"),
-        "reply": _("Our reply"),
-        "info_request": _("We asked for more information"),
-        "outcome": _("Our response"),
-        "final_response": _("Our final response"),
-        "review_request": _("You asked for a review"),
-    }
-    return str(titles.get(message.kind, _("Message")))
+    """How the customer reads who wrote what (only this message's title is translated)."""
+    title = _TITLES.get(message.kind)
+    return str(title if title is not None else _("Message"))
+
+
+#: The statements of the timeline, built once (the complaint's id is the parameter).
+_COMPLAINT_ID = bindparam("complaint_id", type_=Integer)
+_VISIBLE_MESSAGES = (
+    select(Message)
+    .where(
+        Message.complaint_id == _COMPLAINT_ID,
+        Message.internal.is_(False),
+        Message.kind.in_(sorted(VISIBLE_KINDS)),
+    )
+    .order_by(Message.created_at, Message.id)
+)
+#: The files the customer may see (their evidence), by id as Message.attachments has them.
+_CUSTOMER_FILES = (
+    select(Attachment)
+    .where(
+        Attachment.complaint_id == _COMPLAINT_ID,
+        Attachment.message_id.is_not(None),
+        Attachment.uploaded_by == "customer",
+        Attachment.purpose == "evidence",
+    )
+    .order_by(Attachment.id)
+)
+_STATUS_EVENTS = (  # only the columns the timeline reads (no audit events built as objects)
+    select(AuditEvent.at, AuditEvent.action, AuditEvent.to_status)
+    .where(
+        AuditEvent.complaint_id == _COMPLAINT_ID,
+        AuditEvent.action.in_(("submitted", "status_changed")),
+    )
+    .order_by(AuditEvent.at, AuditEvent.id)
+)
 
 
 def customer_timeline(complaint: Complaint) -> list[TimelineItem]:
     """Messages the customer may see and status changes in plain words, oldest first."""
-    messages = db.session.scalars(
-        select(Message)
-        .where(
-            Message.complaint_id == complaint.id,
-            Message.internal.is_(False),
-            Message.kind.in_(VISIBLE_KINDS),
-        )
-        .order_by(Message.created_at, Message.id)
-        .options(selectinload(Message.attachments))  # one query, not one per message
-    )
+    messages = db.session.scalars(_VISIBLE_MESSAGES, {"complaint_id": complaint.id}).all()
+    files = _customer_files(complaint) if messages else {}
     items = [
         TimelineItem(
             at=m.created_at,
@@ -110,18 +141,11 @@ def customer_timeline(complaint: Complaint) -> list[TimelineItem]:
             body=m.body,
             from_customer=m.author == "customer",
             message_kind=m.kind,
-            attachments=[a for a in m.attachments if is_customer_file(complaint, a)],
+            attachments=files.get(m.id, []),
         )
         for m in messages
     ]
-    events = db.session.scalars(
-        select(AuditEvent)
-        .where(
-            AuditEvent.complaint_id == complaint.id,
-            AuditEvent.action.in_(("submitted", "status_changed")),
-        )
-        .order_by(AuditEvent.at, AuditEvent.id)
-    )
+    events = db.session.execute(_STATUS_EVENTS, {"complaint_id": complaint.id})
     for event in events:
         # Only the status words: who did it and why (the audit detail) stays with the staff.
         status = "received" if event.action == "submitted" else event.to_status
@@ -130,6 +154,16 @@ def customer_timeline(complaint: Complaint) -> list[TimelineItem]:
             rank = 0 if event.action == "submitted" else 2
             items.append(TimelineItem(event.at, "status", title, status=status, rank=rank))
     return sorted(items, key=lambda item: (item.at, item.rank))
+
+
+def _customer_files(complaint: Complaint) -> dict[int, list[Attachment]]:
+    """The complaint's files the customer may see (is_customer_file), per message, one query
+    (instead of loading every message's files to keep these)."""
+    by_message: dict[int, list[Attachment]] = defaultdict(list)
+    for item in db.session.scalars(_CUSTOMER_FILES, {"complaint_id": complaint.id}):
+        if item.message_id is not None:
+            by_message[item.message_id].append(item)
+    return by_message
 
 
 def open_question(timeline: list[TimelineItem]) -> TimelineItem | None:

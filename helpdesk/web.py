@@ -15,11 +15,10 @@ from flask import (
     request,
     session,
 )
-from flask_babel import format_date, format_datetime
 from jinja2_fragments.flask import render_block
 
 from . import labels
-from .clock import shop_timezone
+from .dates import day_text, moment_text
 from .domain.reference import format_reference
 
 
@@ -59,14 +58,14 @@ def local_datetime(moment: datetime | None, fmt: str = "medium") -> str:
     """A UTC moment shown in shop time, in the page's language."""
     if moment is None:
         return ""
-    return str(format_datetime(moment.astimezone(shop_timezone()), fmt, rebase=False))
+    return moment_text(moment, fmt)
 
 
 def long_date(day: date | None) -> str:
     """A date as words: 'Wednesday 26 November 2026' / 'woensdag 26 november 2026'."""
     if day is None:
         return ""
-    return str(format_date(day, "EEEE d MMMM y"))
+    return day_text(day, "EEEE d MMMM y")
 
 
 def _add_vary(response: Response) -> Response:

@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..clock import business_calendar, shop_timezone
@@ -27,6 +27,7 @@ from ..extensions import db
 from ..models import Attachment, AuditEvent, Complaint, Message, Outcome, Rating, Staff
 from ..models.types import utcnow
 from .builder import ComplaintBuilder
+from .bulk_load import after_bulk_load
 from .files import write_files
 from .rows import Batch, Context, Ids
 from .story import Plan, build_story, draw_age, draw_plan, place_story
@@ -229,20 +230,6 @@ def _write(batch: Batch, upload_dir: Path) -> None:
         raise
 
 
-def _move_sequences() -> None:
-    """PostgreSQL: sequences do not see explicit ids, so move them past the highest id."""
-    if db.engine.dialect.name != "postgresql":
-        return
-    with db.engine.begin() as conn:
-        for table in ("complaint", "message", "attachment", "outcome"):
-            conn.execute(
-                text(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 — fixed names
-                    f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"
-                )
-            )
-
-
 def seed_demo(
     count: int,
     *,
@@ -285,7 +272,7 @@ def seed_demo(
             setattr(report, name, getattr(report, name) + len(getattr(batch, name)))
         if progress:
             progress("write", len(chunk))
-    _move_sequences()
+    after_bulk_load()
     if reindex:
         report.reindexed = _reindex()
     report.seconds = time.monotonic() - started

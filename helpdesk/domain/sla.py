@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 ACK_DAYS = 2
 RESPONSE_DAYS = 7
+#: How many (start, end) pairs a calendar remembers the business days between.
+_SPANS_KEPT = 4096
 
 
 @dataclass
@@ -29,6 +31,7 @@ class BusinessCalendar:
     extra_days_off: frozenset[date] = frozenset()
     removed_days_off: frozenset[date] = frozenset()
     _years: dict[int, frozenset[date]] = field(default_factory=dict, repr=False)
+    _spans: dict[tuple[date, date], int] = field(default_factory=dict, repr=False)
 
     def is_business_day(self, day: date) -> bool:
         """True for a weekday that is not a day off."""
@@ -55,9 +58,23 @@ class BusinessCalendar:
         return day
 
     def business_days_between(self, start: date, end: date) -> int:
-        """Business days in (start, end]; negative when end is before start."""
+        """Business days in (start, end]; negative when end is before start.
+
+        Remembered for the last few thousand pairs: an inbox page asks for fifty clocks,
+        most of them between today and one of a handful of due dates."""
+        key = (start, end)
+        found = self._spans.get(key)
+        if found is None:
+            found = self._count_between(start, end)
+            if len(self._spans) >= _SPANS_KEPT:
+                self._spans.clear()
+            self._spans[key] = found
+        return found
+
+    def _count_between(self, start: date, end: date) -> int:
+        """business_days_between, counted day by day."""
         if end < start:
-            return -self.business_days_between(end, start)
+            return -self._count_between(end, start)
         total = 0
         day = start
         while day < end:

@@ -29,6 +29,7 @@ from ..services.casework import Seen, seen_now
 from ..services.outcome_checks import OutcomeInput
 from ..services.outcome_errors import InvalidInput
 from ..uploads import Upload
+from .base import Form
 
 #: The words next to each rating (1 = worst).
 RATING_WORDS = {
@@ -48,7 +49,7 @@ def _int_or_none(value: Any) -> int | None:
         return None
 
 
-class VersionedForm(FlaskForm):  # type: ignore[misc]
+class VersionedForm(Form):
     """A form that carries the version of the row it was rendered with."""
 
     version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
@@ -116,7 +117,7 @@ class TemplateForm(VersionedForm):
     body = TextAreaField(_l("Template text"), render_kw={"rows": 18})
 
 
-class MediationForm(FlaskForm):  # type: ignore[misc]
+class MediationForm(Form):
     """A referral to an external mediator, recorded on the case."""
 
     body = StringField(
@@ -133,7 +134,7 @@ class MediationForm(FlaskForm):  # type: ignore[misc]
             return None
 
 
-class ReviewForm(FlaskForm):  # type: ignore[misc]
+class ReviewForm(Form):
     """The customer's "Request a review"."""
 
     reason = TextAreaField(
@@ -142,7 +143,7 @@ class ReviewForm(FlaskForm):  # type: ignore[misc]
     )
 
 
-class RatingForm(FlaskForm):  # type: ignore[misc]
+class RatingForm(Form):
     """The customer's "Rate this resolution"."""
 
     score = RadioField(

@@ -22,6 +22,7 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional, Regexp, Va
 from .. import labels
 from ..domain.reference import is_reference
 from ..services.submission import NewComplaint
+from .base import Form
 
 #: A practical address check (no dependency): one @, a dotted domain, no spaces or brackets.
 EMAIL_RE = re.compile(
@@ -58,7 +59,7 @@ def new_submission_token() -> str:
     return uuid.uuid4().hex
 
 
-class ComplaintForm(FlaskForm):  # type: ignore[misc]
+class ComplaintForm(Form):
     """/complaints/new: labels exactly as PRODUCT.md names them."""
 
     name = StringField(
@@ -126,7 +127,7 @@ def _reference_check(form: FlaskForm, field: StringField) -> None:
         raise ValidationError(_BAD_REFERENCE)
 
 
-class TrackForm(FlaskForm):  # type: ignore[misc]
+class TrackForm(Form):
     """/track: the code and the address together open a case."""
 
     reference = StringField(
@@ -145,7 +146,7 @@ class TrackForm(FlaskForm):  # type: ignore[misc]
     email = _email_field()
 
 
-class AnswerForm(FlaskForm):  # type: ignore[misc]
+class AnswerForm(Form):
     """The customer's answer to a request for information."""
 
     body = TextAreaField(

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
     PasswordField,
@@ -22,6 +21,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
 from .. import labels
+from .base import Form
 
 MAX_TEXT = 20_000
 
@@ -31,7 +31,7 @@ def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-class LoginForm(FlaskForm):  # type: ignore[misc]
+class LoginForm(Form):
     """/staff/login: labels "Email" and "Password" (PRODUCT.md)."""
 
     email = StringField(
@@ -54,7 +54,7 @@ class LoginForm(FlaskForm):  # type: ignore[misc]
     next = HiddenField()
 
 
-class CaseActionForm(FlaskForm):  # type: ignore[misc]
+class CaseActionForm(Form):
     """What every case action carries: the version and fingerprint the page was shown with."""
 
     version = HiddenField(validators=[InputRequired(), Regexp(r"^\d{1,9}$")])

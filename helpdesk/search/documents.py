@@ -126,16 +126,29 @@ _COMPLAINT_COLUMNS = select(
 )
 
 
-def _document(r: Row[Any] | Any, public: list[str], internal: list[str]) -> SearchDocument:
-    """Assemble one document from a complaint row (_COMPLAINT_COLUMNS) and its text pieces."""
-    description = r.description or ""
+def public_text(
+    description: str | None,
+    review_reason: str | None,
+    pieces: list[str],
+    name: str,
+    email: str,
+    order_number: str | None,
+) -> str:
+    """A complaint's public text: what people wrote (`pieces`: messages, outcomes, file
+    names, the rating comment), then who and which order."""
+    description = description or ""
     # The first customer message repeats the description: index it once. Who and which
     # order go last, so snippets start with what people wrote. The reference code is
     # matched exactly (any typing) rather than as words.
-    body = [description, r.review_reason or ""]
-    body += [piece for piece in public if piece != description]
-    who = [r.name, r.email, r.order_number or ""]
-    public_text = "\n".join(body + who)[:MAX_TEXT]
+    body = [description, review_reason or ""]
+    body += [piece for piece in pieces if piece != description]
+    who = [name, email, order_number or ""]
+    return "\n".join(body + who)[:MAX_TEXT]
+
+
+def _document(r: Row[Any] | Any, public: list[str], internal: list[str]) -> SearchDocument:
+    """Assemble one document from a complaint row (_COMPLAINT_COLUMNS) and its text pieces."""
+    text = public_text(r.description, r.review_reason, public, r.name, r.email, r.order_number)
     internal_text = "\n".join(internal)[:MAX_TEXT]
     fields = (
         r.id,
@@ -150,9 +163,9 @@ def _document(r: Row[Any] | Any, public: list[str], internal: list[str]) -> Sear
     )
     return SearchDocument(
         *fields,
-        public_text=public_text,
+        public_text=text,
         internal_text=internal_text,
-        marker=_marker((*fields, public_text, internal_text)),
+        marker=_marker((*fields, text, internal_text)),
     )
 
 

@@ -15,8 +15,8 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy import Connection
 
-from .documents import load_documents
 from .nodes import And, Node, Not, Or, Phrase, Word
+from .snippet_texts import load_snippet_texts
 from .text import MAX_TOKEN, TOKEN_RE, is_fuzzy_match, variants
 
 WIDTH = 80  # characters of context on each side of a match
@@ -129,28 +129,29 @@ def _render(text: str, lo: int, hi: int, spans: list[tuple[int, int]]) -> Markup
     if hi < len(text):
         space = text.rfind(" ", spans[-1][1], hi)
         hi = space if space >= 0 else hi
-    out = [Markup("…") if lo > 0 else Markup("")]
+    # Plain strings, every piece of user text through escape(); one Markup at the end.
+    out = ["…" if lo > 0 else ""]
     cursor = lo
     while cursor < spans[0][0] and text[cursor].isspace():
         cursor += 1
     for start, end in spans:
         out.append(_plain(text[cursor:start]))
-        out.append(Markup("<mark>") + escape(text[start:end]) + Markup("</mark>"))
+        out.append(f"<mark>{escape(text[start:end])}</mark>")
         cursor = end
     out.append(_plain(text[cursor:hi].rstrip()))
     if hi < len(text):
-        out.append(Markup("…"))
-    return Markup("").join(out)
+        out.append("…")
+    return Markup("".join(out))  # noqa: S704 — built above from escaped text and <mark>
 
 
-def _plain(piece: str) -> Markup:
+def _plain(piece: str) -> str:
     """Escaped text with runs of white space (line breaks too) as one space."""
     squashed = " ".join(piece.split())
     if not squashed:
-        return escape(" " if piece else "")
+        return " " if piece else ""
     lead = " " if piece[0].isspace() else ""
     trail = " " if piece[-1].isspace() else ""
-    return escape(lead + squashed + trail)
+    return str(escape(lead + squashed + trail))
 
 
 def make_snippets(
@@ -160,16 +161,17 @@ def make_snippets(
     terms = terms_of(node)
     if not ids or not (terms.exact or terms.prefixes):
         return {}
-    docs = load_documents(conn, ids)
+    texts = load_snippet_texts(conn, ids, SCAN)
     found: dict[int, list[Markup]] = {}
     for cid in ids:
-        doc = docs.get(cid)
-        if doc is None:
+        text = texts.get(cid)
+        if text is None:
             continue
-        pieces = highlight(doc.public_text, terms)
-        if include_internal and doc.internal_text:
+        public, internal = text
+        pieces = highlight(public, terms)
+        if include_internal and internal:
             # A badge, not plain words: a customer's text could start with "Internal note:".
             label = Markup('<span class="badge internal">%s</span> ') % _("Internal note")
-            pieces += [label + piece for piece in highlight(doc.internal_text, terms, 1)]
+            pieces += [label + piece for piece in highlight(internal, terms, 1)]
         found[cid] = pieces
     return found

@@ -20,6 +20,7 @@ from .base import CACHED_RANK, CheckReport, Hits, IndexUnavailable
 from .documents import SearchDocument, compare_markers, load_documents
 from .nodes import Node
 from .whoosh_bulk import PARALLEL_FROM, build_index
+from .whoosh_pool import SearcherPool
 from .whoosh_postings import SegmentCache
 from .whoosh_schema import fields_for, make_schema
 from .whoosh_search import Ranked, rank
@@ -66,6 +67,7 @@ class WhooshBackend:
         self._zone = zone
         self._lock = threading.Lock()
         self._segments = SegmentCache()
+        self._searchers = SearcherPool()
         self._results: OrderedDict[tuple[object, ...], Ranked] = OrderedDict()
         self.cache_size = cache_size
         self.lock_timeout = lock_timeout
@@ -73,9 +75,10 @@ class WhooshBackend:
         self.parallel_from = parallel_from
 
     # --- reading --------------------------------------------------------------------------
-    # Each search opens the live index and closes it again (about 2 ms): nothing stays open
-    # between requests, and a rebuilt or updated index is seen at once. What is costly to
-    # read (columns, category and status sets) is cached per segment, which never changes.
+    # Searches borrow an open searcher of the live index's current version from a small
+    # pool (opening one costs about 2 ms); a new version (a commit or a rebuild) is seen at
+    # once, as its token differs. What is costly to read (columns, category and status
+    # masks) is cached per segment, which never changes.
 
     def search(self, node: Node, query: InboxQuery, include_internal: bool) -> Hits:
         """Run a parsed query; IndexUnavailable when the index is missing or unreadable."""
@@ -123,7 +126,7 @@ class WhooshBackend:
             ranked = self._results.get(key) if need <= CACHED_RANK else None
         if ranked is not None:
             return ranked
-        with open_index(token[0]).searcher() as searcher:
+        with self._searchers.borrow(token) as searcher:
             ranked = rank(
                 searcher,
                 self._segments,
@@ -213,9 +216,11 @@ class WhooshBackend:
 
     @staticmethod
     def _write(writer: Any, ids: Iterable[int], docs: dict[int, SearchDocument]) -> None:
+        names = set(writer.schema.names())  # an index of an older layout lacks new fields
         for cid in sorted(ids):
             if cid in docs:
-                writer.update_document(**fields_for(docs[cid]))
+                values = fields_for(docs[cid])
+                writer.update_document(**{k: v for k, v in values.items() if k in names})
             else:
                 writer.delete_by_term("id", str(cid))
 

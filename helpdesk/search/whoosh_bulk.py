@@ -4,9 +4,10 @@ Whoosh's own writer pushes every posting through an external sort and then throu
 several Python calls each (about 20 microseconds a posting: minutes for our 13 million).
 `BulkWriter` keeps Whoosh's per-document storage (stored fields, lengths, columns) and
 file formats, but inverts the documents in memory (they arrive in docnum order, so each
-posting list is already sorted) and hands whole 128-posting blocks to Whoosh's own block
-writer. `build_parallel` runs one BulkWriter per id range in separate processes, each
-producing a segment, and the parent writes the table of contents that lists them all.
+posting list is already sorted) and writes whole 1,024-posting blocks with packed ids and
+weights (whoosh_blocks). `build_parallel` runs one BulkWriter per id range in separate
+processes, each producing a segment, and the parent writes the table of contents that
+lists them all.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from sqlalchemy import Engine, create_engine, func, select
 from whoosh.codec.whoosh3 import W3TermInfo
 from whoosh.index import TOC
@@ -27,6 +29,7 @@ from whoosh.writing import SegmentWriter
 
 from ..models import Complaint
 from .documents import SearchDocument, iter_documents
+from .whoosh_blocks import write_block
 from .whoosh_schema import fields_for
 from .whoosh_store import create_index, open_index
 
@@ -71,7 +74,8 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
             length = 0
             if field.indexed:
                 terms = self._terms[name]
-                keep_values = field.format.fixed_value_size() != 0
+                fixed = field.format.fixed_value_size()
+                keep_values = fixed is None or fixed < 0  # fixed-size ones come from weights
                 for tbytes, freq, weight, vbytes in field.index(value):
                     postings = terms[tbytes]
                     postings.ids.append(docnum)
@@ -97,7 +101,7 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
         for name in sorted(self._terms):
             field = self.schema[name]
             writer.start_field(name, field)
-            lengths = self._lengths.get(name, {})
+            lengths = _by_docnum(self._lengths.get(name), self.docnum)
             fixed = field.format.fixed_value_size()
             terms = self._terms[name]
             for term in sorted(terms):
@@ -130,43 +134,54 @@ def _fill(
     ids: Any,
     weights: Any,
     values: list[bytes],
-    lengths: dict[int, int],
+    lengths: Any,
     fixed: int | None,
+    inline: bool = False,
 ) -> None:
-    """Put one block's postings and statistics into Whoosh's postings writer buffer."""
+    """Put one block's postings and statistics into Whoosh's postings writer buffer
+    (`lengths`: each document's field length by docnum, or None for unscored fields)."""
     post._ids = ids
     post._weights = weights
     if fixed is None or fixed < 0:
         post._values = values
-    elif fixed == 0:
-        post._values = []
-    else:  # the frequency format: the count, packed
+    elif fixed == 0:  # no value, but one empty one per posting, as Whoosh's writer keeps
+        post._values = [b""] * len(ids)  # (inlined postings without them break its merges)
+    elif inline:  # the frequency format: the count, packed
         post._values = [pack_uint(int(w)) for w in weights]
-    doc_lengths = [lengths.get(d, 0) for d in ids] if lengths else [0]
-    post._minlength = min(doc_lengths)
-    post._maxlength = max(doc_lengths)
+    else:  # the same, already joined as Whoosh joins a block's fixed-size values
+        post._values = [np.asarray(weights, dtype=np.float32).astype(">u4").tobytes()]
+    if lengths is None:
+        post._minlength = post._maxlength = 0
+    else:
+        doc_lengths = lengths[np.frombuffer(ids, dtype=np.uint32)]
+        post._minlength = int(doc_lengths.min())
+        post._maxlength = int(doc_lengths.max())
     post._maxweight = max(weights)
 
 
-def _write_postings(
-    post: Any, postings: _Postings, lengths: dict[int, int], fixed: int | None
-) -> None:
+def _by_docnum(lengths: dict[int, int] | None, count: int) -> Any:
+    """Field lengths as an array indexed by docnum (None for a field without lengths)."""
+    if not lengths:
+        return None
+    found = np.zeros(count, dtype=np.uint32)
+    found[np.fromiter(lengths.keys(), dtype=np.int64)] = np.fromiter(lengths.values(), np.int64)
+    return found
+
+
+def _write_postings(post: Any, postings: _Postings, lengths: Any, fixed: int | None) -> None:
     """Write a posting list a block at a time."""
     ids, weights, values = postings.ids, postings.weights, postings.values
     count = len(ids)
     for start in range(0, count, BLOCK):
         end = min(start + BLOCK, count)
         _fill(post, ids[start:end], weights[start:end], values[start:end], lengths, fixed)
-        post._compression = 0  # zlib costs more when reading than the bytes it saves
-        post._write_block(last=end == count)
+        write_block(post, last=end == count)  # packed, uncompressed: zlib costs more to read
 
 
-def _inline(
-    writer: Any, term: bytes, postings: _Postings, lengths: dict[int, int], fixed: int | None
-) -> None:
+def _inline(writer: Any, term: bytes, postings: _Postings, lengths: Any, fixed: int | None) -> None:
     """Store a rare term's few postings inside its term info (no posting-file block)."""
     post = writer._postwriter
-    _fill(post, postings.ids, postings.weights, postings.values, lengths, fixed)
+    _fill(post, postings.ids, postings.weights, postings.values, lengths, fixed, inline=True)
     info = W3TermInfo()
     info.add_block(post)
     info.set_inlined(postings.ids, postings.weights, post._values)

@@ -1,6 +1,9 @@
 """Exact-phrase matching on one Whoosh segment, doing as little decoding as possible.
 
-A phrase needs every word in the same field, one right after the other. The words are
+A phrase needs every word in the same field, one right after the other. With pair terms
+(the current index layout) a two-word phrase is one posting list; a longer one
+intersects its pairs, and only the documents holding every pair have their positions
+checked. Without them (an index built before pairs existed), the words are
 read rarest first, each only in the blocks that can still hold a candidate (a block's
 header names its highest id, so the others are skipped unread), keeping the raw position
 bytes of the candidates. Positions are decoded only for documents that hold every word,
@@ -20,17 +23,43 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.reading import TermNotFound
 from whoosh.system import _INT_SIZE
 
-from .whoosh_postings import _unwrap
+from .whoosh_postings import _unwrap, read_postings
+from .whoosh_schema import pair_term
 
 _LIST_PICKLE = b"\x80\x02]"  # protocol 2, then an empty list: how Whoosh pickles positions
 
 
-def phrase_docs(reader: Any, name: str, words: list[bytes], skip: set[int]) -> set[int]:
-    """Documents of this segment where `words` follow each other in field `name`,
+def pair_phrase_docs(
+    reader: Any, pairs: str, positions: str, words: tuple[str, ...], skip: set[int]
+) -> set[int]:
+    """Documents where `words` (two or more) follow each other, from the pair terms of
+    field `pairs` and, for three words or more, the positions of field `positions`;
     leaving out those in `skip` (already found in another field)."""
+    terms = sorted(
+        set(map(pair_term, words, words[1:])), key=lambda t: _frequency(reader, pairs, t)
+    )
+    found: set[int] | None = None
+    for term in terms:
+        ids = read_postings(reader, pairs, term)[0].tolist()
+        found = set(ids) if found is None else found.intersection(ids)
+        if not found:
+            return set()
+    assert found is not None
+    found -= skip
+    if len(words) == 2 or not found:
+        return found
+    return phrase_docs(reader, positions, [w.encode() for w in words], set(), within=found)
+
+
+def phrase_docs(
+    reader: Any, name: str, words: list[bytes], skip: set[int], within: set[int] | None = None
+) -> set[int]:
+    """Documents of this segment where `words` follow each other in field `name`,
+    leaving out those in `skip` (already found in another field); only among `within`
+    when given."""
     unique = sorted(set(words), key=lambda term: _frequency(reader, name, term))
     values: dict[bytes, dict[int, bytes]] = {}
-    wanted: set[int] | None = None
+    wanted: set[int] | None = within
     for term in unique:
         found = read_values(reader, name, term, wanted)
         if wanted is None and skip:

@@ -1,11 +1,19 @@
 """The Whoosh schema: lean fields filled by our own tokenizer instead of Whoosh's analyzers.
 
-`text` holds the tokens as typed, with positions (words, "exact phrases", the vocabulary
-typos are matched to); `stem` holds their English and Dutch stems where these differ from
-the token, with counts only. A typed word matches when any of its forms is in either
-field (the same rule as PostgreSQL's mixed simple/english/dutch tsvector). Internal notes
-go to `ntext` / `nstem`, searched only when the caller may see notes. Stored fields are
-the complaint id and the check marker; filters and sorting use columns and key terms.
+`text` holds the tokens as typed, with counts (words, and the vocabulary typos are matched
+to); `stem` their English and Dutch stems where these differ from the token. A typed word
+matches when any of its forms is in either field (the same rule as PostgreSQL's mixed
+simple/english/dutch tsvector). "Exact phrases" read `pair`, every two adjacent tokens as
+one term, so a two-word phrase costs one posting list; longer phrases intersect their
+pairs and check the few candidates left against the positions in `pos`. Internal notes go
+to `ntext` / `nstem` / `npair` / `npos`, searched only when the caller may see notes.
+Stored fields are the complaint id and the check marker; filters and sorting use columns
+and key terms.
+
+Counts cost a fifth of positions to read (Whoosh unpickles a block's values with its
+ids), which is why words and phrases no longer share one positional field. An index
+built before `pair` existed (its `text` holds positions) is still searched, the
+slower way, until `flask search reindex` rebuilds it.
 """
 
 from __future__ import annotations
@@ -23,6 +31,11 @@ from .documents import SearchDocument
 from .text import tokens, variants
 
 NO_DUE = 99_991_231  # sla_due_on None sorts last, as in the inbox
+
+
+def has_pairs(schema: Any) -> bool:
+    """True for the current layout (pair terms); False for an index built before them."""
+    return "pair" in schema
 
 
 @lru_cache(maxsize=8)
@@ -53,8 +66,39 @@ def _one_position(pos: int) -> bytes:
     return bytes(formats.Positions().encode([pos]))
 
 
+class WordField(fields.FieldType):  # type: ignore[misc]
+    """The tokens as typed, with their counts."""
+
+    def __init__(self) -> None:
+        super().__init__(formats.Frequency(), None, scorable=True, stored=False)
+
+    def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+        """(term, frequency, weight, encoded frequency) per token."""
+        for term, n in Counter(_tokens(value)).items():
+            yield term.encode("utf-8"), n, float(n), pack_uint(n)
+
+
+class PairField(fields.FieldType):  # type: ignore[misc]
+    """Every two adjacent tokens as one term ("download link"), with counts."""
+
+    def __init__(self) -> None:
+        super().__init__(formats.Frequency(), None, scorable=False, stored=False)
+
+    def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+        """(term, frequency, weight, encoded frequency) per pair of adjacent tokens."""
+        words = _tokens(value)
+        for term, n in Counter(map(pair_term, words, words[1:])).items():
+            yield term, n, float(n), pack_uint(n)
+
+
+def pair_term(first: str, second: str) -> bytes:
+    """The `pair` term of two adjacent tokens (tokens never hold a space)."""
+    return f"{first} {second}".encode()
+
+
 class TextField(fields.FieldType):  # type: ignore[misc]
-    """The tokens as typed, with their positions."""
+    """The tokens as typed, with their positions: the `pos` fields (and `text` in an index
+    built before `pair` existed)."""
 
     def __init__(self) -> None:
         super().__init__(formats.Positions(), None, scorable=True, stored=False)
@@ -81,10 +125,14 @@ def make_schema() -> fields.Schema:
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
         marker=fields.STORED(),
-        text=TextField(),
+        text=WordField(),
         stem=StemField(),
-        ntext=TextField(),
+        pair=PairField(),
+        pos=TextField(),
+        ntext=WordField(),
         nstem=StemField(),
+        npair=PairField(),
+        npos=TextField(),
         ref=fields.ID(),
         order=fields.ID(),
         email=fields.ID(),
@@ -111,6 +159,8 @@ def fields_for(doc: SearchDocument) -> dict[str, Any]:
         "marker": doc.marker,
         "text": doc.public_text,
         "stem": doc.public_text,
+        "pair": doc.public_text,
+        "pos": doc.public_text,
         "ref": doc.reference,
         "category": doc.category,
         "status": doc.status,
@@ -120,7 +170,8 @@ def fields_for(doc: SearchDocument) -> dict[str, Any]:
         "due": int(doc.sla_due_on.strftime("%Y%m%d")) if doc.sla_due_on else NO_DUE,
     }
     if doc.internal_text:
-        values["ntext"] = values["nstem"] = doc.internal_text
+        for name in ("ntext", "nstem", "npair", "npos"):
+            values[name] = doc.internal_text
     if doc.order:
         values["order"] = doc.order
     if doc.email:

@@ -1,36 +1,41 @@
-"""Answer a parsed query from a Whoosh index: set algebra per segment, then rank and page.
+"""Answer a parsed query from a Whoosh index: mask algebra per segment, then rank and page.
 
 Leaves are first resolved against the whole index (prefix and typo expansion, idf), then
-each segment turns the tree into a set of document numbers (and, for relevance, a score
-per document: idf x saturated term frequency, summed over the matching words, with a
-tiny bonus for newer complaints so ties read newest first). The inbox filters, facets and
-top-N choice run on those sets; exact reference/order hits go first.
+each segment turns the tree into a boolean mask over its documents (numpy: AND, OR and
+NOT are one vector operation each) and, for relevance, a score per document: idf x
+saturated term frequency, summed over the matching words, with a tiny bonus for newer
+complaints so ties read newest first. The inbox filters, facets (one bincount) and top-N
+choice (a partition, then a sort of the few left) run on those masks; exact
+reference/order hits go first.
 """
 
 from __future__ import annotations
 
-import heapq
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from operator import itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo
+
+import numpy as np
+import numpy.typing as npt
 
 from ..domain.inbox import InboxQuery
 from .base import day_after_start, day_start, empty_facets
 from .nodes import And, Everything, Exact, Filter, Node, Not, Or, Phrase, Word
-from .whoosh_phrase import phrase_docs
+from .whoosh_phrase import pair_phrase_docs, phrase_docs
 from .whoosh_plan import Plan, fields_of, resolve
 from .whoosh_postings import (
     CATEGORY_KEYS,
     DUE_SHIFT,
     STATUS_KEYS,
+    Floats,
+    Mask,
     SegmentCache,
     SegmentData,
+    mask_of,
     read_postings,
 )
-from .whoosh_schema import epoch
+from .whoosh_schema import epoch, has_pairs
 
 K1 = 1.2
 RECENCY = 1e-13  # seconds since 1970 x this: a tie-breaker far below any real score gap
@@ -47,8 +52,8 @@ class Ranked:
 
 
 class SegmentRun:
-    """One query on one segment: the matching document set, and each positive leaf's
-    scores (a document's score is their sum, computed for the final matches only)."""
+    """One query on one segment: the matching documents as a boolean mask, and each
+    positive leaf's scores (a document's score is their sum)."""
 
     def __init__(
         self, reader: Any, data: SegmentData, plan: Plan, include_internal: bool, zone: ZoneInfo
@@ -58,20 +63,20 @@ class SegmentRun:
         self.plan = plan
         self.include_internal = include_internal
         self.zone = zone
-        self.exact: set[int] = set()
-        self.leaf_scores: list[dict[int, float]] = []
+        self.exact = data.nothing()
+        self.leaf_scores: list[Floats] = []
 
-    def run(self, node: Node, negated: bool = False) -> set[int]:
-        """Documents matching `node` (deleted ones included)."""
+    def run(self, node: Node, negated: bool = False) -> Mask:
+        """Documents matching `node` (deleted ones included); a new mask the caller owns."""
         if isinstance(node, And):
             return self._and(node, negated)
         if isinstance(node, Or):
-            docs: set[int] = set()
+            docs = self.data.nothing()
             for item in node.items:
                 docs |= self.run(item, negated)
             return docs
         if isinstance(node, Not):
-            return set(self.data.everything - self.run(node.item, not negated))
+            return ~self.run(node.item, not negated)
         if isinstance(node, Word):
             return self._word(node, negated)
         if isinstance(node, Phrase):
@@ -82,110 +87,103 @@ class SegmentRun:
                 self.exact |= docs
             return docs
         if isinstance(node, Filter):
-            return self._filter(node, None)
+            return self._filter(node)
         assert isinstance(node, Everything)
-        return set(self.data.everything)
+        return self.data.everything.copy()
 
-    def _and(self, node: And, negated: bool) -> set[int]:
-        dates = [i for i in node.items if isinstance(i, Filter) and i.field in ("before", "after")]
-        docs: set[int] | None = None
+    def _and(self, node: And, negated: bool) -> Mask:
+        docs: Mask | None = None
         for item in node.items:
-            if item in dates:
-                continue
             found = self.run(item, negated)
-            docs = found if docs is None else docs & found
-            if not docs:
-                return set()
-        if docs is None:
-            docs = set(self.data.everything)
-        for item in dates:
-            assert isinstance(item, Filter)
-            docs = self._filter(item, docs)
-        return docs
+            if docs is None:
+                docs = found
+            else:
+                docs &= found
+            if not docs.any():
+                return docs
+        return docs if docs is not None else self.data.everything.copy()
 
-    def _word(self, node: Word, negated: bool) -> set[int]:
-        lists = []
+    def _word(self, node: Word, negated: bool) -> Mask:
+        scored = self.plan.scored and not negated
+        size = self.data.size
+        docs = self.data.nothing()
+        scores: Floats | None = np.zeros(size) if scored else None
         for name, term, idf in self.plan.words.get(id(node), []):
-            ids, weights = read_postings(self.reader, name, term, weights=self.plan.scored)
-            if ids:
-                lists.append((ids, weights, idf))
-        if not (self.plan.scored and not negated):
-            return set().union(*(ids for ids, _, _ in lists))
-        lists.sort(key=lambda item: -len(item[0]))
-        scores: dict[int, float] = {}
-        for ids, weights, idf in lists:
-            table = {w: idf * w / (w + K1) for w in set(weights)}
-            if not scores:
-                scores = dict(zip(ids, map(table.__getitem__, weights), strict=True))
+            ids, weights = read_postings(self.reader, name, term, weights=scored)
+            if not len(ids):
                 continue
-            get = scores.get
-            for docnum, score in zip(ids, map(table.__getitem__, weights), strict=True):
-                if score > get(docnum, 0.0):
-                    scores[docnum] = score
-        self.leaf_scores.append(scores)
-        return set(scores)
+            docs[ids] = True
+            if scores is not None:
+                # Saturated term frequency; a document counts the best of the word's terms
+                # (ids are unique within one posting list).
+                scores[ids] = np.maximum(scores[ids], idf * weights / (weights + K1))
+        if scores is not None:
+            self.leaf_scores.append(scores)
+        return docs
 
-    def _phrase(self, node: Phrase, negated: bool) -> set[int]:
-        docs: set[int] = set()
-        terms = [w.encode() for w in node.words]
-        for name in fields_of(self.include_internal, "text"):
-            docs |= phrase_docs(self.reader, name, terms, docs)
+    def _phrase(self, node: Phrase, negated: bool) -> Mask:
+        found: set[int] = set()
+        if has_pairs(self.reader.schema):
+            for pairs, positions in zip(
+                fields_of(self.include_internal, "pair"),
+                fields_of(self.include_internal, "pos"),
+                strict=True,
+            ):
+                found |= pair_phrase_docs(self.reader, pairs, positions, node.words, found)
+        else:  # an index from before pair terms: positions in `text`
+            terms = [w.encode() for w in node.words]
+            for name in fields_of(self.include_internal, "text"):
+                found |= phrase_docs(self.reader, name, terms, found)
+        docs = mask_of(self.data.size, np.fromiter(found, dtype=np.int64, count=len(found)))
         if self.plan.scored and not negated:
-            self.leaf_scores.append(dict.fromkeys(docs, PHRASE_WEIGHT * len(node.words)))
+            self.leaf_scores.append(np.where(docs, PHRASE_WEIGHT * len(node.words), 0.0))
         return docs
 
-    def scores(self, docs: set[int]) -> dict[int, float]:
-        """The ranking key of each document: summed leaf scores, newer first on ties."""
-        received = self.data.received
-        if not self.leaf_scores:
-            return {d: received[d] * RECENCY for d in docs}
-        if len(self.leaf_scores) == 1:
-            only = self.leaf_scores[0]
-            if only.keys() == docs:  # every match scored by this word alone
-                return only
-            return {d: only.get(d, 0.0) + received[d] * RECENCY for d in docs}
-        parts = self.leaf_scores
-        return {d: sum(p.get(d, 0.0) for p in parts) + received[d] * RECENCY for d in docs}
+    def scores(self, docs: Mask) -> Floats:
+        """The ranking key of every document (meaningful where `docs` is set): summed leaf
+        scores, newer first on ties."""
+        total: Floats = self.data.received.astype(np.float64) * RECENCY
+        for part in self.leaf_scores:
+            total += part
+        return total
 
-    def _exact(self, node: Exact) -> set[int]:
-        docs: set[int] = set()
+    def _exact(self, node: Exact) -> Mask:
+        docs = self.data.nothing()
         if node.reference:
-            docs.update(read_postings(self.reader, "ref", node.reference.encode())[0])
+            docs[read_postings(self.reader, "ref", node.reference.encode())[0]] = True
         if node.order:
-            docs.update(read_postings(self.reader, "order", node.order.encode())[0])
+            docs[read_postings(self.reader, "order", node.order.encode())[0]] = True
         return docs
 
-    def _filter(self, node: Filter, within: set[int] | None) -> set[int]:
+    def _filter(self, node: Filter) -> Mask:
         data = self.data
         if node.field in ("category", "status"):
-            sets = data.category if node.field == "category" else data.status
-            found: set[int] = set()
+            masks = data.category if node.field == "category" else data.status
+            found = data.nothing()
             for key in node.values:
-                found |= sets.get(key, frozenset())
+                if key in masks:
+                    found |= masks[key]
             return found
         if node.field in ("ref", "order", "email"):
             return self._term_filter(node)
         day = date.fromisoformat(node.values[0])
-        received = data.received
-        pool = within if within is not None else data.everything
         if node.field == "before":
-            limit = epoch(day_start(day, self.zone))
-            return {d for d in pool if received[d] < limit}
-        start = epoch(day_after_start(day, self.zone))
-        return {d for d in pool if received[d] >= start}
+            return data.received < epoch(day_start(day, self.zone))
+        return data.received >= epoch(day_after_start(day, self.zone))
 
-    def _term_filter(self, node: Filter) -> set[int]:
+    def _term_filter(self, node: Filter) -> Mask:
         value = node.values[0]
+        docs = self.data.nothing()
         if node.field == "email" and value.endswith("*"):
-            found: set[int] = set()
             for term in self.reader.expand_prefix("email", value[:-1]):
-                found.update(read_postings(self.reader, "email", term)[0])
-            return found
-        return set(read_postings(self.reader, node.field, value.encode())[0])
+                docs[read_postings(self.reader, "email", term)[0]] = True
+            return docs
+        docs[read_postings(self.reader, node.field, value.encode())[0]] = True
+        return docs
 
 
-def inbox_filter(data: SegmentData, docs: set[int], query: InboxQuery) -> set[int]:
-    """Apply the assignee and due-date filters of the inbox."""
+def inbox_filter(data: SegmentData, docs: Mask, query: InboxQuery) -> Mask:
+    """Apply the assignee and due-date filters of the inbox (in place)."""
     if query.unassigned:
         docs &= data.assigned_to(0)
     if query.assignee_id is not None:
@@ -196,8 +194,7 @@ def inbox_filter(data: SegmentData, docs: set[int], query: InboxQuery) -> set[in
     if query.due_before is not None:
         limits.append(_day_int(query.due_before, 0))
     if limits:
-        due_key, limit = data.due_key, min(limits)
-        docs = {d for d in docs if due_key[d] < limit}
+        docs &= data.due_key < min(limits)
     return docs
 
 
@@ -207,22 +204,27 @@ def _day_int(day: date, plus: int) -> int:
 
 
 def _keyed(
-    data: SegmentData, docs: set[int], sort: str, run: SegmentRun, n: int
+    data: SegmentData, docs: Mask, sort: str, run: SegmentRun, n: int
 ) -> list[tuple[float, int]]:
-    """The best `n` documents of a segment as (sort value, complaint id); larger is better."""
-    cid = data.cid
+    """The best `n` documents of a segment as (sort value, complaint id), larger first;
+    equal values go by complaint id (newer first, or older first for ascending orders)."""
+    found = np.flatnonzero(docs)
+    if not len(found) or n <= 0:
+        return []
+    cid = data.cid[found]
     if sort == "relevance":
-        keys = run.scores(docs)
-        # Equal scores keep the order given, so offer later (newer) documents first.
-        best = heapq.nlargest(n, reversed(keys), key=keys.__getitem__)
-        return [(keys[d], cid[d]) for d in best]
-    if sort == "newest":
-        best = heapq.nlargest(n, docs, key=data.received.__getitem__)
-        return [(data.received[d], cid[d]) for d in best]
-    # Ascending orders: on equal values the older (lower) complaint id comes first.
-    column = data.received if sort == "oldest" else data.due_key
-    best = heapq.nsmallest(n, docs, key=column.__getitem__)
-    return [(-column[d], -cid[d]) for d in best]
+        keys = run.scores(docs)[found]
+    elif sort == "newest":
+        keys = data.received[found].astype(np.float64)
+    else:  # ascending orders: the smallest value (and on ties the older complaint) first
+        column = data.received if sort == "oldest" else data.due_key
+        keys, cid = -column[found].astype(np.float64), -cid
+    if len(found) > n:
+        cut = np.partition(keys, len(keys) - n)[len(keys) - n]
+        keep = keys >= cut
+        keys, cid = keys[keep], cid[keep]
+    order = np.lexsort((cid, keys))[::-1][:n]
+    return list(zip(keys[order].tolist(), cid[order].tolist(), strict=True))
 
 
 def rank(
@@ -236,7 +238,7 @@ def rank(
 ) -> Ranked:
     """Run `node` with the inbox filters; the first `need` complaint ids in order."""
     sort = query.sort if query.sort in ("relevance", "newest", "oldest", "due") else "relevance"
-    plan = resolve(searcher, node, include_internal, scored=sort == "relevance")
+    plan = resolve(searcher, cache, node, include_internal, scored=sort == "relevance")
     facets = empty_facets()
     total = 0
     exact: list[tuple[float, int]] = []
@@ -246,10 +248,10 @@ def rank(
             continue
         run = SegmentRun(reader, cache.get(reader), plan, include_internal, zone)
         docs = _matches(run, node, query, facets)
-        total += len(docs)
+        total += int(np.count_nonzero(docs))
         first = docs & run.exact
         exact.extend(_keyed(run.data, first, sort, run, need))
-        others.extend(_keyed(run.data, docs - first, sort, run, need))
+        others.extend(_keyed(run.data, docs & ~first, sort, run, need))
     exact.sort(reverse=True)
     others.sort(reverse=True)
     ids = [abs(c) for _, c in exact] + [abs(c) for _, c in others]
@@ -258,35 +260,36 @@ def rank(
 
 def _matches(
     run: SegmentRun, node: Node, query: InboxQuery, facets: dict[str, dict[str, int]]
-) -> set[int]:
+) -> Mask:
     """A segment's live matches with every filter applied; counts the facets on the way
     (categories with the status filter, statuses with the category filter)."""
     data, reader = run.data, run.reader
     docs = run.run(node)
-    docs -= reader.deleted_docs_set if reader.has_deletions() else set()
+    if reader.has_deletions():
+        deleted = np.fromiter(reader.deleted_docs_set, dtype=np.int64)
+        docs[deleted] = False
     docs = inbox_filter(data, docs, query)
-    by_category = _union(data.category, query.categories)
-    by_status = _union(data.status, query.statuses)
+    by_category = _union(data, data.category, query.categories)
+    by_status = _union(data, data.status, query.statuses)
     in_status = docs if by_status is None else docs & by_status
     in_category = docs if by_category is None else docs & by_category
-    _count(facets["category"], in_status, data.category_of, CATEGORY_KEYS)
-    _count(facets["status"], in_category, data.status_of, STATUS_KEYS)
+    _count(facets["category"], data.category_of[in_status], CATEGORY_KEYS)
+    _count(facets["status"], data.status_of[in_category], STATUS_KEYS)
     return in_category if by_status is None else in_category & by_status
 
 
-def _union(sets: dict[str, frozenset[int]], keys: tuple[str, ...]) -> set[int] | None:
+def _union(data: SegmentData, masks: dict[str, Mask], keys: tuple[str, ...]) -> Mask | None:
     if not keys:
         return None
-    found: set[int] = set()
+    found = data.nothing()
     for key in keys:
-        found |= sets.get(key, frozenset())
+        if key in masks:
+            found |= masks[key]
     return found
 
 
-def _count(into: dict[str, int], docs: set[int], which: Any, keys: tuple[str, ...]) -> None:
-    """Add the number of `docs` per key (`which` maps a document to its key's index)."""
-    # itemgetter gathers in C; with one argument it would return a bare value.
-    found = Counter(itemgetter(*docs)(which) if len(docs) > 1 else [which[d] for d in docs])
-    for index, n in found.items():
-        if index >= 0:
-            into[keys[index]] += n
+def _count(into: dict[str, int], which: npt.NDArray[np.int8], keys: tuple[str, ...]) -> None:
+    """Add the number of documents per key (`which`: each document's key index plus one)."""
+    counts = np.bincount(which, minlength=len(keys) + 1)
+    for index, key in enumerate(keys, 1):
+        into[key] += int(counts[index])

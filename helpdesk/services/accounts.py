@@ -12,7 +12,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import String, bindparam, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -160,11 +160,19 @@ def end_session(token: str) -> None:
     db.session.commit()
 
 
+#: A session row with its staff member, by token; built once (it runs on every staff page).
+_LIVE_SESSION = (
+    select(StaffSession)
+    .options(joinedload(StaffSession.staff))
+    .where(StaffSession.token == bindparam("token", type_=String))
+)
+
+
 def load_session(token: str, *, now: datetime | None = None) -> Staff | None:
     """The active staff member of a live session, else None (idle sessions are ended here)."""
     if not token or len(token) > 64:
         return None
-    row = db.session.get(StaffSession, token, options=[joinedload(StaffSession.staff)])
+    row: StaffSession | None = db.session.scalar(_LIVE_SESSION, {"token": token})
     if row is None:
         return None
     moment = now or utcnow()

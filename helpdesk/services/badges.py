@@ -9,9 +9,8 @@ from datetime import datetime
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from ..clock import acknowledgement_clock, response_clock
+from ..clock import Clocked, acknowledgement_clock, response_clock
 from ..domain.sla import Clock, ClockState
-from ..models import Complaint
 from ..models.types import utcnow
 
 
@@ -63,7 +62,7 @@ def _describe(clock: Clock) -> tuple[str, str]:
 
 
 def clock_badges(
-    complaint: Complaint, now: datetime | None = None, words: Words | None = None
+    complaint: Clocked, now: datetime | None = None, words: Words | None = None
 ) -> tuple[ClockBadge, ClockBadge]:
     """The acknowledgement and the response clock of a complaint, as badges."""
     moment = now or utcnow()

@@ -23,16 +23,15 @@ from datetime import datetime
 from typing import Literal, TypeVar
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import labels
 from ..domain.lifecycle import Status
-from ..domain.reference import normalise_reference
 from ..extensions import db
-from ..models import AuditEvent, Complaint, Message, Staff
+from ..models import Complaint, Message, Staff
 from ..models.types import utcnow
+from .case_loading import get_case as get_case  # re-exported: the views load cases here
 from .lifecycle import change_status, record_event
 
 T = TypeVar("T")
@@ -108,14 +107,21 @@ def last_message_id(complaint: Complaint) -> int:
     return int(value or 0)
 
 
-def seen_now(complaint: Complaint) -> Seen:
-    """The fingerprint of the complaint as it is now (what a freshly shown form carries)."""
+def seen_now(complaint: Complaint, *, just_loaded: bool = False) -> Seen:
+    """The fingerprint of the complaint as it is now (what a freshly shown form carries).
+
+    `just_loaded`: the complaint and its messages were just read for this page and nothing
+    was written since, so the newest message is taken from them instead of asked again."""
+    if just_loaded and "messages" in inspect(complaint).dict:
+        newest = max((m.id for m in complaint.messages), default=0)
+    else:
+        newest = last_message_id(complaint)
     return Seen(
         complaint.version,
         complaint.status,
         complaint.assignee_id,
         complaint.category,
-        last_message_id(complaint),
+        newest,
     )
 
 
@@ -184,26 +190,6 @@ def refuse_if_closed(complaint: Complaint) -> None:
     """Closed complaints are history: no more changes except internal notes."""
     if complaint.status == Status.CLOSED:
         raise ActionRefused(_("This complaint is closed."))
-
-
-def get_case(reference: str) -> Complaint | None:
-    """The complaint for a typed reference, with everything the case page shows loaded."""
-    code = normalise_reference(reference)
-    if code is None:
-        return None
-    query = (
-        select(Complaint)
-        .where(Complaint.reference == code)
-        .options(
-            joinedload(Complaint.assignee),
-            selectinload(Complaint.messages).joinedload(Message.staff),
-            selectinload(Complaint.messages).selectinload(Message.attachments),
-            selectinload(Complaint.attachments),
-            selectinload(Complaint.events).joinedload(AuditEvent.staff),
-            selectinload(Complaint.outcomes),
-        )
-    )
-    return db.session.scalar(query)
 
 
 def acknowledge(

@@ -6,28 +6,29 @@ snippets, a hint), then loads the page's rows in one query. `list_inbox_sql` is 
 listing (and a LIKE search over reference, email, name, order number and description):
 the page's ids are selected in a subquery joined to the rows, their assignee, the time of
 the last staff message and the total, so nothing is queried per row; the counts of the
-quick filters take one more. The URL parameters live in `inbox_filters`.
+quick filters take one more (`inbox_counts`). Rows are plain `InboxItem`s (`inbox_items`),
+not ORM objects, and the statements are built once per shape of query, the filter values
+being parameters. The URL parameters live in `inbox_filters`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from markupsafe import Markup
-from sqlalchemy import Select, case, func, literal, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Date, Integer, Select, bindparam, func, or_, select
 
 from .. import search
-from ..clock import business_calendar, shop_timezone
 from ..domain.inbox import InboxQuery
 from ..domain.reference import normalise_reference
-from ..domain.sla import local_date
 from ..extensions import db
 from ..models import Complaint, Message, Staff
-from ..models.types import utcnow
+from .inbox_counts import count_filters, inbox_dates, known_total
 from .inbox_filters import OPEN_KEYS, PER_PAGE, InboxFilters
+from .inbox_items import ASSIGNEE_COLUMNS, ITEM_COLUMNS, InboxItem, item_from_row
 
 #: Any select over Complaint; the filters keep its column types.
 S = TypeVar("S", bound=Select[*tuple[Any, ...]])
@@ -49,7 +50,7 @@ class InboxPage:
     """One page of the inbox: the complaints, the total, and counts for the quick filters
     (without text) or, for a search, the facets, snippets and hint of the search."""
 
-    rows: list[Complaint]
+    rows: list[InboxItem]
     total: int
     query: InboxQuery
     counts: dict[str, int] = field(default_factory=dict)
@@ -78,12 +79,6 @@ class InboxPage:
         return sum(counts.get(key, 0) for key in keys)
 
 
-def inbox_dates(now: datetime | None = None) -> tuple[date, date]:
-    """Today in the shop's time zone and the business day after it ("due soon" ends there)."""
-    today = local_date(now or utcnow(), shop_timezone())
-    return today, business_calendar().add_business_days(today, 1)
-
-
 def list_inbox(
     query: InboxQuery, *, me: int | None = None, now: datetime | None = None
 ) -> InboxPage:
@@ -91,8 +86,10 @@ def list_inbox(
     for `me` (a search shows its own counts per category and status instead)."""
     if query.text:
         return _searched(query)
-    page = list_inbox_sql(query)
-    page.counts = count_filters(me=me, now=now)
+    counts = count_filters(me=me, now=now)
+    today, soon = inbox_dates(now)
+    page = list_inbox_sql(query, total=known_total(query, counts, me=me, today=today, soon=soon))
+    page.counts = counts
     return page
 
 
@@ -111,7 +108,8 @@ def _last_staff_message() -> Any:
 
 
 def _filtered(stmt: S, query: InboxQuery) -> S:
-    """Apply the filters of `query` (not the text) to a select over Complaint."""
+    """Apply the filters of `query` (not the text) to a select over Complaint. The staff id
+    and dates are named parameters (see _params), so the statement serves any values."""
     if query.statuses:
         stmt = stmt.where(Complaint.status.in_(query.statuses))
     if query.categories:
@@ -123,12 +121,23 @@ def _filtered(stmt: S, query: InboxQuery) -> S:
     if query.unassigned:
         stmt = stmt.where(assignee.is_(None))
     elif query.assignee_id is not None:
-        stmt = stmt.where(assignee == query.assignee_id)
+        stmt = stmt.where(assignee == bindparam("assignee_id", type_=Integer))
     if query.due_on_or_before is not None:
-        stmt = stmt.where(Complaint.sla_due_on <= query.due_on_or_before)
+        stmt = stmt.where(Complaint.sla_due_on <= bindparam("due_on_or_before", type_=Date))
     if query.due_before is not None:
-        stmt = stmt.where(Complaint.sla_due_on < query.due_before)
+        stmt = stmt.where(Complaint.sla_due_on < bindparam("due_before", type_=Date))
     return stmt
+
+
+def _params(query: InboxQuery) -> dict[str, Any]:
+    """The values of the named parameters of the statements built for `query`."""
+    return {
+        "assignee_id": query.assignee_id,
+        "due_on_or_before": query.due_on_or_before,
+        "due_before": query.due_before,
+        "limit": query.per_page,
+        "offset": query.offset,
+    }
 
 
 def _text_filter(stmt: S, text: str) -> S:
@@ -159,33 +168,65 @@ def _order(stmt: S, sort: str) -> S:
     )
 
 
-def list_inbox_sql(query: InboxQuery) -> InboxPage:
+def list_inbox_sql(query: InboxQuery, *, total: int | None = None) -> InboxPage:
     """One statement: the page's ids (ordered, limited) in a subquery, the rows, assignees and
-    last staff message joined to it, and the total as an uncorrelated scalar subquery.
+    last staff message joined to it, and the total as an uncorrelated scalar subquery (unless
+    `total` is known already: the quick-filter counts hold it for the common listings).
 
     No window count: it would make the database materialise every match, while the ids and
     the count can each be answered from the ix_complaint_inbox index alone.
     """
-    ids = _matching(select(Complaint.id), query)
-    ids_page = _order(ids, query.sort).limit(query.per_page).offset(query.offset).subquery()
-    total = _matching(select(func.count(Complaint.id)), query).scalar_subquery().correlate(None)
-    stmt = _order(
-        select(Complaint, total, _last_staff_message())
-        .join(ids_page, ids_page.c.id == Complaint.id)
-        .options(joinedload(Complaint.assignee)),
-        query.sort,
-    )
-    result = db.session.execute(stmt).all()
-    if result:
-        counted = int(result[0][1])
+    counting = total is None
+    stmt = _listing(query, counting) if query.text else _cached_listing(_shape(query), counting)
+    params = _params(query)
+    result = db.session.execute(stmt, params).all()
+    if total is not None:
+        counted = total
+    elif result:
+        counted = int(result[0]._mapping["total"])
     else:  # a page past the end: count on its own
-        counted = int(db.session.scalar(_matching(select(func.count(Complaint.id)), query)) or 0)
+        count = _matching(select(func.count(Complaint.id)), query)
+        counted = int(db.session.scalar(count, params) or 0)
+    items = [(item_from_row(row), row[-1]) for row in result]
     return InboxPage(
-        rows=[row[0] for row in result],
+        rows=[item for item, _last in items],
         total=counted,
         query=query,
-        new_answer={row[0].id for row in result if _is_new_answer(row[0], row[2])},
+        new_answer={item.id for item, last in items if _is_new_answer(item, last)},
     )
+
+
+def _listing(query: InboxQuery, counting: bool = True) -> Select[*tuple[Any, ...]]:
+    """The page's statement for `query` (its values are parameters, see _params), with the
+    total in every row when `counting`."""
+    ids = _matching(select(Complaint.id), query)
+    limit, offset = bindparam("limit", type_=Integer), bindparam("offset", type_=Integer)
+    ids_page = _order(ids, query.sort).limit(limit).offset(offset).subquery()
+    total = _matching(select(func.count(Complaint.id)), query).scalar_subquery().correlate(None)
+    counted = [total.label("total")] if counting else []
+    return _order(
+        select(*ITEM_COLUMNS, *ASSIGNEE_COLUMNS, *counted, _last_staff_message())
+        .join(ids_page, ids_page.c.id == Complaint.id)
+        .outerjoin(Staff, Staff.id == Complaint.assignee_id),
+        query.sort,
+    )
+
+
+def _shape(query: InboxQuery) -> InboxQuery:
+    """`query` without the values that are parameters: what its statement depends on."""
+    return replace(
+        query,
+        assignee_id=None if query.assignee_id is None else 0,
+        due_on_or_before=None if query.due_on_or_before is None else date.min,
+        due_before=None if query.due_before is None else date.min,
+        page=1,
+        per_page=PER_PAGE,
+    )
+
+
+#: Statements per shape of query (filter values are parameters): building one costs about
+#: as much as running it. Without text there are a few thousand shapes; few are common.
+_cached_listing = lru_cache(maxsize=512)(_listing)
 
 
 def _matching(stmt: S, query: InboxQuery) -> S:
@@ -198,14 +239,11 @@ def _searched(query: InboxQuery) -> InboxPage:
     """Ask the search backend for the page's ids, then load those rows in one query."""
     found = search.search_inbox(query)
     ids = list(found.complaint_ids)
-    loaded: dict[int, tuple[Complaint, Any]] = {}
+    loaded: dict[int, tuple[InboxItem, Any]] = {}
     if ids:
-        stmt = (
-            select(Complaint, _last_staff_message())
-            .where(Complaint.id.in_(ids))
-            .options(joinedload(Complaint.assignee))
-        )
-        loaded = {row[0].id: (row[0], row[1]) for row in db.session.execute(stmt).all()}
+        for row in db.session.execute(_found_rows(), {"ids": ids}).all():
+            item = item_from_row(row)
+            loaded[item.id] = (item, row[-1])
     rows = [loaded[i][0] for i in ids if i in loaded]
     return InboxPage(
         rows=rows,
@@ -219,7 +257,17 @@ def _searched(query: InboxQuery) -> InboxPage:
     )
 
 
-def _is_new_answer(complaint: Complaint, last_staff: datetime | None) -> bool:
+@lru_cache(maxsize=1)
+def _found_rows() -> Select[*tuple[Any, ...]]:
+    """The rows of search results (ids in the parameter "ids"), built once."""
+    return (
+        select(*ITEM_COLUMNS, *ASSIGNEE_COLUMNS, _last_staff_message())
+        .where(Complaint.id.in_(bindparam("ids", expanding=True)))
+        .outerjoin(Staff, Staff.id == Complaint.assignee_id)
+    )
+
+
+def _is_new_answer(complaint: InboxItem, last_staff: datetime | None) -> bool:
     """The customer wrote after the last message staff sent them (or, before any, after the
     complaint itself came in)."""
     wrote = complaint.last_customer_message_at
@@ -230,39 +278,10 @@ def _is_new_answer(complaint: Complaint, last_staff: datetime | None) -> bool:
     return wrote > (last_staff or complaint.received_at)
 
 
-def count_filters(*, me: int | None, now: datetime | None = None) -> dict[str, int]:
-    """Open complaints per quick filter and per status, in one grouped query."""
-    today, soon = inbox_dates(now)
-
-    def flag(condition: Any) -> Any:
-        """How many rows of the group meet `condition`."""
-        return func.sum(case((condition, 1), else_=0))
-
-    mine = Complaint.assignee_id == me if me is not None else literal(False)
-    stmt = (
-        select(
-            Complaint.status,
-            func.count(),
-            flag(mine),
-            flag(Complaint.assignee_id.is_(None)),
-            flag(Complaint.sla_due_on <= soon),
-            flag(Complaint.sla_due_on < today),
-        )
-        .where(Complaint.status.in_(OPEN_KEYS))
-        .group_by(Complaint.status)
-    )
-    counts = dict.fromkeys(("open", "mine", "unassigned", "soon", "overdue", *OPEN_KEYS), 0)
-    for status, total, *flags in db.session.execute(stmt).all():
-        counts[status] = int(total)
-        counts["open"] += int(total)
-        for key, value in zip(("mine", "unassigned", "soon", "overdue"), flags, strict=True):
-            counts[key] += int(value or 0)
-    return counts
+#: Active staff by name; built once.
+_PEOPLE = select(Staff.id, Staff.name).where(Staff.active.is_(True)).order_by(Staff.name)
 
 
 def assignable_staff() -> list[tuple[int, str]]:
     """(id, name) of active staff, for the assignee filter and the Assign form."""
-    rows = db.session.execute(
-        select(Staff.id, Staff.name).where(Staff.active.is_(True)).order_by(Staff.name)
-    ).all()
-    return [(int(i), str(n)) for i, n in rows]
+    return [(int(i), str(n)) for i, n in db.session.execute(_PEOPLE).all()]

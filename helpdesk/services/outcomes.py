@@ -70,6 +70,14 @@ def final_outcome(complaint: Complaint) -> Outcome | None:
     return _outcome(complaint, is_final=True)
 
 
+def first_and_final(complaint: Complaint) -> tuple[Outcome | None, Outcome | None]:
+    """Both outcomes of a complaint with one query at most (its outcomes, loaded together;
+    there is at most one of each kind)."""
+    outcomes = complaint.outcomes
+    first = next((o for o in outcomes if not o.is_final), None)
+    return first, next((o for o in outcomes if o.is_final), None)
+
+
 def _outcome(complaint: Complaint, *, is_final: bool) -> Outcome | None:
     """The complaint's first or final outcome; no query when its outcomes are loaded."""
     if "outcomes" in complaint.__dict__:  # loaded with the complaint (the case pages)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from flask import current_app, url_for
@@ -20,7 +21,13 @@ from ..domain.outcomes import OutcomeKind
 from ..forms.outcomes import RATING_WORDS, MediationForm, OutcomeForm, RatingForm, ReviewForm
 from ..links import download_token
 from ..models import Complaint, Outcome, Rating, Staff
-from ..services.outcomes import OUTCOME_FROM, final_outcome, first_outcome, format_amount
+from ..services.outcomes import (
+    OUTCOME_FROM,
+    final_outcome,
+    first_and_final,
+    first_outcome,
+    format_amount,
+)
 from ..services.ratings import can_change_rating, can_rate, current_rating
 from ..services.review import Referral, can_request_review, list_referrals, review_possible_until
 from ..services.templates import prefill_text
@@ -112,7 +119,7 @@ def review_panel(
 ) -> ReviewPanel:
     """Who may send the final response, with a form ready for them, and the referrals."""
     member: Staff | None = getattr(staff, "staff", staff)
-    first, final = first_outcome(complaint), final_outcome(complaint)
+    first, final = first_and_final(complaint)
     is_manager = bool(member is not None and member.is_manager)
     gave_first = bool(member is not None and first is not None and first.staff_id == member.id)
     is_open = complaint.status == Status.REVIEW_REQUESTED and final is None
@@ -124,17 +131,20 @@ def review_panel(
     can_refer = is_manager and complaint.responded_at is not None
     if can_refer and mediation_form is None:
         mediation_form = MediationForm(prefix="mediation", formdata=None)
+    # Referrals are shown with the form to record one (and can exist only after a response).
+    referrals = list_referrals(complaint) if can_refer else []
     return ReviewPanel(
         complaint, first, final, is_manager, gave_first, is_open, kinds(),
         final_form if is_open and is_manager and not gave_first else None, final_kind,
-        list_referrals(complaint), can_refer, mediation_form,
+        referrals, can_refer, mediation_form,
         list(current_app.config["MEDIATION_BODIES"]),
     )  # fmt: skip
 
 
 @dataclass
 class CustomerResolution:
-    """The customer's view: our outcome in plain words and what they can do next."""
+    """The customer's view: our outcome in plain words and what they can do next. The
+    review and rating forms are built when the page shows them (most pages show neither)."""
 
     complaint: Complaint
     first: Outcome | None
@@ -142,13 +152,28 @@ class CustomerResolution:
     download_url: str | None
     can_review: bool
     review_until: datetime | None
-    review_form: ReviewForm
     can_rate: bool
     rating: Rating | None
     can_change_rating: bool
-    rating_form: RatingForm
     rating_words: str
     mediation_bodies: list[dict[str, str]]
+    posted_review: ReviewForm | None = None
+    posted_rating: RatingForm | None = None
+
+    @cached_property
+    def review_form(self) -> ReviewForm:
+        """The review form as posted, else an empty one."""
+        return self.posted_review or ReviewForm(prefix="review", formdata=None)
+
+    @cached_property
+    def rating_form(self) -> RatingForm:
+        """The rating form as posted, else one holding the current rating (if any)."""
+        if self.posted_rating is not None:
+            return self.posted_rating
+        form = RatingForm(prefix="rating", formdata=None)
+        if self.rating is not None:
+            form.score.data, form.comment.data = self.rating.score, self.rating.comment
+        return form
 
 
 def customer_resolution(
@@ -157,17 +182,13 @@ def customer_resolution(
     rating_form: RatingForm | None = None,
 ) -> CustomerResolution:
     """Everything public/_resolution.html shows for this complaint."""
-    first, final = first_outcome(complaint), final_outcome(complaint)
+    first, final = first_and_final(complaint)
     latest = final or first
     link = None
     if latest is not None and latest.attachment is not None and complaint.status != Status.CLOSED:
         # A fresh signed link on every visit while the case is open: an old one may expire.
         link = url_for("resolution.download", token=download_token(latest.attachment))
     rating = current_rating(complaint)
-    if rating_form is None:
-        rating_form = RatingForm(prefix="rating", formdata=None)
-        if rating is not None:
-            rating_form.score.data, rating_form.comment.data = rating.score, rating.comment
     return CustomerResolution(
         complaint=complaint,
         first=first,
@@ -175,11 +196,11 @@ def customer_resolution(
         download_url=link,
         can_review=can_request_review(complaint),
         review_until=review_possible_until(complaint),
-        review_form=review_form or ReviewForm(prefix="review", formdata=None),
         can_rate=can_rate(complaint),
         rating=rating,
         can_change_rating=rating is not None and can_change_rating(rating),
-        rating_form=rating_form,
         rating_words=str(RATING_WORDS.get(rating.score, "")) if rating is not None else "",
         mediation_bodies=list(current_app.config["MEDIATION_BODIES"]) if final else [],
+        posted_review=review_form,
+        posted_rating=rating_form,
     )

@@ -8,12 +8,10 @@ version for every form on the page.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import labels
@@ -21,61 +19,19 @@ from ..auth import current_staff, manager_required, staff_required
 from ..domain.lifecycle import Status
 from ..extensions import db
 from ..forms.staff import (
-    AcknowledgeForm,
-    AssignForm,
     CaseActionForm,
-    CategoryForm,
-    InfoRequestForm,
-    NoteForm,
-    ReplyForm,
 )
-from ..models import Attachment, Complaint, Staff
+from ..models import Attachment, Complaint
 from ..models.types import utcnow
 from ..services import accounts, casework, replies
-from ..services.badges import Words, clock_badges
+from ..services.badges import clock_badges
 from ..services.casework import CaseworkError, Seen, StaleEdit
 from ..services.inbox import InboxFilters, assignable_staff, inbox_dates, list_inbox
 from ..web import is_htmx, render
+from .case_actions import ACTIONS, FORMS, done_message
+from .inbox_rows import inbox_rows
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
-
-#: action name → its form class (the name is also the form prefix)
-FORMS: dict[str, type[CaseActionForm]] = {
-    "acknowledge": AcknowledgeForm,
-    "assign": AssignForm,
-    "category": CategoryForm,
-    "reply": ReplyForm,
-    "info": InfoRequestForm,
-    "note": NoteForm,
-}
-Action = Callable[[Complaint, Staff, Any, "Seen | int"], Any]
-ACTIONS: dict[str, Action] = {
-    "acknowledge": lambda c, s, f, seen: casework.acknowledge(c, s, seen),
-    "assign": lambda c, s, f, seen: casework.assign(
-        c, s, int(f.assignee.data) if f.assignee.data else None, seen
-    ),
-    "category": lambda c, s, f, seen: casework.change_category(c, s, f.category.data, seen),
-    "reply": lambda c, s, f, seen: replies.reply(c, s, f.body.data, seen),
-    "info": lambda c, s, f, seen: replies.request_information(c, s, f.body.data, seen),
-    "note": lambda c, s, f, seen: replies.add_note(c, s, f.body.data, seen),
-}
-
-
-def _done(action: str, result: Any) -> str:
-    """What to tell the staff member after a successful action."""
-    if result is False:
-        return str(_("Nothing changed."))
-    words: dict[str, str] = {
-        "acknowledge": _("The complaint is acknowledged."),
-        "assign": _("The assignment is saved."),
-        "category": _("The category is changed."),
-        "reply": _("Your reply was sent to the customer."),
-        "info": _(
-            "Your request was sent. The response clock is paused until the customer answers."
-        ),
-        "note": _("The internal note was added."),
-    }
-    return words[action]
 
 
 @bp.get("/")
@@ -88,18 +44,19 @@ def inbox() -> ResponseReturnValue:
     today, soon = inbox_dates(now)
     me = current_staff().id
     page = list_inbox(filters.to_query(me=me, today=today, next_business_day=soon), me=me, now=now)
-    words: Words = {}
     if page.total and filters.page > page.pages:
         return redirect(url_for("staff.inbox", **filters.args(page=page.pages)))
+    status_words = {key: str(value) for key, value in labels.STATUSES.items()}
+    category_words = {key: str(value) for key, value in labels.CATEGORY_SHORT.items()}
     return _pushing_short_url(
         render(
             "staff/inbox.html",
             block="inbox_list",
             filters=filters,
             page=page,
-            badges={c.id: clock_badges(c, now, words) for c in page.rows},
-            status_words={key: str(value) for key, value in labels.STATUSES.items()},
-            category_words={key: str(value) for key, value in labels.CATEGORY_SHORT.items()},
+            rows=inbox_rows(page, now, status_words, category_words),
+            status_words=status_words,
+            category_words=category_words,
             people=assignable_staff(),
             fragment=is_htmx(),
         ),
@@ -123,19 +80,22 @@ def _complaint(reference: str) -> Complaint:
     return complaint
 
 
-def _fresh_forms(complaint: Complaint, seen: Seen) -> dict[str, CaseActionForm]:
-    """One empty form per action, carrying the version and fingerprint of this rendering."""
+def _fresh_forms(
+    complaint: Complaint, seen: Seen, can: dict[str, bool]
+) -> dict[str, CaseActionForm]:
+    """An empty form per action the page offers (`can`; a note always), carrying the version
+    and fingerprint of this rendering."""
     forms: dict[str, CaseActionForm] = {}
     for name, form_class in FORMS.items():
-        form = form_class(prefix=name, formdata=None)
-        _stamp(form, seen)
-        forms[name] = form
-    forms["category"].category.data = complaint.category
-    me = current_staff().id
-    assign = forms["assign"]
-    assign.set_people(assignable_staff(), me)
-    assignee = complaint.assignee_id
-    assign.assignee.data = str(assignee) if assignee else str(me)
+        if can.get(name, True):
+            forms[name] = form_class(prefix=name, formdata=None)
+            _stamp(forms[name], seen)
+    if "category" in forms:
+        forms["category"].category.data = complaint.category
+    if (assign := forms.get("assign")) is not None:
+        me = current_staff().id
+        assign.set_people(assignable_staff(), me)
+        assign.assignee.data = str(complaint.assignee_id or me)
     return forms
 
 
@@ -146,11 +106,17 @@ def _stamp(form: CaseActionForm, seen: Seen) -> None:
 
 
 def _case_page(
-    complaint: Complaint, posted: dict[str, CaseActionForm] | None = None, **extra: Any
+    complaint: Complaint,
+    posted: dict[str, CaseActionForm] | None = None,
+    *,
+    just_loaded: bool = False,
+    **extra: Any,
 ) -> str:
-    """The case page (or its body for htmx), with `posted` forms shown as they were sent."""
-    seen = casework.seen_now(complaint)
-    forms = _fresh_forms(complaint, seen)
+    """The case page (or its body for htmx), with `posted` forms shown as they were sent;
+    `just_loaded`: the complaint was just read for this page (see casework.seen_now)."""
+    seen = casework.seen_now(complaint, just_loaded=just_loaded)
+    can = _allowed(complaint)
+    forms = _fresh_forms(complaint, seen, can)
     for name, form in (posted or {}).items():
         _stamp(form, seen)  # the draft stays; sending again is judged against what is shown now
         forms[name] = form
@@ -165,7 +131,7 @@ def _case_page(
         badges=clock_badges(complaint, now),
         now=now,
         open_form=next(iter(posted or {}), None),
-        can=_allowed(complaint),
+        can=can,
         **extra,
     )
 
@@ -186,7 +152,7 @@ def _allowed(complaint: Complaint) -> dict[str, bool]:
 @staff_required
 def case(reference: str) -> ResponseReturnValue:
     """Everything about one complaint, and what staff can do with it."""
-    return _case_page(_complaint(reference))
+    return _case_page(_complaint(reference), just_loaded=True)
 
 
 def _act(reference: str, action: str) -> ResponseReturnValue:
@@ -207,7 +173,7 @@ def _act(reference: str, action: str) -> ResponseReturnValue:
         field = getattr(form, exc.field, None) if exc.field else None
         (field.errors if field is not None else form.form_errors).append(exc.message)
         return _answer(casework.get_case(reference) or abort(404), form, action, 422)
-    message = _done(action, result)
+    message = done_message(action, result)
     if is_htmx():
         return _case_page(_complaint(reference), notice=message)
     flash(message, "success")

@@ -155,6 +155,24 @@ def log_in(page: Any, base_url: str, email: str, password: str) -> None:
     page.get_by_role("heading", name="Inbox", exact=True).wait_for()
 
 
+#: True once no htmx request has been in flight for five polls in a row (100 ms apart).
+#: A browser runs overdue timers in the order they fell due, so a search still counting
+#: down its typing delay (300 ms) starts before the later polls and resets the count.
+_SETTLED = """() => {
+  const busy = document.querySelector('.htmx-request') !== null;
+  window.__idlePolls = busy ? 0 : (window.__idlePolls || 0) + 1;
+  return window.__idlePolls >= 5;
+}"""
+
+
+def settle(page: Any) -> None:
+    """Wait until htmx is idle: past the search field's typing delay (a keyup still counting
+    down fires one more search) and with no request in flight. A test that clicks or
+    navigates on before that races the last live search."""
+    page.evaluate("window.__idlePolls = 0")
+    page.wait_for_function(_SETTLED, polling=100)
+
+
 def deliver_mail(server: LiveServer) -> None:
     """Drain the outbox over SMTP now (what `flask mail send` does)."""
     with server.app.app_context():

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import ConsoleLog, LiveServer, log_in
+from tests.browser.conftest import ConsoleLog, LiveServer, log_in, settle
 from tests.browser.test_accessibility import axe_problems, serve_axe
 from tests.services.casework_support import new_complaint
 from tests.services.outcomes_support import STAFF_PASSWORD, fast_staff
@@ -57,6 +57,7 @@ def test_typing_searches_keeps_focus_and_facets_narrow(
     search.fill("refund")
     search.press("Enter")  # the form's own submit, swapped by htmx too
     page.locator("#inbox-summary", has_text="2 complaints match").wait_for()
+    settle(page)  # the Enter's keyup also started a live search, 300 ms later
 
     billing = page.locator('[data-facet="category-billing"]')
     assert billing.locator(".count").inner_text() == "1"

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import ConsoleLog, LiveServer, log_in
+from tests.browser.conftest import ConsoleLog, LiveServer, log_in, settle
 from tests.services.casework_support import new_complaint
 from tests.services.outcomes_support import STAFF_PASSWORD, fast_staff
 
@@ -30,6 +30,7 @@ def test_switching_language_keeps_the_search_htmx_pushed(
     search.press("Enter")
     page.wait_for_url(re.compile(r"/staff/\?q=refund$"))
     page.locator("#inbox-summary", has_text="1 complaint matches").wait_for()
+    settle(page)  # the Enter's keyup also started a live search, 300 ms later
 
     page.locator("#lang-select").select_option("nl")
     page.wait_for_url(re.compile(r"lang=nl"))

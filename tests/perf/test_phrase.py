@@ -10,7 +10,7 @@ import pytest
 from whoosh import formats
 from whoosh.index import create_in
 
-from helpdesk.search.whoosh_phrase import decode_deltas, phrase_docs
+from helpdesk.search.whoosh_phrase import decode_deltas, pair_phrase_docs, phrase_docs
 from helpdesk.search.whoosh_schema import make_schema
 
 WORDS = ["the", "parcel", "was", "broken", "very", "download", "link", "not", "working"]
@@ -32,7 +32,9 @@ def segment(tmp_path_factory: pytest.TempPathFactory) -> Any:
     index = create_in(str(folder), make_schema())
     writer = index.writer()
     for number, (text, note) in enumerate(_texts(7, 600)):
-        writer.add_document(id=str(number), text=text, ntext=note)
+        writer.add_document(
+            id=str(number), text=text, pair=text, pos=text, ntext=note, npair=note, npos=note
+        )
     writer.commit()
     reader = index.reader()
     yield reader
@@ -58,16 +60,20 @@ def test_phrase_docs_match_the_text(segment: Any, phrase: str) -> None:
     texts = _texts(7, 600)
     words = phrase.split()
     terms = [w.encode() for w in words]
-    public = phrase_docs(segment, "text", terms, set())
+    public = phrase_docs(segment, "pos", terms, set())
     assert public == _naive([t for t, _ in texts], words)
     notes = _naive([n for _, n in texts], words)
-    assert phrase_docs(segment, "ntext", terms, set()) == notes
-    assert phrase_docs(segment, "ntext", terms, public) == notes - public
+    assert phrase_docs(segment, "npos", terms, set()) == notes
+    assert phrase_docs(segment, "npos", terms, public) == notes - public
+    if len(words) > 1:  # what searches use: pair terms, positions only for 3+ words
+        assert pair_phrase_docs(segment, "pair", "pos", tuple(words), set()) == public
+        assert pair_phrase_docs(segment, "npair", "npos", tuple(words), public) == notes - public
 
 
 def test_phrase_of_an_unknown_word_matches_nothing(segment: Any) -> None:
     """A word that is not indexed leaves no candidates."""
-    assert phrase_docs(segment, "text", [b"download", b"zebra"], set()) == set()
+    assert phrase_docs(segment, "pos", [b"download", b"zebra"], set()) == set()
+    assert pair_phrase_docs(segment, "pair", "pos", ("download", "zebra"), set()) == set()
 
 
 def test_decode_deltas_matches_whoosh() -> None:

@@ -19,7 +19,8 @@ from helpdesk.extensions import db
 from helpdesk.models import Complaint
 from helpdesk.search.documents import iter_documents
 from helpdesk.search.hooks import EXTENSION
-from helpdesk.search.whoosh_store import IndexStore
+from helpdesk.search.whoosh_schema import TextField, make_schema
+from helpdesk.search.whoosh_store import IndexStore, create_index
 from tests.search.support import Spec, add_complaints, find
 
 WORDS = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot"]
@@ -257,3 +258,33 @@ def test_the_database_fallback_takes_an_email_prefix_literally(app: Flask) -> No
     assert page.fallback
     assert page.complaint_ids == [literal.id]
     assert other.id not in find("email:jan%*").complaint_ids
+
+
+def _old_layout() -> Any:
+    """The schema of indexes built before pair terms: `text` with positions, no pair/pos."""
+    schema = make_schema()
+    for name in ("pair", "pos", "npair", "npos", "text", "ntext"):
+        schema.remove(name)
+    schema.add("text", TextField())
+    schema.add("ntext", TextField())
+    return schema
+
+
+def test_an_index_of_the_previous_layout_is_kept_up_to_date_and_searched(app: Flask) -> None:
+    """After an upgrade the old index still takes updates (without the new fields) and
+    answers words and phrases, until a rebuild brings the new layout."""
+    made = add_complaints([Spec("The parcel arrived broken"), Spec("Broken parcel tape")])
+    old = store(app).new_version_dir()
+    create_index(old, _old_layout())
+    store(app).swap(old)
+    search.index_complaints([c.id for c in made])  # written through Whoosh's own writer
+    made[1].description = "A broken parcel arrived late"
+    made[1].messages[0].body = made[1].description
+    db.session.commit()  # an incremental update of the old layout
+    assert "pair" not in whoosh_index.open_dir(str(live_dir(app))).schema
+    assert set(find('"parcel arrived"').complaint_ids) == {c.id for c in made}
+    assert find('"parcel tape"').total == 0 and find("late").complaint_ids == [made[1].id]
+    assert not find("late").fallback
+    search.reindex_all(progress=False)
+    assert "pair" in whoosh_index.open_dir(str(live_dir(app))).schema
+    assert set(find('"parcel arrived"').complaint_ids) == {c.id for c in made}
