@@ -81,10 +81,16 @@ def zip_bytes(entries: dict[str, bytes], *, first: tuple[str, bytes] | None = No
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         if first is not None:
-            archive.writestr(first[0], first[1], compress_type=zipfile.ZIP_STORED)
+            archive.writestr(_entry(first[0]), first[1], compress_type=zipfile.ZIP_STORED)
         for name, data in entries.items():
-            archive.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
+            archive.writestr(_entry(name), data, compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
+
+
+def _entry(name: str) -> zipfile.ZipInfo:
+    """A member with a fixed date, so the same entries always give the same bytes
+    (`writestr(name, ...)` stamps the current time, which can tick between two calls)."""
+    return zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
 
 
 def epub_bytes() -> bytes:
