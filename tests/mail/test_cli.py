@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from helpdesk.config import ROOT
 from helpdesk.extensions import db
 from helpdesk.models import Complaint, OutboxEmail
@@ -64,7 +66,12 @@ def test_send_loop_runs_until_terminated(app, smtp_server, queue_row, tmp_path: 
     finally:
         time.sleep(0.3)
         process.send_signal(signal.SIGTERM)
-        out, err = process.communicate(timeout=15)
+        try:
+            out, err = process.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()  # never leave a sender running after the test
+            out, err = process.communicate()
+            pytest.fail(f"`mail send --loop` ignored SIGTERM for 15 s; stderr: {err}")
     assert process.returncode == 0, err
     assert out.count(" sent 1, failed 0, waiting ") == 2  # one line per drain that sent
     assert out.rstrip().endswith("Stopped.")
