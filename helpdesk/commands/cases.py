@@ -8,6 +8,7 @@ import click
 from flask.cli import AppGroup
 from tqdm import tqdm
 
+from ..db_stats import refresh_statistics
 from ..domain.reference import format_reference
 from ..extensions import db
 from ..models import Complaint
@@ -26,7 +27,8 @@ cases_cli = AppGroup("cases", help="Work on many complaints at once.")
 )
 @click.option("--dry-run", is_flag=True, help="Only list what would be closed.")
 def close_idle_command(days: int | None, dry_run: bool) -> None:
-    """Close quiet resolved and final complaints (resolved ones after their review period)."""
+    """Close quiet resolved and final complaints (resolved ones after their review period),
+    then refresh the database's planner statistics."""
     rule = closing_rule(days)
     now = utcnow()
     ids = find_idle(rule, now)
@@ -60,3 +62,6 @@ def close_idle_command(days: int | None, dry_run: bool) -> None:
     if skipped:
         summary += f", {skipped} skipped (changed meanwhile)"
     click.echo(summary + ".")
+    # The nightly job also keeps the planner statistics fresh as the shop grows (SQLite
+    # gathers none by itself; the inbox's first page depends on them).
+    refresh_statistics()

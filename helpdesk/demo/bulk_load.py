@@ -1,17 +1,18 @@
-"""What a database needs after the seeder's bulk inserts (PostgreSQL only): sequences moved
-past the ids written explicitly, and fresh planner statistics."""
+"""What a database needs after the seeder's bulk inserts: sequences moved past the ids
+written explicitly (PostgreSQL), and fresh planner statistics (both databases)."""
 
 from __future__ import annotations
 
 from sqlalchemy import text
 
+from ..db_stats import refresh_statistics
 from ..extensions import db
 
 
 def after_bulk_load() -> None:
-    """Move the sequences and refresh the statistics (nothing to do on SQLite)."""
+    """Move the sequences and refresh the statistics."""
     _move_sequences()
-    _analyze()
+    refresh_statistics()
 
 
 def _move_sequences() -> None:
@@ -26,12 +27,3 @@ def _move_sequences() -> None:
                     f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"
                 )
             )
-
-
-def _analyze() -> None:
-    """PostgreSQL: fresh planner statistics after a bulk load (autovacuum may be off or
-    not yet round; without them the inbox and search plans guess row counts)."""
-    if db.engine.dialect.name != "postgresql":
-        return
-    with db.engine.begin() as conn:
-        conn.execute(text("ANALYZE"))

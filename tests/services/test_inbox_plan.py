@@ -1,0 +1,73 @@
+"""The open inbox's first page comes from the partial index ix_complaint_open_due (not a
+sort of every open complaint) once the database has statistics, which `demo seed` and the
+nightly `cases close-idle` gather."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskCliRunner
+from sqlalchemy import event, text
+
+from helpdesk.demo.seeding import seed_demo
+from helpdesk.extensions import db
+from helpdesk.models import Complaint
+from helpdesk.services.inbox import list_inbox
+from helpdesk.services.inbox_counts import inbox_dates
+from helpdesk.services.inbox_filters import OPEN_KEYS, InboxFilters
+
+NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
+
+
+def _listing_plan(args: dict[str, str]) -> tuple[list[str], list[Any]]:
+    """The query plan of the statement that lists the page, and the page's rows."""
+    seen: list[tuple[str, Any]] = []
+
+    def record(conn: Any, cursor: Any, sql: str, params: Any, *rest: Any) -> None:
+        seen.append((sql, params))
+
+    today, soon = inbox_dates(NOW)
+    query = InboxFilters.from_args(args).to_query(me=None, today=today, next_business_day=soon)
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        page = list_inbox(query, me=None, now=NOW)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    sql, params = next((s, p) for s, p in seen if "LIMIT" in s)
+    with db.engine.connect() as conn:
+        plan = [row[-1] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params)]
+    return plan, page.rows
+
+
+def _due_order(complaint: Complaint) -> tuple[Any, ...]:
+    due = complaint.sla_due_on
+    return (due is None, due or datetime.min.date(), complaint.received_at, complaint.id)
+
+
+def test_the_open_inbox_reads_its_page_from_the_partial_index(app: Flask) -> None:
+    seed_demo(1500, now=NOW, reindex=False)  # ends with ANALYZE
+    plan, rows = _listing_plan({})
+    assert any("ix_complaint_open_due" in step for step in plan), plan
+    # The same rows, in the same order, as sorting every open complaint in Python.
+    everything = db.session.query(Complaint).filter(Complaint.status.in_(OPEN_KEYS)).all()
+    expected = sorted(everything, key=_due_order)[:25]
+    assert any(c.sla_due_on is None for c in everything)  # the NULLS LAST case is there
+    assert [row.id for row in rows] == [c.id for c in expected]
+    # Page 3 and "overdue" use it too; one status (not the open list) cannot.
+    assert any("ix_complaint_open_due" in step for step in _listing_plan({"page": "3"})[0])
+    overdue_plan, _ = _listing_plan({"due": "overdue"})
+    assert any("ix_complaint_open_due" in step for step in overdue_plan), overdue_plan
+    received_plan, _ = _listing_plan({"status": "received"})
+    assert not any("ix_complaint_open_due" in step for step in received_plan)
+
+
+def test_close_idle_refreshes_the_statistics(app: Flask, runner: FlaskCliRunner) -> None:
+    seed_demo(40, now=NOW, reindex=False)
+    db.session.execute(text("DELETE FROM sqlite_stat1"))
+    db.session.commit()
+    result = runner.invoke(args=["cases", "close-idle"])
+    assert result.exit_code == 0, result.output
+    indexes = db.session.scalars(text("SELECT idx FROM sqlite_stat1 WHERE tbl = 'complaint'")).all()
+    assert "ix_complaint_open_due" in indexes
