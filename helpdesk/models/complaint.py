@@ -56,9 +56,9 @@ class Complaint(db.Model):  # type: ignore[name-defined,misc]
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     __mapper_args__ = {"version_id_col": version}
-    # The staff inbox filters on status (+ category) and sorts by due date: this index answers
-    # its page, totals and quick-filter counts without reading the table (100,000 complaints).
-    # The quick-filter counts seek these two instead of reading every open complaint:
+    # The staff inbox filters on status (+ category) and sorts by due date: ix_complaint_inbox
+    # answers a filtered listing's page and total without reading the table; the open inbox
+    # reads ix_complaint_open_due (below). The quick-filter counts seek the other two:
     # (status, sla_due_on) for "due soon" and "overdue", (assignee_id, status) for "mine" and
     # "unassigned".
     __table_args__ = (

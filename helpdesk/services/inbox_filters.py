@@ -14,11 +14,11 @@ from typing import Any
 
 from .. import labels
 from ..domain.inbox import SORTS, InboxQuery
-from ..domain.lifecycle import OPEN
+from ..models.complaint import OPEN_STATUSES
 
 PER_PAGE = 25
 MAX_PAGE = 10_000
-OPEN_KEYS = tuple(sorted(s.value for s in OPEN))
+OPEN_KEYS = OPEN_STATUSES  # sorted, as ix_complaint_open_due lists them
 STATUS_CHOICES = ("open", "all", *labels.STATUSES)
 
 
