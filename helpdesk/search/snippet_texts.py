@@ -48,37 +48,26 @@ def _cut(column: Any) -> Any:
     return func.substr(column, 1, _LIMIT)
 
 
+def _part(model: Any, piece: int, text: Any, kind: Any = None, internal: Any = None) -> Any:
+    """One table's pieces: (complaint id, kind of piece, order, text, outcome kind, internal)."""
+    return select(
+        model.complaint_id.label("cid"),
+        literal(piece).label("piece"),
+        model.id.label("seq"),
+        _cut(text).label("text"),
+        (null() if kind is None else kind).label("kind"),
+        (null() if internal is None else internal).label("internal"),
+    ).where(model.complaint_id.in_(_IDS))
+
+
 def _pieces() -> Select[Any]:
-    """Every text piece of the complaints as (complaint id, kind of piece, order, text,
-    outcome kind, internal), in the document's order."""
-    messages = select(
-        Message.complaint_id.label("cid"),
-        literal(_MESSAGE).label("piece"),
-        Message.id.label("seq"),
-        _cut(Message.body).label("text"),
-        null().label("kind"),
-        Message.internal.label("internal"),
-    ).where(Message.complaint_id.in_(_IDS))
-    outcomes = select(
-        Outcome.complaint_id,
-        literal(_OUTCOME),
-        Outcome.id,
-        _cut(Outcome.body),
-        Outcome.kind,
-        null(),
-    ).where(Outcome.complaint_id.in_(_IDS))
-    files = select(
-        Attachment.complaint_id,
-        literal(_FILE),
-        Attachment.id,
-        _cut(Attachment.original_name),
-        null(),
-        null(),
-    ).where(Attachment.complaint_id.in_(_IDS))
-    ratings = select(
-        Rating.complaint_id, literal(_RATING), Rating.id, _cut(Rating.comment), null(), null()
-    ).where(Rating.complaint_id.in_(_IDS))
-    every = union_all(messages, outcomes, files, ratings).subquery()
+    """Every text piece of the complaints, in the document's order."""
+    every = union_all(
+        _part(Message, _MESSAGE, Message.body, internal=Message.internal),
+        _part(Outcome, _OUTCOME, Outcome.body, kind=Outcome.kind),
+        _part(Attachment, _FILE, Attachment.original_name),
+        _part(Rating, _RATING, Rating.comment),
+    ).subquery()
     return select(every).order_by(every.c.piece, every.c.seq)
 
 
