@@ -1,6 +1,11 @@
 # The two commands that matter: `make run` and `make test`. Everything else supports them.
 SHELL := /bin/bash
-PYTHON ?= python3
+# The interpreter for .venv: Debian's /usr/bin/python3 when it is 3.11+ and has venv (it is
+# built with profile-guided optimisation and LTO; a pyenv build without
+# --enable-optimizations served the benchmark's pages 25-30 % slower, docs/performance.md),
+# else the first python3 on PATH. `make clean` first to switch an existing .venv.
+SYSTEM_PYTHON_OK := $(shell /usr/bin/python3 -c 'import sys, ensurepip, venv; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && echo yes)
+PYTHON ?= $(if $(SYSTEM_PYTHON_OK),/usr/bin/python3,python3)
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
