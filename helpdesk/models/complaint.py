@@ -60,13 +60,13 @@ class Complaint(db.Model):  # type: ignore[name-defined,misc]
     # answers a filtered listing's page and total without reading the table; the open inbox
     # reads ix_complaint_open_due (below). The quick-filter counts seek the other two:
     # (status, sla_due_on) for "due soon" and "overdue", (assignee_id, status) for "mine" and
-    # "unassigned".
+    # "unassigned"; the latter lists a person's complaints of a status in received order.
     __table_args__ = (
         Index(
             "ix_complaint_inbox", "status", "category", "sla_due_on", "received_at", "assignee_id"
         ),
         Index("ix_complaint_status_due", "status", "sla_due_on"),
-        Index("ix_complaint_assignee_status", "assignee_id", "status"),
+        Index("ix_complaint_assignee_status", "assignee_id", "status", "received_at"),
     )
 
     assignee: Mapped[Staff | None] = relationship(foreign_keys=[assignee_id])
