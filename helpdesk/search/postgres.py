@@ -176,6 +176,9 @@ class PostgresBackend:
         where = [compiler.condition(node), *inbox_conditions(query, SearchEntry)]
         counts = select(SearchEntry.category, SearchEntry.status, func.count()).where(*where)
         with self._engine().begin() as conn:
+            # One search is one client's request among others on the same cores: parallel
+            # workers only add their start-up cost to it (measured in docs/performance.md).
+            conn.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
             if compiler.uses_text:
                 # Matching words is the GIN index's job: a sequential scan reads every vector.
                 conn.execute(text("SET LOCAL enable_seqscan = off"))
