@@ -10,29 +10,26 @@ tokenizer before PostgreSQL sees them, which keeps hits identical to the Whoosh 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Engine, case, delete, exists, func, literal, or_, select, text
+from sqlalchemy import Connection, Engine, delete, exists, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..domain.inbox import InboxQuery
 from ..models import Complaint
 from ..models.search import SearchEntry
-from .base import CheckReport, Hits, IndexUnavailable, empty_facets
+from .base import CheckReport, Hits, IndexUnavailable
 from .documents import compare_markers, load_documents
 from .fallback import inbox_conditions
 from .nodes import Node, Word
+from .postgres_page import read_rows, search_statement
 from .postgres_sql import UPSERT, WORDS, Compiler, ensure_schema, row_for
 from .text import MAX_TOKEN, candidate_distance, is_fuzzy_match
 
 log = logging.getLogger(__name__)
-
-#: Relevance ranks this many of the newest matches (all of them when fewer match).
-RANK_WINDOW = 1000
 
 
 class PostgresBackend:
@@ -174,7 +171,6 @@ class PostgresBackend:
 
         compiler = Compiler(include_internal, self._zone(), near)
         where = [compiler.condition(node), *inbox_conditions(query, SearchEntry)]
-        counts = select(SearchEntry.category, SearchEntry.status, func.count()).where(*where)
         with self._engine().begin() as conn:
             # One search is one client's request among others on the same cores: parallel
             # workers only add their start-up cost to it (measured in docs/performance.md).
@@ -182,9 +178,8 @@ class PostgresBackend:
             if compiler.uses_text:
                 # Matching words is the GIN index's job: a sequential scan reads every vector.
                 conn.execute(text("SET LOCAL enable_seqscan = off"))
-            groups = conn.execute(counts.group_by(SearchEntry.category, SearchEntry.status)).all()
-            facets, total = _facets(groups, query)
-            ids = list(conn.scalars(_page(compiler, where, query))) if total else []
+            rows = conn.execute(search_statement(compiler, where, query)).all()
+        ids, facets, total = read_rows(rows, query)
         return Hits(ids, total, facets)
 
     # --- health and check ----------------------------------------------------------------
@@ -223,66 +218,3 @@ class PostgresBackend:
             self.index(set(report.missing) | set(report.stale) | set(report.extra))
             report.fixed = True
         return report
-
-
-def _facets(groups: Sequence[Any], query: InboxQuery) -> tuple[dict[str, dict[str, int]], int]:
-    """Counts per category (status filter applied) and per status (category filter applied)."""
-    facets = empty_facets()
-    total = 0
-    for category, status, n in groups:
-        category_ok = not query.categories or category in query.categories
-        status_ok = not query.statuses or status in query.statuses
-        if status_ok and category in facets["category"]:
-            facets["category"][category] += n
-        if category_ok and status in facets["status"]:
-            facets["status"][status] += n
-        if category_ok and status_ok:
-            total += n
-    return facets, total
-
-
-def _order(query: InboxQuery) -> list[Any]:
-    """The chosen order (relevance ranks within newest-first)."""
-    entry = SearchEntry
-    if query.sort == "oldest":
-        return [entry.received_at.asc(), entry.complaint_id.asc()]
-    if query.sort == "due":
-        return [
-            entry.sla_due_on.asc().nulls_last(),
-            entry.received_at.asc(),
-            entry.complaint_id.asc(),
-        ]
-    return [entry.received_at.desc(), entry.complaint_id.desc()]
-
-
-def _page(compiler: Compiler, where: list[Any], query: InboxQuery) -> Any:
-    """The ids of the asked page: exact code hits first, then the chosen order. Relevance
-    ranks the RANK_WINDOW newest matches (ts_rank reads each ranked document's vector)."""
-    entry = SearchEntry
-    wanted = list(where)
-    if query.categories:
-        wanted.append(entry.category.in_(query.categories))
-    if query.statuses:
-        wanted.append(entry.status.in_(query.statuses))
-    first = case((or_(*compiler.exact), 1), else_=0) if compiler.exact else literal(0)
-    order = [first.desc(), *_order(query)]
-    rank = compiler.rank_query()
-    if query.sort in ("newest", "oldest", "due") or rank is None:
-        ids = select(entry.complaint_id).where(*wanted).order_by(*order)
-        return ids.offset(query.offset).limit(query.per_page)
-    columns = (
-        entry.complaint_id,
-        entry.received_at,
-        compiler.vector.label("vector"),
-        first.label("first"),
-    )
-    size = max(RANK_WINDOW, query.offset + query.per_page)
-    window = select(*columns).where(*wanted).order_by(*order).limit(size).subquery()
-    score = func.ts_rank(window.c.vector, rank)
-    ids = select(window.c.complaint_id).order_by(
-        window.c.first.desc(),
-        score.desc(),
-        window.c.received_at.desc(),
-        window.c.complaint_id.desc(),
-    )
-    return ids.offset(query.offset).limit(query.per_page)

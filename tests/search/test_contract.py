@@ -317,6 +317,14 @@ def test_paging_and_sorting(in_backend: Any, corpus: dict[str, Any]) -> None:
     assert names(corpus, find("damaged", sort="due")) == ["parcel", "mugs", "mentions", "screen"]
     # Relevance: the kettle complaint that says "kettle" three times beats a newer one.
     assert names(corpus, find("kettle")) == ["kettle3", "kettle1"]
+    # Relevance pages are slices of one order, with the filters' counts beside each.
+    whole = find("damaged", per_page=50)
+    pieces = [find("damaged", per_page=3, page=n) for n in (1, 2)]
+    assert names(corpus, pieces[0]) + names(corpus, pieces[1]) == names(corpus, whole)
+    assert [p.total for p in pieces] == [4, 4]
+    assert all(p.facets == whole.facets for p in pieces)
+    beyond = find("damaged", per_page=3, page=5)
+    assert beyond.complaint_ids == [] and beyond.total == 4 and beyond.facets == whole.facets
 
 
 def test_facets_count_each_dimension_with_the_other_filters(
