@@ -24,9 +24,9 @@ from ..models.search import SearchEntry
 from .base import CheckReport, Hits, IndexUnavailable
 from .documents import compare_markers, load_documents
 from .fallback import inbox_conditions
-from .nodes import Node, Word
+from .nodes import Node, Phrase, Word, leaves
 from .postgres_page import read_rows, search_statement
-from .postgres_sql import UPSERT, WORDS, Compiler, ensure_schema, row_for
+from .postgres_sql import HAS_PAIRS, PAIRS_DONE, UPSERT, WORDS, Compiler, ensure_schema, row_for
 from .text import MAX_TOKEN, candidate_distance, is_fuzzy_match
 
 log = logging.getLogger(__name__)
@@ -45,6 +45,7 @@ class PostgresBackend:
         self._zone = zone
         self.procs = procs
         self._schema_ready = False
+        self._pairs = False  # every row has pair lexemes (see _pairs_for)
 
     def cache_token(self) -> object | None:
         """No per-process caching: every server must see every change at once."""
@@ -118,6 +119,7 @@ class PostgresBackend:
         with engine.begin() as conn:
             orphans = ~exists().where(Complaint.id == SearchEntry.complaint_id)
             conn.execute(delete(SearchEntry).where(orphans))
+            conn.execute(PAIRS_DONE)  # every row was rewritten, with its pairs
             conn.execute(text("ANALYZE search_document, search_word"))  # fresh planner stats
         return len(ids)
 
@@ -169,7 +171,7 @@ class PostgresBackend:
                 near_cache[word] = self.vocabulary_near(word.word, word.fuzzy, include_internal)
             return near_cache[word]
 
-        compiler = Compiler(include_internal, self._zone(), near)
+        compiler = Compiler(include_internal, self._zone(), near, self._pairs_for(node))
         where = [compiler.condition(node), *inbox_conditions(query, SearchEntry)]
         with self._engine().begin() as conn:
             # One search is one client's request among others on the same cores: parallel
@@ -181,6 +183,17 @@ class PostgresBackend:
             rows = conn.execute(search_statement(compiler, where, query)).all()
         ids, facets, total = read_rows(rows, query)
         return Hits(ids, total, facets)
+
+    def _pairs_for(self, node: Node) -> bool:
+        """True when the query has a phrase of two words or more and every row of the index
+        has its pair lexemes (once true, it stays true: remembered per process)."""
+        if self._pairs or not any(
+            isinstance(leaf, Phrase) and len(leaf.words) > 1 for leaf in leaves(node)
+        ):
+            return self._pairs
+        with self._engine().connect() as conn:
+            self._pairs = bool(conn.scalar(HAS_PAIRS))
+        return self._pairs
 
     # --- health and check ----------------------------------------------------------------
 

@@ -2,7 +2,9 @@
 
 Each leaf becomes a tsquery: a word is `plainto_tsquery` in the simple, english and dutch
 configurations OR'ed (so any of its forms matches, as with Whoosh); a phrase is
-`phraseto_tsquery('simple', …)` (as typed); a prefix is `'word':*`; typo neighbours (from
+`phraseto_tsquery('simple', …)` (as typed), looked up by its pair lexemes first (every two
+adjacent tokens are one lexeme too, as Whoosh's `pair` terms) once the index has them; a
+prefix is `'word':*`; typo neighbours (from
 the `search_word` vocabulary) join the word's OR. Subtrees made only of words are
 combined into one tsquery (tsquery_and / tsquery_or / tsquery_not), so one GIN index
 scan answers them; filters and exact reference/order matches are plain SQL conditions.
@@ -13,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import date
+from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -29,7 +32,7 @@ from sqlalchemy import (
     text,
     true,
 )
-from sqlalchemy.dialects.postgresql import REGCONFIG
+from sqlalchemy.dialects.postgresql import REGCONFIG, TSQUERY
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..models.search import SearchEntry
@@ -51,7 +54,20 @@ SCHEMA_SQL = (
     # Keep the tsvectors out of line: searches then read small rows (the GIN index answers
     # the match), and only the ranked page's vectors are read.
     "ALTER TABLE search_document SET (toast_tuple_target = 128)",
+    # What every row of the index holds: "pairs" once each has its pair lexemes (below).
+    "CREATE TABLE IF NOT EXISTS search_layout (name text PRIMARY KEY)",
+    # An empty index only ever gets rows with pairs.
+    "INSERT INTO search_layout (name) SELECT 'pairs' "
+    "WHERE NOT EXISTS (SELECT 1 FROM search_document) ON CONFLICT DO NOTHING",
 )
+
+#: Set when a full rebuild has given every row its pair lexemes.
+PAIRS_DONE = text("INSERT INTO search_layout (name) VALUES ('pairs') ON CONFLICT DO NOTHING")
+HAS_PAIRS = text("SELECT EXISTS (SELECT 1 FROM search_layout WHERE name = 'pairs')")
+
+#: Joins the two tokens of a pair lexeme; tokens never hold it (TOKEN_RE), and PostgreSQL's
+#: parser splits words at it, so no lexeme made from text can look like a pair.
+PAIR_JOIN = "_"
 
 UPSERT = text(
     """
@@ -60,11 +76,13 @@ UPSERT = text(
          status, assignee_id, received_at, sla_due_on, marker, indexed_at)
     SELECT :id, v.pub,
            v.pub || to_tsvector('simple', :notes) || strip(to_tsvector('english', :notes))
-                 || strip(to_tsvector('dutch', :notes)),
+                 || strip(to_tsvector('dutch', :notes))
+                 || array_to_tsvector(CAST(:notes_pairs AS text[])),
            :reference, :order_number, :email, :category, :status, :assignee_id, :received_at,
            :sla_due_on, :marker, now()
     FROM (SELECT to_tsvector('simple', :pub) || strip(to_tsvector('english', :pub))
-                 || strip(to_tsvector('dutch', :pub)) AS pub) AS v
+                 || strip(to_tsvector('dutch', :pub))
+                 || array_to_tsvector(CAST(:pub_pairs AS text[])) AS pub) AS v
     ON CONFLICT (complaint_id) DO UPDATE SET
         public_vector = EXCLUDED.public_vector, all_vector = EXCLUDED.all_vector,
         reference = EXCLUDED.reference, order_number = EXCLUDED.order_number,
@@ -96,10 +114,13 @@ def ensure_schema(conn: Connection) -> None:
 
 def row_for(doc: SearchDocument) -> dict[str, Any]:
     """UPSERT's parameters: the texts as our tokens, so PostgreSQL splits them as we do."""
+    public, notes = tokens(doc.public_text), tokens(doc.internal_text)
     return {
         "id": doc.complaint_id,
-        "pub": " ".join(tokens(doc.public_text)),
-        "notes": " ".join(tokens(doc.internal_text)),
+        "pub": " ".join(public),
+        "notes": " ".join(notes),
+        "pub_pairs": pairs(public),
+        "notes_pairs": pairs(notes),
         "reference": doc.reference,
         "order_number": doc.order,
         "email": doc.email,
@@ -110,6 +131,23 @@ def row_for(doc: SearchDocument) -> dict[str, Any]:
         "sla_due_on": doc.sla_due_on,
         "marker": doc.marker,
     }
+
+
+def pairs(words: list[str]) -> list[str]:
+    """Every two adjacent tokens as one lexeme (no positions), once each: a two-word phrase
+    is then one GIN lookup, with no positions to check in each candidate's vector."""
+    return sorted({first + PAIR_JOIN + second for first, second in pairwise(words)})
+
+
+def phrase_query(words: tuple[str, ...], with_pairs: bool) -> Any:
+    """A tsquery for words that follow each other. With pair lexemes, a two-word phrase is
+    its pair; a longer one needs all its pairs and then the positions (few candidates)."""
+    exact = func.phraseto_tsquery(_config("simple"), " ".join(words))
+    if not with_pairs or len(words) < 2:
+        return exact
+    lexemes = pairs(list(words))
+    joined = cast(literal(" & ".join(f"'{lexeme}'" for lexeme in lexemes)), TSQUERY)
+    return joined if len(words) == 2 else func.tsquery_and(joined, exact)
 
 
 def _config(name: str) -> Any:
@@ -140,8 +178,11 @@ def _fold(fn: Any, parts: list[Any]) -> Any:
 class Compiler:
     """Turns a parsed query into SQL over search_document joined to complaint."""
 
-    def __init__(self, include_internal: bool, zone: ZoneInfo, near: Near) -> None:
+    def __init__(
+        self, include_internal: bool, zone: ZoneInfo, near: Near, with_pairs: bool = False
+    ) -> None:
         self.vector = SearchEntry.all_vector if include_internal else SearchEntry.public_vector
+        self.with_pairs = with_pairs
         self.zone = zone
         self.near = near
         self.positive: list[Any] = []  # tsqueries of the words that rank documents
@@ -175,7 +216,7 @@ class Compiler:
             if isinstance(node, Word):
                 tsq = word_query(node, self.near(node) if node.fuzzy else set())
             else:
-                tsq = func.phraseto_tsquery(_config("simple"), " ".join(node.words))
+                tsq = phrase_query(node.words, self.with_pairs)
             self.uses_text = True
             if not negated:
                 self.positive.append(tsq)

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from helpdesk import search
 from helpdesk.extensions import db
@@ -83,3 +83,60 @@ def test_a_failed_index_write_keeps_the_commit_and_search_falls_back(
     assert report.missing == [echo.id] and report.fixed
     assert search.check().ok
     assert find("echo").complaint_ids == [echo.id] and not find("echo").fallback
+
+
+LEXEMES = "SELECT unnest(tsvector_to_array(all_vector)) FROM search_document"
+
+#: Takes the pair lexemes (the ones with "_") out of both vectors, as an older index had them.
+STRIP_PAIRS = """
+UPDATE search_document SET
+  public_vector = ts_delete(public_vector, ARRAY(
+    SELECT l FROM unnest(tsvector_to_array(public_vector)) AS l WHERE l LIKE '%\\_%')),
+  all_vector = ts_delete(all_vector, ARRAY(
+    SELECT l FROM unnest(tsvector_to_array(all_vector)) AS l WHERE l LIKE '%\\_%'))
+"""
+
+
+def _phrase_sql(phrase: str) -> tuple[list[int], list[str]]:
+    """The ids a phrase search finds, and the SQL statements it ran."""
+    seen: list[str] = []
+
+    def record(conn: Any, cursor: Any, sql: str, params: Any, *rest: Any) -> None:
+        seen.append(sql % params if isinstance(params, dict) else sql)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        ids = find(f'"{phrase}"').complaint_ids
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return ids, seen
+
+
+def test_phrases_use_pair_lexemes_once_every_row_has_them(
+    pg_app: Flask, three: list[Complaint]
+) -> None:
+    """A fresh index gets pair lexemes from its first row on, and two-word phrases look them
+    up; an index written before them is searched by positions until a rebuild."""
+    pairs = set(db.session.scalars(text(LEXEMES)))
+    assert {"bravo_parcel", "parcel_arrived", "arrived_late"} <= pairs
+    ids, sql = _phrase_sql("bravo parcel")
+    assert ids == [three[1].id]
+    assert any("'bravo_parcel'" in statement for statement in sql), sql
+    assert _phrase_sql("parcel bravo")[0] == []  # the words, but not in that order
+    assert _phrase_sql("the bravo parcel")[0] == [three[1].id]  # pairs, then positions
+
+    # An index from before pairs: no layout mark, no pair lexemes in the rows.
+    db.session.execute(text("DELETE FROM search_layout"))
+    db.session.execute(text(STRIP_PAIRS))
+    db.session.commit()
+    assert not {"bravo_parcel", "arrived_late"} & set(db.session.scalars(text(LEXEMES)))
+    search.backend()._pairs = False  # a server started before the old index came back
+    ids, sql = _phrase_sql("bravo parcel")
+    assert ids == [three[1].id]
+    assert not any("'bravo_parcel'" in statement for statement in sql), sql
+
+    result = pg_app.test_cli_runner().invoke(args=["search", "reindex"])
+    assert result.exit_code == 0, result.output
+    ids, sql = _phrase_sql("bravo parcel")
+    assert ids == [three[1].id]
+    assert any("'bravo_parcel'" in statement for statement in sql), sql
