@@ -61,6 +61,9 @@ SCHEMA_SQL = (
     "WHERE NOT EXISTS (SELECT 1 FROM search_document) ON CONFLICT DO NOTHING",
 )
 
+GIN_INDEXES = ("search_document_public_gin", "search_document_all_gin")
+CLEAN_PENDING = text("SELECT gin_clean_pending_list(CAST(:index AS regclass))")
+
 #: Set when a full rebuild has given every row its pair lexemes.
 PAIRS_DONE = text("INSERT INTO search_layout (name) VALUES ('pairs') ON CONFLICT DO NOTHING")
 HAS_PAIRS = text("SELECT EXISTS (SELECT 1 FROM search_layout WHERE name = 'pairs')")
