@@ -76,7 +76,7 @@ class PostgresBackend:
             self._ensure(conn)
             self._write(conn, sorted(ids))
 
-    def _write(self, conn: Connection, ids: list[int]) -> None:
+    def _write(self, conn: Connection, ids: list[int], bulk: bool = False) -> None:
         # Lock first, then read: a concurrent writer of the same complaint waits for us,
         # and reads its own (newer) text after our commit.
         conn.execute(
@@ -91,7 +91,15 @@ class PostgresBackend:
             conn.execute(delete(SearchEntry).where(SearchEntry.complaint_id.in_(gone)))
         if docs:
             rows = [row_for(doc) for doc in docs.values()]
+            if bulk:
+                # In a rebuild, new entries of the documents' GIN indexes wait in a bigger
+                # pending list and are merged in bulk: fewer, cheaper merges. Only for them:
+                # the vocabulary below looks words up, and a lookup through a GIN index
+                # reads its whole pending list (quadratic on a fresh, unanalyzed table).
+                conn.execute(text("SET LOCAL gin_pending_list_limit = '64MB'"))
             conn.execute(UPSERT, rows)
+            if bulk:
+                conn.execute(text("SET LOCAL gin_pending_list_limit TO DEFAULT"))
             words = sorted(
                 {
                     w
@@ -140,10 +148,7 @@ class PostgresBackend:
     def _write_batch(self, engine: Engine, ids: list[int]) -> int:
         """One transaction of a rebuild (runs in a worker thread: no app context here)."""
         with engine.begin() as conn:
-            # New index entries wait in the GIN pending list and are merged into the index in
-            # bulk when it fills: a bigger list means fewer, cheaper merges during a rebuild.
-            conn.execute(text("SET LOCAL gin_pending_list_limit = '64MB'"))
-            self._write(conn, ids)
+            self._write(conn, ids, bulk=True)
         return len(ids)
 
     # --- reading ------------------------------------------------------------------------
