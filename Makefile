@@ -1,9 +1,9 @@
 # The two commands that matter: `make run` and `make test`. Everything else supports them.
 SHELL := /bin/bash
-# The interpreter for .venv: Debian's /usr/bin/python3 when it is 3.11+ and has venv (it is
-# built with profile-guided optimisation and LTO; a pyenv build without
-# --enable-optimizations served the benchmark's pages 25-30 % slower, docs/performance.md),
-# else the first python3 on PATH. `make clean` first to switch an existing .venv.
+# The interpreter for .venv: Debian's /usr/bin/python3 when it is 3.11+ and has venv (built
+# with profile-guided optimisation, the interpreter linked into the executable; a pyenv
+# build without --enable-optimizations had p95 latencies up to 36 % higher in make bench, see
+# docs/performance.md), else the first python3 on PATH. `make clean` to switch a .venv.
 SYSTEM_PYTHON_OK := $(shell /usr/bin/python3 -c 'import sys, ensurepip, venv; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && echo yes)
 PYTHON ?= $(if $(SYSTEM_PYTHON_OK),/usr/bin/python3,python3)
 VENV := .venv
