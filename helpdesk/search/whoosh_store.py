@@ -105,6 +105,18 @@ def generation_of(folder: Path) -> int | None:
     return max(found) if found else None
 
 
+def fingerprint(folder: Path) -> tuple[object, ...]:
+    """The folder and each file's name, size and modification time: what a health probe's
+    verdict depends on (a commit, rebuild, rewrite, truncation or removal changes it)."""
+    entries = []
+    with os.scandir(folder) as found:
+        for entry in found:
+            if entry.is_file():
+                info = entry.stat()
+                entries.append((entry.name, info.st_size, info.st_mtime_ns))
+    return (str(folder), tuple(sorted(entries)))
+
+
 def has_index(folder: Path | None) -> bool:
     """True when `folder` holds an index (a table of contents), readable or not."""
     return folder is not None and generation_of(folder) is not None
