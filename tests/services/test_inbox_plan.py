@@ -17,7 +17,7 @@ from sqlalchemy import event, text
 from helpdesk.demo.seeding import seed_demo
 from helpdesk.extensions import db
 from helpdesk.models import Complaint
-from helpdesk.services import inbox
+from helpdesk.services import inbox_sql
 from helpdesk.services.inbox import list_inbox
 from helpdesk.services.inbox_counts import inbox_dates
 from helpdesk.services.inbox_filters import OPEN_KEYS, InboxFilters
@@ -51,13 +51,13 @@ def _due_order(complaint: Complaint) -> tuple[Any, ...]:
 
 
 def _walk_always(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(inbox, "FILTER_FIRST", 0)
-    monkeypatch.setattr(inbox, "FILTER_FIRST_OPEN", 0)
+    monkeypatch.setattr(inbox_sql, "FILTER_FIRST", 0)
+    monkeypatch.setattr(inbox_sql, "FILTER_FIRST_OPEN", 0)
 
 
 def _sort_always(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(inbox, "FILTER_FIRST", 10**9)
-    monkeypatch.setattr(inbox, "FILTER_FIRST_OPEN", 10**9)
+    monkeypatch.setattr(inbox_sql, "FILTER_FIRST", 10**9)
+    monkeypatch.setattr(inbox_sql, "FILTER_FIRST_OPEN", 10**9)
 
 
 def test_the_open_inbox_reads_its_page_from_the_partial_index(
