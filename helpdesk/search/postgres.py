@@ -213,8 +213,11 @@ class PostgresBackend:
             isinstance(leaf, Phrase) and len(leaf.words) > 1 for leaf in leaves(node)
         ):
             return self._pairs
-        with self._engine().connect() as conn:
-            self._pairs = bool(conn.scalar(HAS_PAIRS))
+        try:
+            with self._engine().connect() as conn:
+                self._pairs = bool(conn.scalar(HAS_PAIRS))
+        except SQLAlchemyError:  # no search_layout yet: an index from before pairs
+            return False
         return self._pairs
 
     # --- health and check ----------------------------------------------------------------
