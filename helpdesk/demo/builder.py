@@ -39,17 +39,9 @@ from .story import (
     Step,
     Story,
 )
-from .text import Writer, pick_outcome
+from .text import CATEGORY_WEIGHTS, Writer, pick_outcome
 from .vocab import facts as draw_facts
 
-CATEGORY_WEIGHTS = {
-    "physical": 36,
-    "digital": 20,
-    "billing": 15,
-    "account": 10,
-    "website": 9,
-    "other": 10,
-}
 #: Status-change details as the services write them, by the story's cause.
 CAUSE_DETAIL: dict[str, dict[str, Any]] = {
     "by_hand": {"by": "hand"},

@@ -14,6 +14,16 @@ from types import ModuleType
 from . import phrases_en, phrases_nl
 from .vocab import STAFF_FIRST
 
+#: How often each category comes up among the demo complaints (weights).
+CATEGORY_WEIGHTS = {
+    "physical": 36,
+    "digital": 20,
+    "billing": 15,
+    "account": 10,
+    "website": 9,
+    "other": 10,
+}
+
 #: Which outcomes fit which category, with weights.
 OUTCOME_WEIGHTS: dict[str, dict[str, int]] = {
     "physical": {"replacement_product": 50, "refund": 40, "correction": 10},
