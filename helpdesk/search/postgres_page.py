@@ -56,10 +56,8 @@ def search_statement(compiler: Compiler, where: list[Any], query: InboxQuery) ->
         no_number.label("pos"),
     ).group_by(m.category, m.status)
     page, page_order = _page(compiler, matches, query)
-    ids = select(
-        literal(PAGE), no_text, no_text, no_number, page.c.complaint_id,
-        func.row_number().over(order_by=page_order),
-    )  # fmt: skip
+    position = func.row_number().over(order_by=page_order)
+    ids = select(literal(PAGE), no_text, no_text, no_number, page.c.complaint_id, position)
     return union_all(counts, ids)
 
 
