@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ..domain.audit_chain import EventContent, build_chain
 from .files import Sample, stored_name
 
 Row = dict[str, Any]
@@ -94,6 +95,27 @@ def event_row(
         "to_status": to_status,
         "detail": detail,
     }
+
+
+def chain_events(events: list[Row], reference: str) -> None:
+    """Give one complaint's event rows (in insert order) their audit-chain hashes."""
+    contents = [
+        EventContent(
+            reference=reference,
+            at=row["at"],
+            actor=row["actor"],
+            staff_id=row["staff_id"],
+            action=row["action"],
+            from_status=row["from_status"],
+            to_status=row["to_status"],
+            detail=row["detail"],
+        )
+        for row in events
+    ]
+    for row, made in zip(events, build_chain(contents), strict=True):
+        row.update(
+            content_hash=made.content_hash, prev_hash=made.prev_hash, chain_hash=made.chain_hash
+        )
 
 
 def message_row(

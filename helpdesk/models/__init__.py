@@ -1,7 +1,8 @@
 """Typed SQLAlchemy models; import them from here."""
 
 from .complaint import Attachment, AuditEvent, Complaint, Message
-from .mail import OutboxEmail
+from .mail import InboundEmail, OutboxEmail
+from .mediation import Referral
 from .outcome import Outcome, OutcomeTemplate, Rating
 from .search import SearchEntry, SearchWord
 from .staff import ROLES, Staff, StaffSession
@@ -12,11 +13,13 @@ __all__ = [
     "Attachment",
     "AuditEvent",
     "Complaint",
+    "InboundEmail",
     "Message",
     "OutboxEmail",
     "Outcome",
     "OutcomeTemplate",
     "Rating",
+    "Referral",
     "SearchEntry",
     "SearchWord",
     "Staff",

@@ -14,6 +14,8 @@ from ..extensions import db
 from .types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
+    from .mail import InboundEmail
+    from .mediation import Referral
     from .outcome import Outcome, Rating
     from .staff import Staff
 
@@ -33,6 +35,9 @@ class Complaint(db.Model):  # type: ignore[name-defined,misc]
     order_number: Mapped[str | None] = mapped_column(String(100), index=True)
     category: Mapped[str] = mapped_column(String(20), index=True)
     description: Mapped[str] = mapped_column(Text)
+    # The remedy the customer asked for: an outcome kind, "not_sure", or None (not asked,
+    # e.g. an email complaint). domain.outcomes.PREFERRED_SOLUTIONS lists the keys.
+    preferred_solution: Mapped[str | None] = mapped_column(String(30))
     language: Mapped[str] = mapped_column(String(5), default="en")
     channel: Mapped[str] = mapped_column(String(10), default="web")
     status: Mapped[str] = mapped_column(String(20), default="received")
@@ -84,6 +89,12 @@ class Complaint(db.Model):  # type: ignore[name-defined,misc]
     )
     rating: Mapped[Rating | None] = relationship(
         back_populates="complaint", cascade="all, delete-orphan"
+    )
+    referrals: Mapped[list[Referral]] = relationship(
+        back_populates="complaint", order_by="Referral.id", cascade="all, delete-orphan"
+    )
+    inbound_emails: Mapped[list[InboundEmail]] = relationship(
+        back_populates="complaint", order_by="InboundEmail.id", cascade="all, delete-orphan"
     )
 
     @property
@@ -154,7 +165,11 @@ class Attachment(db.Model):  # type: ignore[name-defined,misc]
 
 
 class AuditEvent(db.Model):  # type: ignore[name-defined,misc]
-    """Who did what to a complaint and when; every status change has one."""
+    """Who did what to a complaint and when; every status change has one.
+
+    The three hashes make each complaint's events a chain (domain.audit_chain): they are
+    set by services.lifecycle.record_event, never by hand, and `cases verify` checks them.
+    """
 
     __tablename__ = "audit_event"
 
@@ -167,6 +182,9 @@ class AuditEvent(db.Model):  # type: ignore[name-defined,misc]
     from_status: Mapped[str | None] = mapped_column(String(20))
     to_status: Mapped[str | None] = mapped_column(String(20))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    chain_hash: Mapped[str] = mapped_column(String(64))
 
     complaint: Mapped[Complaint] = relationship(back_populates="events")
     staff: Mapped[Staff | None] = relationship()

@@ -9,11 +9,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import event as sa_event
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from ..clock import business_calendar, shop_timezone
+from ..domain.audit_chain import GENESIS, EventContent, link
 from ..domain.lifecycle import OPEN, PAUSED, Status, check_transition, path_to
 from ..domain.sla import extend_for_pause
 from ..extensions import db
 from ..models import AuditEvent, Complaint, Staff
+
+#: session.info key: {id(complaint): chain hash of its newest event in this transaction}.
+_HEADS = "audit_chain_heads"
 
 
 def record_event(
@@ -27,20 +35,63 @@ def record_event(
     from_status: str | None = None,
     to_status: str | None = None,
 ) -> AuditEvent:
-    """Add one audit event for `complaint` (no commit)."""
-    event = AuditEvent(
-        complaint=complaint,
+    """Add one audit event for `complaint`, chained to the one before it (no commit).
+
+    Touching the complaint bumps its version, so two transactions that append to one
+    complaint at once cannot both commit (one chain, never a fork).
+    """
+    content = EventContent(
+        reference=complaint.reference,
         at=now,
         actor=actor,
         staff_id=staff.id if staff else None,
         action=action,
         from_status=from_status,
         to_status=to_status,
-        detail=detail or {},
+        detail=dict(detail or {}),
+    )
+    made = link(content, _chain_head(complaint))
+    event = AuditEvent(
+        complaint=complaint,
+        at=now,
+        actor=actor,
+        staff_id=content.staff_id,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        detail=dict(content.detail),
+        content_hash=made.content_hash,
+        prev_hash=made.prev_hash,
+        chain_hash=made.chain_hash,
     )
     db.session.add(event)
+    db.session.info.setdefault(_HEADS, {})[id(complaint)] = made.chain_hash
     complaint.last_activity_at = now
     return event
+
+
+def _chain_head(complaint: Complaint) -> str:
+    """The chain hash of the complaint's newest event: this transaction's, else the stored one."""
+    heads: dict[int, str] = db.session.info.get(_HEADS, {})
+    if id(complaint) in heads:
+        return heads[id(complaint)]
+    if complaint.id is None:
+        return GENESIS
+    with db.session.no_autoflush:
+        stored = db.session.scalar(
+            select(AuditEvent.chain_hash)
+            .where(AuditEvent.complaint_id == complaint.id)
+            .order_by(AuditEvent.id.desc())
+            .limit(1)
+        )
+    return stored or GENESIS
+
+
+@sa_event.listens_for(Session, "after_commit")
+@sa_event.listens_for(Session, "after_soft_rollback")
+def _forget_heads(session: Session, *_args: Any) -> None:
+    """A new transaction reads heads from the database again."""
+    session.info.pop(_HEADS, None)
 
 
 def change_status(
