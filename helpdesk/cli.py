@@ -7,6 +7,7 @@ from flask import Flask
 
 def register_commands(app: Flask) -> None:
     """Attach every command group."""
+    from .commands import case_export  # noqa: F401 — adds `cases export` to cases_cli
     from .commands.cases import cases_cli
     from .commands.demo import demo_cli
     from .commands.staff import staff_cli

@@ -26,9 +26,13 @@ def queue_email(
     template: str,
     language: str,
     complaint: Complaint | None = None,
+    attachments: list[dict[str, Any]] | None = None,
     **context: Any,
 ) -> OutboxEmail:
     """Render templates/email/<template>.txt (+ .html if present) in `language` and queue it.
+
+    `attachments` name files made when the email is sent (mail.attachments), e.g. the
+    customer's case file: [{"kind": "casefile", "variant": "customer"}].
 
     The template's first line is `Subject: …`; the rest is the body. No commit here: the
     email exists exactly when the change that caused it does.
@@ -50,6 +54,7 @@ def queue_email(
         subject=first.split(":", 1)[1].strip(),
         body_text=body.strip() + "\n",
         body_html=html,
+        attachments=attachments or None,
         message_id=make_msgid(domain=domain),
         created_at=utcnow(),
         next_attempt_at=utcnow(),

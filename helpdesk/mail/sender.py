@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..extensions import db
 from ..models import OutboxEmail
 from ..models.types import utcnow
+from .attachments import AttachmentUnavailable, make_attachments
 from .refs import subject_with_reference
 from .smtp import DEFAULT_TIMEOUT, SMTPConfigError, SMTPConnection, SMTPSettings, parse_smtp_url
 
@@ -148,6 +149,9 @@ def _deliver(
     """Send one claimed row and record what happened; True when the run should stop."""
     try:
         message = build_message(row, sender, moment)
+    except AttachmentUnavailable as exc:
+        _retry_later(row, moment, str(exc), report)
+        return False
     except (ValueError, TypeError) as exc:
         _give_up(row, moment, f"cannot build the message: {exc}", report)
         return False
@@ -202,6 +206,10 @@ def build_message(row: OutboxEmail, sender: Address, moment: datetime) -> EmailM
     message.set_content(row.body_text)
     if row.body_html:
         message.add_alternative(row.body_html, subtype="html")
+    for made in make_attachments(row):
+        message.add_attachment(
+            made.data, maintype=made.maintype, subtype=made.subtype, filename=made.filename
+        )
     return message
 
 

@@ -7,7 +7,7 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     """Attach every blueprint."""
-    from . import auth, health, manager, public, resolution, staff
+    from . import auth, case_export, health, manager, public, resolution, staff
 
-    for module in (health, public, resolution, auth, staff, manager):
+    for module in (health, public, resolution, auth, staff, manager, case_export):
         app.register_blueprint(module.bp)

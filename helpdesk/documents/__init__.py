@@ -1,0 +1,6 @@
+"""Documents that leave the helpdesk: the case file PDF and the evidence bundle.
+
+Rendering only: the data comes from services (services.casefile). `pdf` is the one module
+that calls WeasyPrint, with a URL fetcher that serves our own stylesheet and images and
+refuses everything else.
+"""

@@ -1,0 +1,111 @@
+"""The case file PDF: templates/pdf/casefile.html in the complaint's language, photos as thumbnails.
+
+A4, a header on every page (shop, reference, variant) and "page N of M" in the footer; the
+text stays text (pypdf reads it back), and the PDF is tagged for screen readers.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import warnings
+from datetime import date, datetime
+from pathlib import Path
+
+from babel.numbers import format_decimal
+from flask import current_app, render_template
+from flask_babel import force_locale
+from PIL import Image, UnidentifiedImageError
+
+from .. import labels
+from ..dates import day_text, moment_text
+from ..services.casefile import CaseFile, shop_name
+from ..services.dispute_bodies import dispute_bodies
+from ..services.outcomes import format_amount
+from ..uploads import MAX_PIXELS, attachment_path
+from .pdf import IMAGE_SCHEME, render_pdf
+
+log = logging.getLogger(__name__)
+
+#: Longest side of a photo in the PDF, in pixels (about 6 cm at 200 dpi).
+THUMBNAIL_SIZE = 480
+STYLESHEET = "casefile.css"
+
+
+def case_file_pdf(case: CaseFile) -> bytes:
+    """The PDF of a case file, in the complaint's language."""
+    images = thumbnails(case)
+    with force_locale(case.language):
+        html = render_template(
+            "pdf/casefile.html",
+            case=case,
+            complaint=case.complaint,
+            shop=shop_name(),
+            shop_email=current_app.config["SHOP_COMPLAINTS_EMAIL"],
+            bodies=dispute_bodies(),
+            thumbnail_ids={int(key) for key in images},
+            image_url=lambda key: f"{IMAGE_SCHEME}{key}",
+            moment=_moment,
+            day=_day,
+            size=lambda count: _size(count, case.language),
+            amount=lambda cents: format_amount(cents, case.language),
+            action_label=labels.action_label,
+            kind_label=labels.message_kind_label,
+        )
+    return render_pdf(html, static_dir=_static_dir(), stylesheet=STYLESHEET, images=images)
+
+
+def file_name(case: CaseFile) -> str:
+    """case-file-ABCD-EFGH-JK12[-internal].pdf"""
+    suffix = "-internal" if case.internal else ""
+    return f"case-file-{case.reference}{suffix}.pdf"
+
+
+def _static_dir() -> Path:
+    return Path(current_app.static_folder or "static") / "pdf"
+
+
+def _moment(value: datetime | None) -> str:
+    """'3 Dec 2026, 14:05' / '3 dec 2026, 14:05' in shop time: no seconds, day before month."""
+    return moment_text(value, "d MMM y, HH:mm") if value is not None else "—"
+
+
+def _day(value: date | None) -> str:
+    """'Thu 3 Dec 2026' / 'do 3 dec 2026': dates people plan by carry their weekday."""
+    return day_text(value, "EEE d MMM y") if value is not None else "—"
+
+
+def _size(count: int, language: str) -> str:
+    """A file size in bytes, kB or MB, with the language's decimal mark."""
+    if count < 1024:
+        return f"{count} B"
+    unit, value = ("kB", count / 1024) if count < 1024 * 1024 else ("MB", count / 1024 / 1024)
+    return f"{format_decimal(round(value, 1), locale=language)} {unit}"
+
+
+def thumbnails(case: CaseFile) -> dict[str, tuple[bytes, str]]:
+    """Small JPEGs of the case's photos, by attachment id (unreadable files are left out)."""
+    made: dict[str, tuple[bytes, str]] = {}
+    for item in case.photos:
+        data = _thumbnail(attachment_path(item))
+        if data is not None:
+            made[str(item.id)] = (data, "image/jpeg")
+    return made
+
+
+def _thumbnail(path: Path) -> bytes | None:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                if image.width * image.height > MAX_PIXELS:
+                    return None
+                image.draft("RGB", (THUMBNAIL_SIZE, THUMBNAIL_SIZE))  # JPEG: decode small
+                small = image.convert("RGB")
+                small.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE))
+                out = io.BytesIO()
+                small.save(out, "JPEG", quality=80)
+                return out.getvalue()
+    except (OSError, UnidentifiedImageError, Image.DecompressionBombError, Warning):
+        log.warning("no thumbnail for %s", path.name, exc_info=True)
+        return None
