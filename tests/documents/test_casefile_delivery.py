@@ -184,3 +184,29 @@ def test_cases_export_bad_input_is_one_clear_line(
         assert words in result.output, (args, result.output)
         assert "Traceback" not in result.output
         assert len([line for line in result.output.splitlines() if line.startswith("Error")]) == 1
+
+
+def test_cases_export_in_parallel_workers(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    references = [
+        submit_complaint(
+            NewComplaint(
+                name=f"Customer {n}",
+                email=f"c{n}@example.com",
+                order_number=None,
+                category="website",
+                description=f"The page {n} shows an error.",
+            )
+        ).display_reference
+        for n in range(6)
+    ]
+    out = tmp_path / "parallel"
+    result = runner.invoke(args=["cases", "export", "--jobs", "2", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "6 evidence bundle(s) written" in result.output
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"evidence-{r}.zip" for r in references)
+    for path in out.iterdir():
+        with zipfile.ZipFile(path) as archive:
+            manifest = json.loads(archive.read("manifest.json"))
+        assert path.name == f"evidence-{manifest['reference']}.zip"
