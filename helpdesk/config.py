@@ -4,17 +4,28 @@ from __future__ import annotations
 
 import os
 import secrets
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
-#: Mediation bodies shown after the final response: "Name|URL" pairs separated by ";".
+#: The dispute bodies named in the deadlock notice (the final response) and on the customer's
+#: page after it: entries separated by ";", fields by "|" (see parse_mediation). The court
+#: and, across borders, ECC Netherlands are named besides them always (services.dispute_bodies).
 DEFAULT_MEDIATION = (
-    "De Geschillencommissie (Webshop)|https://www.degeschillencommissie.nl/;"
-    "Stichting Webwinkelkeur / Thuiswinkel Waarborg|https://www.thuiswinkel.org/;"
-    "EU consumer disputes (ECC Netherlands)|https://www.eccnederland.nl/"
+    "De Geschillencommissie|https://www.degeschillencommissie.nl/|yes|12|De Geschillencommissie|"
+    "An independent committee that settles disputes between consumers and businesses, "
+    "purchases from web shops included, once the consumer has first complained to the "
+    "business. Its decision is binding advice for both sides.|"
+    "Een onafhankelijke commissie die geschillen tussen consumenten en bedrijven beslecht, "
+    "ook over aankopen in webwinkels, nadat de consument eerst bij het bedrijf heeft geklaagd. "
+    "De uitspraak is een bindend advies voor beide partijen."
+)
+MEDIATION_FORMAT = (
+    "Name|URL|yes or no (whether the shop takes part)|months to file (or empty)"
+    "[|Dutch name[|description[|Dutch description]]], entries separated by ;"
 )
 
 
@@ -36,15 +47,68 @@ def _categories(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(["public", *extra])) if extra else ()
 
 
-def parse_mediation(text: str) -> list[dict[str, str]]:
-    """`Name|URL;Name|URL` to a list of {"name", "url"}."""
+@dataclass(frozen=True)
+class MediationSetting:
+    """One dispute body as configured, in English and (optionally) Dutch."""
+
+    name: str
+    url: str
+    takes_part: bool
+    filing_limit_months: int | None
+    name_nl: str = ""
+    description: str = ""
+    description_nl: str = ""
+
+
+class MediationSettingError(ValueError):
+    """HELPDESK_MEDIATION_BODIES cannot be read; the message says where and how."""
+
+
+_YES_NO = {"yes": True, "y": True, "ja": True, "true": True, "no": False, "n": False,
+           "nee": False, "false": False}  # fmt: skip
+
+
+def parse_mediation(text: str) -> list[MediationSetting]:
+    """`Name|URL|yes|12[|Dutch name[|description[|Dutch description]]];…` to settings;
+    raises MediationSettingError naming the entry and what is wrong with it."""
     bodies = []
-    for entry in text.split(";"):
-        if not entry.strip():
-            continue
-        name, _, url = entry.partition("|")
-        bodies.append({"name": name.strip(), "url": url.strip()})
+    for number, entry in enumerate((e for e in text.split(";") if e.strip()), start=1):
+        fields = [field.strip() for field in entry.split("|")]
+        try:
+            bodies.append(_mediation_entry(fields))
+        except ValueError as exc:
+            raise MediationSettingError(
+                f"HELPDESK_MEDIATION_BODIES, entry {number} ({entry.strip()!r}): {exc}. "
+                f"Expected {MEDIATION_FORMAT}."
+            ) from None
     return bodies
+
+
+def _mediation_entry(fields: list[str]) -> MediationSetting:
+    """One entry's fields, checked; raises ValueError saying what is wrong."""
+    if not 4 <= len(fields) <= 7:
+        raise ValueError(f"{len(fields)} fields instead of 4 to 7")
+    name, url, takes_part, months = fields[:4]
+    if not name:
+        raise ValueError("the name is empty")
+    if not url.startswith(("https://", "http://")) or " " in url:
+        raise ValueError(f"the URL {url!r} does not start with https:// or http://")
+    if takes_part.lower() not in _YES_NO:
+        raise ValueError(f"whether the shop takes part must be yes or no, not {takes_part!r}")
+    if months and not (months.isdigit() and 1 <= int(months) <= 120):
+        raise ValueError(f"the months to file must be a number from 1 to 120, not {months!r}")
+    extra = [*fields[4:], "", "", ""][:3]
+    return MediationSetting(
+        name, url, _YES_NO[takes_part.lower()], int(months) if months else None, *extra
+    )
+
+
+def _mediation_from_env() -> list[MediationSetting]:
+    """The setting, or the process stops with one line saying what is wrong."""
+    try:
+        return parse_mediation(_env("MEDIATION_BODIES", DEFAULT_MEDIATION))
+    except MediationSettingError as exc:
+        raise SystemExit(f"Configuration error: {exc}") from None
 
 
 def load_config(instance_path: Path) -> dict[str, Any]:
@@ -65,6 +129,8 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         ),
         "DATA_DIR": str(data_dir),
         "UPLOAD_DIR": str(data_dir / "uploads"),
+        # Inbound emails as they arrived, kept as evidence (services.raw_email).
+        "RAW_EMAIL_DIR": str(data_dir / "raw-email"),
         "SEARCH_INDEX_DIR": str(data_dir / "search-index"),
         "SEARCH_BACKEND": _env("SEARCH_BACKEND", "whoosh"),
         # Result pages kept per process for an unchanged index (0 turns the cache off).
@@ -84,7 +150,7 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "CLOSE_AFTER_DAYS": _int("CLOSE_AFTER_DAYS", 14),
         "DOWNLOAD_LINK_DAYS": _int("DOWNLOAD_LINK_DAYS", 14),
         "TRACKING_LINK_DAYS": _int("TRACKING_LINK_DAYS", 365),
-        "MEDIATION_BODIES": parse_mediation(_env("MEDIATION_BODIES", DEFAULT_MEDIATION)),
+        "MEDIATION_BODIES": _mediation_from_env(),
         "MAX_ATTACHMENT_BYTES": _int("MAX_ATTACHMENT_MB", 10) * 1024 * 1024,
         "MAX_ATTACHMENTS": 5,
         # Room for 5 attachments of 10 MB plus the form itself.

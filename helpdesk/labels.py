@@ -46,6 +46,10 @@ OUTCOMES = {
     "correction": _l("Clarification or correction"),
 }
 
+#: The complaint form's "Preferred solution" choices (domain.outcomes.PREFERRED_SOLUTIONS).
+PREFERRED_SOLUTIONS = {**OUTCOMES, "not_sure": _l("Not sure")}
+_NOT_STATED = {"": _l("not stated")}
+
 
 #: Words already looked up: (language, table, key) -> text. The tables and catalogues never
 #: change while the process runs, so each word is translated once per language.
@@ -76,3 +80,10 @@ def category_label(category: str, *, short: bool = False) -> str:
 def outcome_label(kind: str) -> str:
     """The words for an outcome kind."""
     return _word(OUTCOMES, kind)
+
+
+def preferred_solution_label(key: str | None) -> str:
+    """The words for the remedy a customer asked for; "not stated" when they did not say."""
+    if not key:
+        return _word(_NOT_STATED, "")
+    return _word(PREFERRED_SOLUTIONS, key)

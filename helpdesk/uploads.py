@@ -228,7 +228,7 @@ def store_upload(
     extension = KINDS.get(checked.content_type, (None, "bin"))[1]
     stored_name = f"{secrets.token_hex(16)}.{extension}"
     path = upload_dir() / stored_name
-    _write_new(path, checked.data)
+    write_new_file(path, checked.data)
     attachment = Attachment(
         complaint=complaint,
         message=message,
@@ -244,8 +244,10 @@ def store_upload(
     return attachment
 
 
-def _write_new(path: Path, data: bytes) -> None:
-    """Write a file that must not exist yet, and remember it until the commit."""
+def write_new_file(path: Path, data: bytes) -> None:
+    """Write a file that must not exist yet (atomically), and remember it until the commit:
+    if the transaction ends without one, the file is removed again. Any folder will do
+    (uploads here, raw inbound emails in services.raw_email)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".part")
     with open(partial, "xb") as handle:

@@ -91,6 +91,7 @@ def init_app(app: Flask) -> None:
         status_label=labels.status_label,
         category_label=labels.category_label,
         outcome_label=labels.outcome_label,
+        preferred_solution_label=labels.preferred_solution_label,
     )
     app.jinja_env.globals.update(
         CATEGORIES=labels.CATEGORIES,

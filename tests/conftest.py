@@ -33,6 +33,7 @@ def base_config(tmp: Path, database_url: str) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "DATA_DIR": str(tmp / "data"),
         "UPLOAD_DIR": str(tmp / "data" / "uploads"),
+        "RAW_EMAIL_DIR": str(tmp / "data" / "raw-email"),
         "SEARCH_INDEX_DIR": str(tmp / "data" / "search-index"),
         "RATELIMIT_ENABLED": False,
         "WTF_CSRF_ENABLED": False,

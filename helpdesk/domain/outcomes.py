@@ -26,6 +26,11 @@ class OutcomeKind(StrEnum):
     CORRECTION = "correction"
 
 
+#: The remedy a customer may ask for on the complaint form ("Preferred solution"): one of
+#: the outcome kinds, or "not sure". Complaint.preferred_solution holds one of these or None.
+NOT_SURE = "not_sure"
+PREFERRED_SOLUTIONS: tuple[str, ...] = (*(kind.value for kind in OutcomeKind), NOT_SURE)
+
 #: Button labels (PRODUCT.md "Words people read").
 LABELS: dict[OutcomeKind, str] = {
     OutcomeKind.REPLACEMENT_FILE: "Replacement file",

@@ -20,6 +20,7 @@ from wtforms import (
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, Regexp, ValidationError
 
 from .. import labels
+from ..domain.outcomes import PREFERRED_SOLUTIONS
 from ..domain.reference import is_reference
 from ..services.submission import NewComplaint
 from .base import Form
@@ -101,6 +102,20 @@ class ComplaintForm(Form):
         render_kw={"rows": 8, "maxlength": 20000},
     )
     attachments = MultipleFileField(_l("Attachments"), render_kw={"accept": ACCEPT})
+    preferred_solution = SelectField(
+        _l("Preferred solution"),
+        choices=[
+            SelectChoice("", _l("No preference given")),
+            *(SelectChoice(key, labels.PREFERRED_SOLUTIONS[key]) for key in PREFERRED_SOLUTIONS),
+        ],
+        validators=[
+            AnyOf(
+                ["", *PREFERRED_SOLUTIONS], message=_l("Please choose one of the listed solutions.")
+            )
+        ],
+        validate_choice=False,
+        default="",  # a form posted without the field asked for nothing
+    )
     submission_token = HiddenField()
 
     def new_complaint(self, *, language: str) -> NewComplaint:
@@ -114,6 +129,7 @@ class ComplaintForm(Form):
             language=language,
             channel="web",
             submission_token=self.token(),
+            preferred_solution=self.preferred_solution.data or None,
         )
 
     def token(self) -> str | None:

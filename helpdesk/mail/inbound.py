@@ -56,7 +56,8 @@ class IngestResult:
 
 
 def ingest_message(raw: bytes, *, now: datetime | None = None) -> IngestResult:
-    """Store one RFC 822 message as a new complaint or an answer to one (one commit)."""
+    """Store one RFC 822 message as a new complaint or an answer to one (one commit), with
+    the raw bytes kept as evidence (not for duplicates or ignored messages)."""
     parsed = parse_email(raw)
     if parsed.automatic:
         return IngestResult("ignored", reason=parsed.automatic)
@@ -78,10 +79,15 @@ def ingest_message(raw: bytes, *, now: datetime | None = None) -> IngestResult:
             via="email",
             now=now,
             email_message_id=parsed.message_id,
+            raw_email=raw,
         )
         return IngestResult("joined", complaint.display_reference, refused=refused)
     created = submit_complaint(
-        _new_complaint(parsed, notes), files, now=now, email_message_id=parsed.message_id
+        _new_complaint(parsed, notes),
+        files,
+        now=now,
+        email_message_id=parsed.message_id,
+        raw_email=raw,
     )
     return IngestResult("created", created.display_reference, refused=refused)
 

@@ -17,6 +17,7 @@ from ..models import Complaint, Message
 from ..models.types import utcnow
 from ..uploads import CheckedUpload, Upload, check_evidence_files, store_upload
 from .lifecycle import advance_to, record_event
+from .raw_email import store_raw_email
 from .submission import clean_text, normalise_email
 
 #: A staff member may change the case while the customer answers; try again that often.
@@ -60,8 +61,13 @@ def add_customer_message(
     via: str = "web",
     now: datetime | None = None,
     email_message_id: str | None = None,
+    raw_email: bytes | None = None,
 ) -> Message:
-    """Add the customer's answer; a complaint waiting for them goes back to assessment."""
+    """Add the customer's answer; a complaint waiting for them goes back to assessment.
+
+    `raw_email` (the RFC 822 bytes of an answer by email) is kept as evidence, in the same
+    commit (services.raw_email).
+    """
     checked = check_evidence_files(uploads)  # raises UploadError before anything is stored
     text = clean_text(body)[:MAX_BODY]
     if not text and not checked:
@@ -72,7 +78,7 @@ def add_customer_message(
     moment = now or utcnow()
     for attempt in range(_ATTEMPTS):
         try:
-            message = _add(complaint, text, checked, via, moment, email_message_id)
+            message = _add(complaint, text, checked, via, moment, email_message_id, raw_email)
             db.session.commit()
             return message
         except IntegrityError:
@@ -96,6 +102,7 @@ def _add(
     via: str,
     now: datetime,
     email_message_id: str | None,
+    raw_email: bytes | None = None,
 ) -> Message:
     """Put the message, its files, the audit event and any status change in the session."""
     message = Message(
@@ -129,4 +136,6 @@ def _add(
             detail={"by": "customer answer"},
         )
     db.session.flush()
+    if raw_email is not None:
+        store_raw_email(raw_email, complaint=complaint, message=message, received_at=now)
     return message

@@ -42,6 +42,7 @@ class InboxItem:
     review_requested_at: datetime | None
     final_at: datetime | None
     last_customer_message_at: datetime | None
+    preferred_solution: str | None
     assignee: Assignee | None
 
     @property
@@ -66,6 +67,7 @@ ITEM_COLUMNS = (
     Complaint.review_requested_at,
     Complaint.final_at,
     Complaint.last_customer_message_at,
+    Complaint.preferred_solution,
 )
 #: The assignee's columns, selected after ITEM_COLUMNS (outer join: None when unassigned).
 ASSIGNEE_COLUMNS = (Staff.id, Staff.name)

@@ -15,6 +15,7 @@ from typing import Any
 
 from babel.numbers import format_currency
 from flask import current_app, has_request_context, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -31,6 +32,7 @@ from ..models import Attachment, Complaint, Message, Outcome, Staff
 from ..models.types import utcnow
 from ..uploads import store_upload
 from .casework import Aspect, Seen, StaleEdit, check_fresh
+from .dispute_bodies import DeadlockNotice, dispute_notice
 from .lifecycle import advance_to, record_event
 from .outcome_checks import Details, OutcomeInput, check_details
 from .outcome_errors import AlreadySent, WrongStatus, require_staff
@@ -246,6 +248,12 @@ def download_valid_until(now: datetime) -> datetime:
     return now + timedelta(days=int(current_app.config["DOWNLOAD_LINK_DAYS"]))
 
 
+def _dispute_notice(complaint: Complaint) -> DeadlockNotice:
+    """The deadlock notice's dispute bodies in the customer's language."""
+    with force_locale(complaint.language):
+        return dispute_notice(complaint)
+
+
 def queue_outcome_email(
     complaint: Complaint, outcome: Outcome, *, template: str, now: datetime
 ) -> None:
@@ -265,7 +273,7 @@ def queue_outcome_email(
         amount=format_amount(outcome.amount_cents, complaint.language)
         if outcome.amount_cents is not None
         else None,
-        mediation_bodies=current_app.config["MEDIATION_BODIES"],
+        dispute_notice=_dispute_notice(complaint) if outcome.is_final else None,
         review_until=local_date(
             review_deadline(now, int(current_app.config["REVIEW_PERIOD_DAYS"])), shop_timezone()
         ),

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import labels
 from ..clock import business_calendar, shop_timezone
+from ..domain.outcomes import PREFERRED_SOLUTIONS
 from ..domain.reference import generate_reference
 from ..domain.sla import ACK_DAYS, RESPONSE_DAYS, due_date
 from ..extensions import db
@@ -22,6 +23,7 @@ from ..models import Complaint, Message
 from ..models.types import utcnow
 from ..uploads import CheckedUpload, Upload, UploadError, check_evidence_files, store_upload
 from .lifecycle import record_event, refresh_sla_due
+from .raw_email import store_raw_email
 
 __all__ = ["NewComplaint", "Upload", "UploadError", "submit_complaint"]
 
@@ -41,6 +43,8 @@ class NewComplaint:
     language: str = "en"
     channel: str = "web"
     submission_token: str | None = None
+    #: The remedy asked for (domain.outcomes.PREFERRED_SOLUTIONS); None when not asked.
+    preferred_solution: str | None = None
 
 
 def clean_text(text: str) -> str:
@@ -76,8 +80,13 @@ def submit_complaint(
     *,
     now: datetime | None = None,
     email_message_id: str | None = None,
+    raw_email: bytes | None = None,
 ) -> Complaint:
-    """Store a new complaint and queue its acknowledgement; the same submission twice is one."""
+    """Store a new complaint and queue its acknowledgement; the same submission twice is one.
+
+    `raw_email` (the RFC 822 bytes of an email complaint) is kept as evidence, in the same
+    commit (services.raw_email).
+    """
     checked = check_evidence_files(uploads)  # raises UploadError before anything is stored
     _check_fields(data)
     existing = find_existing(data.submission_token, email_message_id)
@@ -86,7 +95,7 @@ def submit_complaint(
     moment = now or utcnow()
     for _attempt in range(_ATTEMPTS):
         try:
-            complaint = _create(data, checked, moment, email_message_id)
+            complaint = _create(data, checked, moment, email_message_id, raw_email)
             db.session.commit()
             return complaint
         except IntegrityError:
@@ -103,12 +112,18 @@ def _check_fields(data: NewComplaint) -> None:
     """Refuse data no form or mail parser should ever let through."""
     if data.category not in labels.CATEGORIES:
         raise ValueError(f"unknown category {data.category!r}")
+    if data.preferred_solution is not None and data.preferred_solution not in PREFERRED_SOLUTIONS:
+        raise ValueError(f"unknown preferred solution {data.preferred_solution!r}")
     if "@" not in data.email or not clean_text(data.description):
         raise ValueError("a complaint needs an email address and a description")
 
 
 def _create(
-    data: NewComplaint, files: list[CheckedUpload], now: datetime, email_message_id: str | None
+    data: NewComplaint,
+    files: list[CheckedUpload],
+    now: datetime,
+    email_message_id: str | None,
+    raw_email: bytes | None = None,
 ) -> Complaint:
     """Add the complaint and everything that belongs to it to the session (no commit)."""
     cal, tz = business_calendar(), shop_timezone()
@@ -122,6 +137,7 @@ def _create(
         order_number=clean_text(data.order_number or "")[:100] or None,
         category=data.category,
         description=clean_text(data.description),
+        preferred_solution=data.preferred_solution,
         language=language,
         channel=data.channel,
         status="received",
@@ -150,6 +166,8 @@ def _create(
     for upload in files:
         store_upload(upload, complaint=complaint, message=message, uploaded_by="customer")
     db.session.flush()  # the reference must be unique before the email names it
+    if raw_email is not None:
+        store_raw_email(raw_email, complaint=complaint, message=message, received_at=now)
     queue_email(
         kind="acknowledgement",
         to=complaint.email,

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from markupsafe import Markup
 
+from .. import labels
 from ..services.badges import ClockBadge, Words, clock_badges
 from ..services.inbox import InboxPage
 
@@ -41,6 +42,8 @@ class InboxRow:
     assignee: str | None
     ack: BadgeCell
     response: BadgeCell
+    #: The remedy the customer asked for in lower case ("refund"), None when not stated.
+    wants: str | None = None
 
 
 def _cell(badge: ClockBadge) -> BadgeCell:
@@ -48,11 +51,22 @@ def _cell(badge: ClockBadge) -> BadgeCell:
     return BadgeCell(badge.text, badge.css, badge.clock.due.isoformat())
 
 
+def _wants(key: str | None, seen: dict[str, str]) -> str | None:
+    """The remedy asked for as the row's small mark reads it ("refund"), looked up once."""
+    if not key:
+        return None
+    if key not in seen:
+        word = labels.preferred_solution_label(key)
+        seen[key] = word[:1].lower() + word[1:]
+    return seen[key]
+
+
 def inbox_rows(
     page: InboxPage, now: datetime, status_words: dict[str, str], category_words: dict[str, str]
 ) -> list[InboxRow]:
     """The page's complaints as rows, badges as of `now`, in the page's language."""
     words: Words = {}
+    wants: dict[str, str] = {}
     rows = []
     for complaint in page.rows:
         ack, response = clock_badges(complaint, now, words)
@@ -72,6 +86,7 @@ def inbox_rows(
                 assignee=assignee.name if assignee is not None else None,
                 ack=_cell(ack),
                 response=_cell(response),
+                wants=_wants(complaint.preferred_solution, wants),
             )
         )
     return rows

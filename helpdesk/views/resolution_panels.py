@@ -12,7 +12,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import gettext as _
 
 from .. import labels
@@ -21,6 +21,7 @@ from ..domain.outcomes import OutcomeKind
 from ..forms.outcomes import RATING_WORDS, MediationForm, OutcomeForm, RatingForm, ReviewForm
 from ..links import download_token
 from ..models import Complaint, Outcome, Rating, Staff
+from ..services.dispute_bodies import DeadlockNotice, DisputeBody, dispute_bodies, dispute_notice
 from ..services.outcomes import (
     OUTCOME_FROM,
     final_outcome,
@@ -93,7 +94,7 @@ class ReviewPanel:
     referrals: list[Referral]
     can_refer: bool
     mediation_form: MediationForm | None
-    mediation_bodies: list[dict[str, str]] = field(default_factory=list)
+    mediation_bodies: list[DisputeBody] = field(default_factory=list)
 
 
 def final_form_for(complaint: Complaint, kind: OutcomeKind, first: Outcome | None) -> OutcomeForm:
@@ -137,7 +138,7 @@ def review_panel(
         complaint, first, final, is_manager, gave_first, is_open, kinds(),
         final_form if is_open and is_manager and not gave_first else None, final_kind,
         referrals, can_refer, mediation_form,
-        list(current_app.config["MEDIATION_BODIES"]),
+        dispute_bodies(),
     )  # fmt: skip
 
 
@@ -156,7 +157,7 @@ class CustomerResolution:
     rating: Rating | None
     can_change_rating: bool
     rating_words: str
-    mediation_bodies: list[dict[str, str]]
+    dispute_notice: DeadlockNotice | None
     posted_review: ReviewForm | None = None
     posted_rating: RatingForm | None = None
 
@@ -200,7 +201,7 @@ def customer_resolution(
         rating=rating,
         can_change_rating=rating is not None and can_change_rating(rating),
         rating_words=str(RATING_WORDS.get(rating.score, "")) if rating is not None else "",
-        mediation_bodies=list(current_app.config["MEDIATION_BODIES"]) if final else [],
+        dispute_notice=dispute_notice(complaint) if final else None,
         posted_review=review_form,
         posted_rating=rating_form,
     )

@@ -45,12 +45,14 @@ MEDIATION = [
     {"name": "Test Mediation Board", "url": "https://mediation.example/"},
     {"name": "Second Test Ombudsman", "url": "https://ombudsman.example/complaints"},
 ]
+#: HELPDESK_MEDIATION_BODIES for them: Name|URL|takes part|months to file.
+MEDIATION_SETTING = ";".join(f"{b['name']}|{b['url']}|yes|12" for b in MEDIATION)
 
 
 @pytest.fixture
 def live_server_config(smtp_server: Any) -> dict[str, Any]:
     """Mail goes to the test's SMTP server; mediation bodies of our own come from settings."""
-    return {"SMTP_URL": smtp_server.url, "MEDIATION_BODIES": MEDIATION}
+    return {"SMTP_URL": smtp_server.url, "MEDIATION_BODIES": MEDIATION_SETTING}
 
 
 @dataclass

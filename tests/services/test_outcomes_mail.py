@@ -8,6 +8,7 @@ from flask import Flask
 
 from helpdesk.domain.outcomes import OutcomeKind
 from helpdesk.mail.sender import send_pending
+from helpdesk.services.dispute_bodies import dispute_bodies
 from helpdesk.services.outcomes import OutcomeInput, give_outcome
 from helpdesk.services.review import request_review, send_final_response
 from helpdesk.uploads import Upload
@@ -62,10 +63,10 @@ def test_the_review_receipt_and_the_final_response(app: Flask, smtp_server: Any)
     subjects = [m["Subject"] for m in messages]
     assert any("We have received your request for a review" in s for s in subjects)
     final = next(m for m in messages if "Final response" in m["Subject"])
-    text = final.get_content()
+    text = final.get_body(("plain",)).get_content()  # the case file PDF is attached
     assert "*** Final response ***" in text
     assert "a further review is not possible" in text
-    for body in app.config["MEDIATION_BODIES"]:
-        assert f"- {body['name']}: {body['url']}" in text
+    for body in dispute_bodies():
+        assert f"- {body.name}: {body.url}" in text
     receipt = next(m for m in messages if "request for a review" in m["Subject"])
     assert receipt["Auto-Submitted"] == "auto-replied"

@@ -14,6 +14,7 @@ from helpdesk.extensions import db
 from helpdesk.models import AuditEvent, Message, OutboxEmail, Outcome
 from helpdesk.services.casework import StaleEdit
 from helpdesk.services.customer import add_customer_message
+from helpdesk.services.dispute_bodies import dispute_bodies
 from helpdesk.services.outcome_errors import (
     AlreadySent,
     FourEyes,
@@ -151,8 +152,8 @@ def test_a_final_response_by_another_manager(app: Flask, people: dict[str, Any])
     assert message.body == final.body and not message.internal
     email = db.session.scalars(select(OutboxEmail).filter_by(kind="final_response")).one()
     assert "Final response" in email.subject and "*** Final response ***" in email.body_text
-    for body in app.config["MEDIATION_BODIES"]:
-        assert body["name"] in email.body_text and body["url"] in email.body_text
+    for body in dispute_bodies():
+        assert body.name in email.body_text and body.url in email.body_text
     assert "Refund: €19.95 (full refund)" in email.body_text
     event = db.session.scalars(select(AuditEvent).filter_by(action="final_response_sent")).one()
     assert event.detail["kept_kind"] is True and event.staff_id == people["second"].id

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from helpdesk.extensions import db
 from helpdesk.models import AuditEvent, OutboxEmail, Rating
 from helpdesk.models.types import utcnow
+from helpdesk.services.dispute_bodies import dispute_bodies
 from helpdesk.services.ratings import rate_resolution
 from helpdesk.services.review import request_review, send_final_response
 from tests.services.outcomes_support import (
@@ -120,8 +121,8 @@ def test_the_final_response_and_the_mediation_bodies(
     html = client.get("/track/case").get_data(as_text=True)
     assert "Final response" in html and "€20.00" in html
     assert "a further review is not possible" in html
-    for body in app.config["MEDIATION_BODIES"]:
-        assert body["name"] in html and f'href="{body["url"]}"' in html
+    for body in dispute_bodies():
+        assert body.name in html and f'href="{body.url}"' in html
     assert 'name="review-reason"' not in html
 
 
