@@ -87,3 +87,44 @@ def preferred_solution_label(key: str | None) -> str:
     if not key:
         return _word(_NOT_STATED, "")
     return _word(PREFERRED_SOLUTIONS, key)
+
+
+#: What each audit event means (staff case page, case file).
+AUDIT_ACTIONS = {
+    "submitted": _l("Complaint submitted"),
+    "status_changed": _l("Status changed"),
+    "assigned": _l("Assigned"),
+    "category_changed": _l("Category changed"),
+    "reply_sent": _l("Reply sent"),
+    "information_requested": _l("Information requested"),
+    "note_added": _l("Internal note added"),
+    "customer_message": _l("Customer wrote"),
+    "outcome_sent": _l("Outcome sent"),
+    "review_requested": _l("Review requested"),
+    "final_response_sent": _l("Final response sent"),
+    "referred_to_mediation": _l("Referred to mediation"),
+    "rated": _l("Customer rated the resolution"),
+}
+
+#: The kinds of message in a thread (staff case page, case file).
+MESSAGE_KINDS = {
+    "message": _l("Customer message"),
+    "reply": _l("Reply"),
+    "info_request": _l("Information request"),
+    "note": _l("Internal note"),
+    "outcome": _l("Outcome"),
+    "final_response": _l("Final response"),
+    "review_request": _l("Review request"),
+}
+
+
+def action_label(action: str) -> str:
+    """The words for an audit event's action ("Reply sent"); unknown ones spelled out."""
+    if action not in AUDIT_ACTIONS:
+        return action.replace("_", " ").capitalize()
+    return _word(AUDIT_ACTIONS, action)
+
+
+def message_kind_label(kind: str) -> str:
+    """The words for a kind of message ("Information request")."""
+    return _word(MESSAGE_KINDS, kind)

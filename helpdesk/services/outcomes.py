@@ -248,6 +248,10 @@ def download_valid_until(now: datetime) -> datetime:
     return now + timedelta(days=int(current_app.config["DOWNLOAD_LINK_DAYS"]))
 
 
+#: The final response's attachment: the case file without internal notes (mail.attachments).
+CUSTOMER_CASE_FILE = {"kind": "casefile", "variant": "customer"}
+
+
 def _dispute_notice(complaint: Complaint) -> DeadlockNotice:
     """The deadlock notice's dispute bodies in the customer's language."""
     with force_locale(complaint.language):
@@ -274,6 +278,8 @@ def queue_outcome_email(
         if outcome.amount_cents is not None
         else None,
         dispute_notice=_dispute_notice(complaint) if outcome.is_final else None,
+        # The deadlock notice on a durable medium: the customer's case file, made at sending.
+        attachments=[CUSTOMER_CASE_FILE] if outcome.is_final else None,
         review_until=local_date(
             review_deadline(now, int(current_app.config["REVIEW_PERIOD_DAYS"])), shop_timezone()
         ),
