@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import event as sa_event
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from ..clock import business_calendar, shop_timezone
 from ..domain.audit_chain import GENESIS, EventContent, link
@@ -20,7 +21,10 @@ from ..domain.sla import extend_for_pause
 from ..extensions import db
 from ..models import AuditEvent, Complaint, Staff
 
-#: session.info key: {id(complaint): chain hash of its newest event in this transaction}.
+#: session.info key: {complaint: chain hash of its newest event in this transaction}. Weak
+#: keys, not id(complaint): a complaint that was dropped (its events flushed, as they hold
+#: it until then) is read from the database again, and a later object that happens to get
+#: the same id() cannot inherit its head.
 _HEADS = "audit_chain_heads"
 
 
@@ -65,16 +69,16 @@ def record_event(
         chain_hash=made.chain_hash,
     )
     db.session.add(event)
-    db.session.info.setdefault(_HEADS, {})[id(complaint)] = made.chain_hash
+    _heads()[complaint] = made.chain_hash
     complaint.last_activity_at = now
     return event
 
 
 def _chain_head(complaint: Complaint) -> str:
     """The chain hash of the complaint's newest event: this transaction's, else the stored one."""
-    heads: dict[int, str] = db.session.info.get(_HEADS, {})
-    if id(complaint) in heads:
-        return heads[id(complaint)]
+    known = _heads().get(complaint)
+    if known is not None:
+        return known
     if complaint.id is None:
         return GENESIS
     with db.session.no_autoflush:
@@ -87,10 +91,25 @@ def _chain_head(complaint: Complaint) -> str:
     return stored or GENESIS
 
 
-@sa_event.listens_for(Session, "after_commit")
+def _heads() -> WeakKeyDictionary[Complaint, str]:
+    """This transaction's chain heads, by complaint."""
+    heads: WeakKeyDictionary[Complaint, str] | None = db.session.info.get(_HEADS)
+    if heads is None:
+        heads = db.session.info[_HEADS] = WeakKeyDictionary()
+    return heads
+
+
+@sa_event.listens_for(Session, "after_transaction_end")
+def _forget_heads_at_end(session: Session, transaction: SessionTransaction) -> None:
+    """A new transaction reads heads from the database again. Its end is a commit, a
+    rollback or a close(); close() fires neither after_commit nor after_soft_rollback."""
+    if transaction.parent is None:
+        session.info.pop(_HEADS, None)
+
+
 @sa_event.listens_for(Session, "after_soft_rollback")
 def _forget_heads(session: Session, *_args: Any) -> None:
-    """A new transaction reads heads from the database again."""
+    """A rolled-back savepoint takes its events with it: read heads from the database."""
     session.info.pop(_HEADS, None)
 
 
