@@ -1,4 +1,4 @@
-"""`flask cases …` commands: closing quiet cases (for cron)."""
+"""`flask cases …` commands: closing quiet cases (for cron), checking the audit trail."""
 
 from __future__ import annotations
 
@@ -6,13 +6,23 @@ import sys
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy import select
 from tqdm import tqdm
 
 from ..db_stats import refresh_statistics
-from ..domain.reference import format_reference
+from ..domain.audit_chain import ChainBreak
+from ..domain.reference import format_reference, normalise_reference
 from ..extensions import db
 from ..models import Complaint
 from ..models.types import utcnow
+from ..services.audit_trail import (
+    BrokenChain,
+    chain_head,
+    count_complaints,
+    stored_events,
+    verify_all,
+    verify_complaint,
+)
 from ..services.closing import close_idle, closing_rule, find_idle
 
 cases_cli = AppGroup("cases", help="Work on many complaints at once.")
@@ -65,3 +75,65 @@ def close_idle_command(days: int | None, dry_run: bool) -> None:
     # The nightly job also keeps the planner statistics fresh as the shop grows (SQLite
     # gathers none by itself; the inbox's first page depends on them).
     refresh_statistics()
+
+
+class BadInput(click.ClickException):
+    """Bad input: one line on stderr ("Error: ..."), exit status 2, as click's own usage errors."""
+
+    exit_code = 2
+
+
+@cases_cli.command("verify")
+@click.argument("reference", required=False)
+def verify_command(reference: str | None) -> None:
+    """Recompute the audit trail's hash chains (all complaints, or the one REFERENCE);
+    exit status 1 names every complaint whose chain is broken."""
+    if reference is not None:
+        _verify_one(reference)
+        return
+    total = count_complaints()
+    with tqdm(
+        total=total, desc="Verifying", unit="case", file=sys.stderr, disable=not total
+    ) as bar:
+        report = verify_all(progress=bar.update)
+    for chain in report.broken:
+        click.echo(_broken_line(chain))
+    if report.intact:
+        click.echo(f"All {report.complaints} audit chains intact.")
+        return
+    click.echo(
+        f"{len(report.broken)} of {report.complaints} audit chains broken "
+        f"({report.events} events checked)."
+    )
+    raise SystemExit(1)
+
+
+def _verify_one(typed: str) -> None:
+    """Check one complaint's chain and print its head and length; exit 1 when broken."""
+    code = normalise_reference(typed)
+    if code is None:
+        raise BadInput(f"{typed!r} is not a reference code (XXXX-XXXX-XXXX).")
+    complaint = db.session.scalar(select(Complaint).where(Complaint.reference == code))
+    if complaint is None:
+        raise BadInput(f"No complaint has the reference {format_reference(code)}.")
+    shown = format_reference(code)
+    breaks = verify_complaint(complaint)
+    for item in breaks:
+        click.echo(f"{shown}: {_reason(item)}")
+    state = "broken" if breaks else "intact"
+    count = len(stored_events(complaint.id))
+    click.echo(f"{shown}: audit chain {state}, {count} events, head {chain_head(complaint)}")
+    if breaks:
+        raise SystemExit(1)
+
+
+def _broken_line(chain: BrokenChain) -> str:
+    """One line per broken complaint: its reference and the first reason."""
+    line = f"{format_reference(chain.reference)}: {_reason(chain.breaks[0])}"
+    more = len(chain.breaks) - 1
+    return line + (f" (and {more} more)" if more else "")
+
+
+def _reason(item: ChainBreak) -> str:
+    """A break as the operator reads it: which event (when there is one) and why."""
+    return f"event {item.event_id}: {item.reason}" if item.event_id else item.reason
