@@ -147,6 +147,8 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "REMOVED_DAYS_OFF": _dates(_env("REMOVED_DAYS_OFF", "")),
         "TIMEZONE": _env("TIMEZONE", "Europe/Amsterdam"),
         "REVIEW_PERIOD_DAYS": _int("REVIEW_PERIOD_DAYS", 30),
+        # The shop's period to answer a dispute body (default 4 weeks, domain.mediation).
+        "REFERRAL_REPLY_DAYS": _int("REFERRAL_REPLY_DAYS", 28),
         "CLOSE_AFTER_DAYS": _int("CLOSE_AFTER_DAYS", 14),
         "DOWNLOAD_LINK_DAYS": _int("DOWNLOAD_LINK_DAYS", 14),
         "TRACKING_LINK_DAYS": _int("TRACKING_LINK_DAYS", 365),

@@ -21,6 +21,8 @@ class InboxQuery:
     due_on_or_before: date | None = None
     #: "overdue": sla_due_on strictly before this date (today).
     due_before: date | None = None
+    #: "In mediation": only complaints with a referral the dispute body has not decided yet.
+    in_mediation: bool = False
     sort: str = "due"
     page: int = 1
     per_page: int = 25

@@ -1,4 +1,4 @@
-"""Forms for outcomes, final responses, templates, mediation, and the customer's review/rating.
+"""Forms for outcomes, final responses, templates, and the customer's review/rating.
 
 The rules (lengths, amounts, files, statuses) live in the services, which report errors per
 field; these forms parse the request, carry the CSRF token and show those errors.
@@ -6,7 +6,6 @@ field; these forms parse the request, carry the CSRF token and show those errors
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -115,23 +114,6 @@ class TemplateForm(VersionedForm):
     """A manager's edit of one outcome template."""
 
     body = TextAreaField(_l("Template text"), render_kw={"rows": 18})
-
-
-class MediationForm(Form):
-    """A referral to an external mediator, recorded on the case."""
-
-    body = StringField(
-        _l("Mediation body"), render_kw={"list": "mediation-bodies", "maxlength": 200}
-    )
-    referred_on = StringField(_l("Date of referral"), render_kw={"type": "date"})
-    note = TextAreaField(_l("Note"), render_kw={"rows": 3})
-
-    def referral_date(self) -> date | None:
-        """The typed date (YYYY-MM-DD, as date inputs send it), else None."""
-        try:
-            return date.fromisoformat((self.referred_on.data or "").strip())
-        except ValueError:
-            return None
 
 
 class ReviewForm(Form):

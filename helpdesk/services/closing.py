@@ -1,8 +1,10 @@
 """Closing quiet cases: resolved and final complaints with no activity for CLOSE_AFTER_DAYS.
 
 A resolved complaint closes only once its review period has passed as well, so nobody
-loses the right to a review by being quiet. Each complaint is closed in its own commit
-through the lifecycle, with an audit event; one that changed meanwhile is skipped.
+loses the right to a review by being quiet. A complaint in mediation (a referral the
+dispute body has not decided) stays open however quiet: the case is not over. Each
+complaint is closed in its own commit through the lifecycle, with an audit event; one that
+changed meanwhile is skipped.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from ..extensions import db
 from ..models import Complaint
 from ..models.types import utcnow
 from .lifecycle import change_status
+from .mediation import has_open_referral
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ def find_idle(rule: ClosingRule, now: datetime | None = None) -> list[int]:
         select(Complaint.id)
         .where(
             Complaint.last_activity_at < rule.idle_before(now),
+            ~has_open_referral(),
             or_(
                 Complaint.status == Status.FINAL.value,
                 and_(
@@ -69,6 +73,8 @@ def find_idle(rule: ClosingRule, now: datetime | None = None) -> list[int]:
 def is_idle(complaint: Complaint, rule: ClosingRule, now: datetime) -> bool:
     """The same test as find_idle, for one loaded complaint (checked again before closing)."""
     if complaint.last_activity_at >= rule.idle_before(now):
+        return False
+    if any(referral.decision is None for referral in complaint.referrals):
         return False
     if complaint.status == Status.FINAL:
         return True

@@ -80,6 +80,10 @@ def list_inbox(
 ) -> InboxPage:
     """The page of complaints `query` asks for; without text, plus the quick-filter counts
     for `me` (a search shows its own counts per category and status instead)."""
+    if query.text and query.in_mediation:
+        # The search backends know nothing of referrals; the few complaints in mediation
+        # are searched with the simple LIKE search.
+        return list_inbox_sql(query)
     if query.text:
         return _searched(query)
     counts = count_filters(me=me, now=now)

@@ -61,7 +61,7 @@ def known_total(
 ) -> int | None:
     """The number of complaints `query` lists when `counts` already holds it (the open
     inbox, a quick filter, one open status, without text or other filters), else None."""
-    if query.text or query.categories:
+    if query.text or query.categories or query.in_mediation:
         return None
     assigned = query.assignee_id is not None or query.unassigned
     dated = query.due_on_or_before is not None or query.due_before is not None

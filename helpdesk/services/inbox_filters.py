@@ -31,6 +31,7 @@ class InboxFilters:
     category: str = ""
     assignee: str = ""  # "" any | "mine" | "unassigned" | a staff id
     due: str = ""  # "" | "soon" | "overdue"
+    mediation: str = ""  # "" | "open": with a referral not yet decided, whatever the status
     sort: str = ""  # "" = the default: best match with text, due first without
     page: int = 1
 
@@ -42,14 +43,20 @@ class InboxFilters:
         category = args.get("category") or ""
         assignee = args.get("assignee") or ""
         due = args.get("due") or ""
+        mediation = args.get("mediation") or ""
         sort = args.get("sort") or ""
         page = args.get("page") or "1"
+        if status not in STATUS_CHOICES or (status == "open" and mediation == "open"):
+            # Cases in mediation are mostly past their final response (not "open"): the
+            # filter lists them whatever the status unless one status is chosen.
+            status = "all" if mediation == "open" else "open"
         return cls(
             q=text,
-            status=status if status in STATUS_CHOICES else "open",
+            status=status,
             category=category if category in labels.CATEGORIES else "",
             assignee=assignee if _is_assignee(assignee) else "",
             due=due if due in ("soon", "overdue") else "",
+            mediation=mediation if mediation == "open" else "",
             sort=sort if sort in SORTS else "",
             page=min(int(page), MAX_PAGE) if page.isdigit() and int(page) > 0 else 1,
         )
@@ -86,6 +93,7 @@ class InboxFilters:
             unassigned=self.assignee == "unassigned",
             due_on_or_before=next_business_day if self.due == "soon" else None,
             due_before=today if self.due == "overdue" else None,
+            in_mediation=self.mediation == "open",
             sort=self.sort_in_effect,
             page=self.page,
             per_page=PER_PAGE,

@@ -23,6 +23,7 @@ from ..models import Complaint, Message, Staff
 from .inbox_counts import literal_list
 from .inbox_filters import OPEN_KEYS, PER_PAGE
 from .inbox_items import ASSIGNEE_COLUMNS, ITEM_COLUMNS, InboxItem, item_from_row
+from .mediation import has_open_referral
 
 #: Any select over Complaint; the filters keep its column types.
 S = TypeVar("S", bound=Select[*tuple[Any, ...]])
@@ -61,6 +62,9 @@ def _filtered(stmt: S, query: InboxQuery) -> S:
         stmt = stmt.where(Complaint.sla_due_on <= bindparam("due_on_or_before", type_=Date))
     if query.due_before is not None:
         stmt = stmt.where(Complaint.sla_due_on < bindparam("due_before", type_=Date))
+    if query.in_mediation:
+        # Only when chosen: the plain listings' statements stay as they are.
+        stmt = stmt.where(has_open_referral())
     return stmt
 
 

@@ -1,15 +1,14 @@
-"""Escalation (policy clauses 5 and 6): the customer's one review, the final response, mediation.
+"""Escalation (policy clauses 5 and 6): the customer's one review and the final response.
 
 A review may be requested once, within REVIEW_PERIOD_DAYS of the first outcome. A manager
 who did not give that outcome re-evaluates it and sends the final response (four-eyes);
-after that no further review, only the external mediation bodies, and managers record a
-referral to one of them on the case.
+after that no further review, only the external dispute bodies (a referral to one of them
+is recorded through services.mediation).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -25,9 +24,9 @@ from ..domain.sla import RESPONSE_DAYS, due_date
 from ..extensions import db
 from ..links import tracking_url
 from ..mail.outbox import queue_email
-from ..models import AuditEvent, Complaint, Message, Outcome, Staff
+from ..models import Complaint, Message, Outcome, Staff
 from ..models.types import utcnow
-from .casework import Seen, StaleEdit, check_fresh
+from .casework import Seen, check_fresh
 from .lifecycle import change_status, record_event, refresh_sla_due
 from .outcome_checks import OutcomeInput, check_details
 from .outcome_errors import (
@@ -180,79 +179,3 @@ def first_outcomes_for(complaints: list[Complaint]) -> dict[int, Outcome]:
         .options(joinedload(Outcome.staff))
     )
     return {o.complaint_id: o for o in db.session.scalars(query)}
-
-
-# --- mediation ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Referral:
-    """A referral to an external mediator as recorded on the case."""
-
-    body: str
-    referred_on: date
-    note: str
-    at: datetime
-    staff_name: str | None
-
-
-def record_mediation_referral(
-    complaint: Complaint,
-    staff: Staff,
-    *,
-    body: str,
-    referred_on: date | None,
-    note: str = "",
-    now: datetime | None = None,
-) -> None:
-    """A manager records that the case went to a mediator (audit event "referred_to_mediation")."""
-    require_manager(staff)
-    now = now or utcnow()
-    if complaint.responded_at is None:
-        raise WrongStatus(_("A referral can be recorded once the customer has had our response."))
-    errors = {}
-    body = body.strip()
-    if not body or len(body) > 200:
-        errors["body"] = _("Name the mediation body (at most 200 characters).")
-    if referred_on is None:
-        errors["referred_on"] = _("Enter the date of the referral.")
-    elif referred_on > now.astimezone(shop_timezone()).date():
-        errors["referred_on"] = _("The date cannot be in the future.")
-    if len(note) > 5000:
-        errors["note"] = _("At most %(count)d characters.", count=5000)
-    if errors:
-        raise InvalidInput(errors)
-    assert referred_on is not None
-    record_event(
-        complaint,
-        "referred_to_mediation",
-        now=now,
-        actor="staff",
-        staff=staff,
-        detail={"body": body, "referred_on": referred_on.isoformat(), "note": note.strip()},
-    )
-    try:
-        db.session.commit()
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise StaleEdit from exc
-
-
-def list_referrals(complaint: Complaint) -> list[Referral]:
-    """The mediation referrals recorded on a complaint, oldest first."""
-    query = (
-        select(AuditEvent)
-        .filter_by(complaint_id=complaint.id, action="referred_to_mediation")
-        .options(joinedload(AuditEvent.staff))
-        .order_by(AuditEvent.id)
-    )
-    return [
-        Referral(
-            body=str(event.detail.get("body", "")),
-            referred_on=date.fromisoformat(str(event.detail.get("referred_on"))),
-            note=str(event.detail.get("note", "")),
-            at=event.at,
-            staff_name=event.staff.name if event.staff else None,
-        )
-        for event in db.session.scalars(query)
-    ]

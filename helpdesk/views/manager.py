@@ -1,5 +1,6 @@
-"""Managers' pages under /staff/manage: review requests, the final response, mediation
-referrals and the outcome templates. Every route needs a manager (agents get 403)."""
+"""Managers' pages under /staff/manage: review requests, the final response, the outcome
+templates, and (views.mediation) referrals to a dispute body. Every route needs a manager
+(agents get 403)."""
 
 from __future__ import annotations
 
@@ -11,14 +12,11 @@ from flask_babel import gettext as _
 
 from ..auth import current_staff, manager_required
 from ..domain.outcomes import PLACEHOLDERS, OutcomeKind
-from ..forms.outcomes import MediationForm, OutcomeForm, TemplateForm, show_errors
+from ..forms.outcomes import OutcomeForm, TemplateForm
 from ..models import Complaint
-from ..services.casework import StaleEdit
-from ..services.outcome_errors import InvalidInput, OutcomeRefused
 from ..services.review import (
     first_outcomes_for,
     list_review_requests,
-    record_mediation_referral,
     send_final_response,
 )
 from ..services.templates import (
@@ -32,10 +30,12 @@ from ..services.templates import (
     update_template,
 )
 from ..web import is_htmx, render
+from . import mediation
 from .resolution import case_complaint, go, outcome_kind, submit_outcome_form
 from .resolution_panels import ReviewPanel, final_form_for, review_panel
 
 bp = Blueprint("manager", __name__, url_prefix="/staff/manage")
+bp.register_blueprint(mediation.bp)
 
 
 @bp.get("/reviews")
@@ -111,35 +111,6 @@ def send_final(reference: str, kind: str) -> ResponseReturnValue:
         page=final_page,
         sent_message=_("The final response was sent to the customer."),
     )
-
-
-@bp.post("/complaints/<reference>/mediation")
-@manager_required
-def mediation(reference: str) -> ResponseReturnValue:
-    """Record a referral to an external mediator on the case."""
-    complaint = case_complaint(reference)
-    form = MediationForm(prefix="mediation")
-    if form.validate_on_submit():
-        try:
-            record_mediation_referral(
-                complaint,
-                current_staff(),
-                body=form.body.data or "",
-                referred_on=form.referral_date(),
-                note=form.note.data or "",
-            )
-        except InvalidInput as error:
-            show_errors(form, error)
-        except (StaleEdit, OutcomeRefused) as error:
-            form.form_errors.append(error.message)
-        else:
-            flash(
-                _("The referral to %(body)s is recorded.", body=form.body.data.strip()), "success"
-            )
-            return go(url_for("staff.case", reference=complaint.reference))
-    review = review_panel(case_complaint(reference), current_staff(), mediation_form=form)
-    page = render("manager/mediation.html", block="mediation", complaint=complaint, review=review)
-    return page, 200 if is_htmx() else 422
 
 
 # --- outcome templates -------------------------------------------------------------------

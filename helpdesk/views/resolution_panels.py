@@ -7,7 +7,7 @@ these helpers, registered as template globals by the resolution and manager blue
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from typing import Any
@@ -18,10 +18,10 @@ from flask_babel import gettext as _
 from .. import labels
 from ..domain.lifecycle import Status
 from ..domain.outcomes import OutcomeKind
-from ..forms.outcomes import RATING_WORDS, MediationForm, OutcomeForm, RatingForm, ReviewForm
+from ..forms.outcomes import RATING_WORDS, OutcomeForm, RatingForm, ReviewForm
 from ..links import download_token
 from ..models import Complaint, Outcome, Rating, Staff
-from ..services.dispute_bodies import DeadlockNotice, DisputeBody, dispute_bodies, dispute_notice
+from ..services.dispute_bodies import DeadlockNotice, dispute_notice
 from ..services.outcomes import (
     OUTCOME_FROM,
     final_outcome,
@@ -30,7 +30,7 @@ from ..services.outcomes import (
     format_amount,
 )
 from ..services.ratings import can_change_rating, can_rate, current_rating
-from ..services.review import Referral, can_request_review, list_referrals, review_possible_until
+from ..services.review import can_request_review, review_possible_until
 from ..services.templates import prefill_text
 from ..web import select_locale_cached
 
@@ -80,7 +80,7 @@ def outcome_panel(complaint: Complaint) -> OutcomePanel:
 
 @dataclass
 class ReviewPanel:
-    """The staff case page's review panel (and the mediation referrals)."""
+    """The staff case page's review panel (its mediation part: views.mediation_panel)."""
 
     complaint: Complaint
     first: Outcome | None
@@ -91,10 +91,6 @@ class ReviewPanel:
     kinds: list[tuple[str, str]]
     final_form: OutcomeForm | None
     final_kind: str | None
-    referrals: list[Referral]
-    can_refer: bool
-    mediation_form: MediationForm | None
-    mediation_bodies: list[DisputeBody] = field(default_factory=list)
 
 
 def final_form_for(complaint: Complaint, kind: OutcomeKind, first: Outcome | None) -> OutcomeForm:
@@ -116,9 +112,8 @@ def review_panel(
     complaint: Complaint,
     staff: Any,
     final_form: OutcomeForm | None = None,
-    mediation_form: MediationForm | None = None,
 ) -> ReviewPanel:
-    """Who may send the final response, with a form ready for them, and the referrals."""
+    """Who may send the final response, with a form ready for them."""
     member: Staff | None = getattr(staff, "staff", staff)
     first, final = first_and_final(complaint)
     is_manager = bool(member is not None and member.is_manager)
@@ -129,16 +124,9 @@ def review_panel(
     final_kind = kept.value
     if is_open and is_manager and not gave_first and final_form is None:
         final_form = final_form_for(complaint, kept, first)
-    can_refer = is_manager and complaint.responded_at is not None
-    if can_refer and mediation_form is None:
-        mediation_form = MediationForm(prefix="mediation", formdata=None)
-    # Referrals are shown with the form to record one (and can exist only after a response).
-    referrals = list_referrals(complaint) if can_refer else []
     return ReviewPanel(
         complaint, first, final, is_manager, gave_first, is_open, kinds(),
         final_form if is_open and is_manager and not gave_first else None, final_kind,
-        referrals, can_refer, mediation_form,
-        dispute_bodies(),
     )  # fmt: skip
 
 

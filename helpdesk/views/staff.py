@@ -27,6 +27,7 @@ from ..services import accounts, casework, replies
 from ..services.badges import clock_badges
 from ..services.casework import CaseworkError, Seen, StaleEdit
 from ..services.inbox import InboxFilters, assignable_staff, inbox_dates, list_inbox
+from ..services.mediation import mediation_flags
 from ..web import is_htmx, render
 from .case_actions import ACTIONS, FORMS, done_message
 from .inbox_rows import inbox_rows
@@ -48,6 +49,8 @@ def inbox() -> ResponseReturnValue:
         return redirect(url_for("staff.inbox", **filters.args(page=page.pages)))
     status_words = {key: str(value) for key, value in labels.STATUSES.items()}
     category_words = {key: str(value) for key, value in labels.CATEGORY_SHORT.items()}
+    # Open referrals of the page's complaints (one query): {id: reply overdue}.
+    mediation = mediation_flags([row.id for row in page.rows], today)
     return _pushing_short_url(
         render(
             "staff/inbox.html",
@@ -58,6 +61,8 @@ def inbox() -> ResponseReturnValue:
             status_words=status_words,
             category_words=category_words,
             people=assignable_staff(),
+            in_mediation=set(mediation),
+            reply_overdue={i for i, overdue in mediation.items() if overdue},
             fragment=is_htmx(),
         ),
         filters,

@@ -131,3 +131,31 @@ def test_the_command_takes_days(cases: dict[str, Complaint], runner: FlaskCliRun
     assert "3 complaint(s) closed." in result.output
     bad = runner.invoke(args=["cases", "close-idle", "--days", "-1"])
     assert bad.exit_code != 0
+
+
+def test_a_case_in_mediation_stays_open_until_decided(
+    cases: dict[str, Complaint], runner: FlaskCliRunner
+) -> None:
+    from helpdesk.services.mediation import record_decision, record_referral, shop_today
+
+    manager = fast_staff("manager")
+    final = cases["old_final"]  # final response 15 days ago
+    rule = closing_rule()
+    listed = find_idle(rule, utcnow())
+    referred = _days_ago(14.9)
+    referral = record_referral(final, manager, body="De Geschillencommissie",
+                               referred_on=shop_today(referred), now=referred)  # fmt: skip
+    # Quiet for longer than CLOSE_AFTER_DAYS (14), but the body has not decided.
+    assert set(find_idle(rule, utcnow())) == {cases["old_resolved"].id}
+    # Listed before the referral was recorded: checked again, and left open.
+    assert final.id in listed
+    assert dict(close_idle([final.id], rule, utcnow())) == {final.id: None}
+    result = runner.invoke(args=["cases", "close-idle"])
+    assert "1 complaint(s) closed." in result.output
+    assert db.session.get(Complaint, final.id).status == "final"
+    decided = _days_ago(14.5)
+    record_decision(referral, manager, decision="rejected", decided_on=shop_today(decided),
+                    now=decided)  # fmt: skip
+    result = runner.invoke(args=["cases", "close-idle"])
+    assert f"closed {final.display_reference}" in result.output
+    assert db.session.get(Complaint, final.id).status == "closed"

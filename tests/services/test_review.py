@@ -1,4 +1,4 @@
-"""services.review: one review within the period, four-eyes final response, mediation referrals."""
+"""services.review: one review within the period, four-eyes final response."""
 
 from __future__ import annotations
 
@@ -25,10 +25,8 @@ from helpdesk.services.outcome_errors import (
 from helpdesk.services.outcomes import OutcomeInput
 from helpdesk.services.review import (
     can_request_review,
-    list_referrals,
     list_review_requests,
     may_review,
-    record_mediation_referral,
     request_review,
     send_final_response,
 )
@@ -265,44 +263,3 @@ def test_a_replacement_file_may_be_sent_again_in_the_final_response(
     assert final.attachment_id == sent.attachment_id
     email = db.session.scalars(select(OutboxEmail).filter_by(kind="final_response")).one()
     assert "/download/" in email.body_text
-
-
-def test_mediation_referrals(app: Flask, people: dict[str, Any]) -> None:
-    complaint = _resolved(people["agent"])
-    with pytest.raises(NotAllowed):
-        record_mediation_referral(
-            complaint, people["agent"], body="De Geschillencommissie", referred_on=date(2026, 4, 1)
-        )
-    with pytest.raises(InvalidInput) as refused:
-        record_mediation_referral(
-            complaint, people["first"], body=" ", referred_on=None, now=DECIDED
-        )
-    assert set(refused.value.errors) == {"body", "referred_on"}
-    with pytest.raises(InvalidInput) as future:
-        record_mediation_referral(
-            complaint, people["first"], body="X", referred_on=date(2026, 3, 17), now=DECIDED
-        )
-    assert "future" in future.value.errors["referred_on"]
-    record_mediation_referral(
-        complaint,
-        people["first"],
-        body="De Geschillencommissie",
-        referred_on=date(2026, 3, 16),
-        note="Case number GC-123.",
-        now=DECIDED,
-    )
-    [referral] = list_referrals(complaint)
-    assert (referral.body, referral.referred_on, referral.note) == (
-        "De Geschillencommissie",
-        date(2026, 3, 16),
-        "Case number GC-123.",
-    )
-    assert referral.staff_name == "Manager Mark"
-
-
-def test_no_referral_before_any_response(app: Flask, people: dict[str, Any]) -> None:
-    complaint = new_complaint()
-    with pytest.raises(WrongStatus):
-        record_mediation_referral(
-            complaint, people["first"], body="X", referred_on=date(2026, 3, 2)
-        )

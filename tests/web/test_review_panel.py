@@ -1,4 +1,5 @@
-"""The review panel on the staff case page: four-eyes final response, mediation, reviews list."""
+"""The review panel on the staff case page: four-eyes final response, reviews list (the
+mediation part: test_mediation_panel)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from helpdesk.extensions import db
-from helpdesk.models import AuditEvent, OutboxEmail, Outcome
+from helpdesk.models import OutboxEmail, Outcome
 from helpdesk.models.types import utcnow
 from helpdesk.services.review import request_review
 from tests.services.outcomes_support import fast_staff, give_refund, login, new_complaint
@@ -149,33 +150,6 @@ def test_final_response_errors_keep_the_draft(
     htmx = client.post(url, data=data, headers={"HX-Request": "true"})
     assert htmx.status_code == 200 and "Enter the tracking number." in htmx.get_data(as_text=True)
     assert db.session.scalars(select(Outcome).filter_by(is_final=True)).first() is None
-
-
-def test_record_a_mediation_referral(
-    client: FlaskClient, people: dict[str, Any], reviewed: Any
-) -> None:
-    login(client, people["second"])
-    url = f"/staff/manage/complaints/{reviewed.reference}/mediation"
-    bad = client.post(url, data={"mediation-body": "", "mediation-referred_on": "yesterday"})
-    html = bad.get_data(as_text=True)
-    assert bad.status_code == 422 and "Name the mediation body" in html
-    assert "Enter the date of the referral." in html
-    htmx = client.post(url, data={"mediation-body": "X"}, headers={"HX-Request": "true"})
-    assert htmx.status_code == 200 and 'id="mediation"' in htmx.get_data(as_text=True)
-    good = client.post(
-        url,
-        data={
-            "mediation-body": "De Geschillencommissie",
-            "mediation-referred_on": utcnow().date().isoformat(),
-            "mediation-note": "Their case <GC-1>.",
-        },
-    )
-    assert good.status_code == 303
-    html = client.get(f"/staff/complaints/{reviewed.reference}").get_data(as_text=True)
-    assert "The referral to De Geschillencommissie is recorded." in html
-    assert "Their case &lt;GC-1&gt;." in html and "recorded by Manager Mila" in html
-    event = db.session.scalars(select(AuditEvent).filter_by(action="referred_to_mediation")).one()
-    assert event.detail["body"] == "De Geschillencommissie"
 
 
 def test_the_reviews_list(client: FlaskClient, people: dict[str, Any], reviewed: Any) -> None:

@@ -1,0 +1,318 @@
+"""Referrals to a dispute body (policy clause 6): record one, correct it, record the shop's
+reply, the body's decision and whether the shop carried it out; list them; the inbox's
+"in mediation" condition and badges.
+
+Managers only. Each use case is one commit with its audit event. A form carries the
+referral's version: another manager's change in between is a StaleEdit, and the
+version_id_col on Referral guards the moment between our read and our write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..clock import business_calendar, shop_timezone
+from ..domain.mediation import DECISIONS, reply_deadline
+from ..domain.sla import local_date
+from ..extensions import db
+from ..models import Complaint, Referral, Staff
+from ..models.types import utcnow
+from .casework import StaleEdit
+from .lifecycle import record_event
+from .outcome_errors import InvalidInput, WrongStatus, require_manager
+
+BODY_MAX, REFERENCE_MAX, NOTE_MAX = 200, 100, 5000
+#: Decisions the shop may have to carry out (the others leave nothing to do).
+TO_CARRY_OUT = ("upheld", "partly_upheld", "settled")
+
+
+def reply_days() -> int:
+    """REFERRAL_REPLY_DAYS from the settings."""
+    return int(current_app.config["REFERRAL_REPLY_DAYS"])
+
+
+def default_reply_due(referred_on: date) -> date:
+    """The shop's reply deadline for a referral on `referred_on` (the setting, Dutch rules)."""
+    return reply_deadline(referred_on, reply_days(), business_calendar())
+
+
+def shop_today(now: datetime | None = None) -> date:
+    """Today in the shop's time zone."""
+    return local_date(now or utcnow(), shop_timezone())
+
+
+def record_referral(
+    complaint: Complaint,
+    staff: Staff,
+    *,
+    body: str,
+    referred_on: date | None,
+    body_reference: str = "",
+    reply_due_on: date | None = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> Referral:
+    """A manager records that the case went to a dispute body; the reply deadline defaults
+    to REFERRAL_REPLY_DAYS after the referral. Raises NotAllowed, WrongStatus, InvalidInput."""
+    require_manager(staff)
+    now = now or utcnow()
+    if complaint.responded_at is None:
+        raise WrongStatus(_("A referral can be recorded once the customer has had our response."))
+    values = _checked_details(
+        complaint, body, referred_on, body_reference, reply_due_on, note, shop_today(now)
+    )
+    if values["reply_due_on"] is None:
+        values["reply_due_on"] = default_reply_due(values["referred_on"])
+    referral = Referral(complaint=complaint, staff_id=staff.id, created_at=now, **values)
+    with _committing():
+        db.session.add(referral)
+        db.session.flush()  # the referral's id, for the audit event
+        record_event(complaint, "referred_to_mediation", now=now, actor="staff", staff=staff,
+                     detail=_detail(referral, values))  # fmt: skip
+    return referral
+
+
+def update_referral(
+    referral: Referral,
+    staff: Staff,
+    *,
+    body: str,
+    referred_on: date | None,
+    body_reference: str,
+    reply_due_on: date | None,
+    note: str,
+    version: int | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Correct a referral's details (the body's reference arrives later; an old referral's
+    deadline was guessed). Raises NotAllowed, StaleEdit, InvalidInput."""
+    require_manager(staff)
+    now = now or utcnow()
+    _check_version(referral, version)
+    values = _checked_details(
+        referral.complaint, body, referred_on, body_reference, reply_due_on, note, shop_today(now)
+    )
+    if values["reply_due_on"] is None:
+        raise InvalidInput({"reply_due_on": _("Enter the date our reply is due.")})
+    later = [d for d in (referral.replied_on, referral.decided_on) if d is not None]
+    if later and min(later) < values["referred_on"]:
+        message = _("The referral cannot be after the reply or the decision (%(date)s).",
+                    date=min(later).isoformat())  # fmt: skip
+        raise InvalidInput({"referred_on": message})
+    for name, value in values.items():
+        setattr(referral, name, value)
+    _event(referral, staff, "referral_updated", now, _detail(referral, values))
+
+
+def record_reply(
+    referral: Referral,
+    staff: Staff,
+    *,
+    replied_on: date | None,
+    version: int | None = None,
+    now: datetime | None = None,
+) -> None:
+    """The shop sent its reply (its defence) to the body on `replied_on`: the clock stops."""
+    require_manager(staff)
+    now = now or utcnow()
+    _check_version(referral, version)
+    errors = _day("replied_on", replied_on, referral.referred_on, shop_today(now))
+    if errors:
+        raise InvalidInput(errors)
+    referral.replied_on = replied_on
+    detail = {"replied_on": _iso(replied_on), "reply_due_on": referral.reply_due_on.isoformat()}
+    _event(referral, staff, "referral_reply_recorded", now, detail)
+
+
+def record_decision(
+    referral: Referral,
+    staff: Staff,
+    *,
+    decision: str | None,
+    decided_on: date | None,
+    note: str = "",
+    version: int | None = None,
+    now: datetime | None = None,
+) -> None:
+    """The body's decision: the referral is closed (the case leaves "in mediation")."""
+    require_manager(staff)
+    now = now or utcnow()
+    _check_version(referral, version)
+    errors = _day("decided_on", decided_on, referral.referred_on, shop_today(now))
+    if decision not in DECISIONS:
+        errors["decision"] = _("Choose the decision.")
+    note = note.replace("\r\n", "\n").strip()
+    if len(note) > NOTE_MAX:
+        errors["decision_note"] = _("At most %(count)d characters.", count=NOTE_MAX)
+    if errors:
+        raise InvalidInput(errors)
+    referral.decision, referral.decided_on, referral.decision_note = decision, decided_on, note
+    if decision not in TO_CARRY_OUT:
+        referral.complied, referral.complied_on = None, None
+    detail = {"decision": decision, "decided_on": _iso(decided_on), "note": note}
+    _event(referral, staff, "referral_decision_recorded", now, detail)
+
+
+def record_compliance(
+    referral: Referral,
+    staff: Staff,
+    *,
+    complied: bool | None,
+    complied_on: date | None,
+    version: int | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Whether the shop carried out the decision, and when (a date only when it did)."""
+    require_manager(staff)
+    now = now or utcnow()
+    _check_version(referral, version)
+    if referral.decision not in TO_CARRY_OUT or referral.decided_on is None:
+        raise WrongStatus(_("There is no decision for the shop to carry out."))
+    errors: dict[str, str] = {}
+    if complied is None:
+        errors["complied"] = _("Say whether the shop carried out the decision.")
+    elif complied:
+        errors = _day("complied_on", complied_on, referral.decided_on, shop_today(now))
+    if errors:
+        raise InvalidInput(errors)
+    referral.complied = complied
+    referral.complied_on = complied_on if complied else None
+    detail = {"complied": complied, "complied_on": _iso(referral.complied_on)}
+    _event(referral, staff, "referral_compliance_recorded", now, detail)
+
+
+def list_referrals(complaint: Complaint) -> list[Referral]:
+    """The referrals of a complaint, oldest first, with who recorded them."""
+    query = (
+        select(Referral)
+        .where(Referral.complaint_id == complaint.id)
+        .options(joinedload(Referral.staff))
+        .order_by(Referral.referred_on, Referral.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def get_referral(complaint: Complaint, referral_id: int) -> Referral | None:
+    """The complaint's referral with this id (None for another complaint's)."""
+    referral = db.session.get(Referral, referral_id)
+    if referral is None or referral.complaint_id != complaint.id:
+        return None
+    return referral
+
+
+def has_open_referral() -> ColumnElement[bool]:
+    """SQL: the complaint (correlated) has a referral without a decision."""
+    return exists().where(Referral.complaint_id == Complaint.id, Referral.decision.is_(None))
+
+
+def mediation_flags(complaint_ids: Iterable[int], today: date) -> dict[int, bool]:
+    """For the complaints with an open referral: True when a reply is overdue (one query)."""
+    ids = list(complaint_ids)
+    if not ids:
+        return {}
+    query = select(Referral.complaint_id, Referral.reply_due_on, Referral.replied_on,
+                   Referral.decision).where(Referral.complaint_id.in_(ids),
+                                            Referral.decision.is_(None))  # fmt: skip
+    flags: dict[int, bool] = {}
+    for complaint_id, due, replied, _decision in db.session.execute(query):
+        overdue = replied is None and due < today
+        flags[complaint_id] = flags.get(complaint_id, False) or overdue
+    return flags
+
+
+# --- checks and commits --------------------------------------------------------------------
+
+
+def _checked_details(
+    complaint: Complaint,
+    body: str,
+    referred_on: date | None,
+    body_reference: str,
+    reply_due_on: date | None,
+    note: str,
+    today: date,
+) -> dict[str, Any]:
+    """The referral's details, trimmed; InvalidInput naming every bad field."""
+    body, body_reference = body.strip(), body_reference.strip()
+    note = note.replace("\r\n", "\n").strip()
+    errors: dict[str, str] = {}
+    if not body or len(body) > BODY_MAX:
+        errors["body"] = _("Name the dispute body (at most %(count)d characters).", count=BODY_MAX)
+    received = local_date(complaint.received_at, shop_timezone())
+    errors.update(_day("referred_on", referred_on, received, today))
+    if len(body_reference) > REFERENCE_MAX:
+        errors["body_reference"] = _("At most %(count)d characters.", count=REFERENCE_MAX)
+    if reply_due_on is not None and referred_on is not None and reply_due_on < referred_on:
+        errors["reply_due_on"] = _("The reply cannot be due before the referral.")
+    if len(note) > NOTE_MAX:
+        errors["note"] = _("At most %(count)d characters.", count=NOTE_MAX)
+    if errors:
+        raise InvalidInput(errors)
+    return {"body": body, "referred_on": referred_on, "body_reference": body_reference,
+            "reply_due_on": reply_due_on, "note": note}  # fmt: skip
+
+
+def _day(field: str, day: date | None, earliest: date, today: date) -> dict[str, str]:
+    """An error for `field` unless `day` is given, not in the future and not before `earliest`."""
+    if day is None:
+        return {field: _("Enter a date (YYYY-MM-DD).")}
+    if day > today:
+        return {field: _("The date cannot be in the future.")}
+    if day < earliest:
+        return {field: _("The date cannot be before %(date)s.", date=earliest.isoformat())}
+    return {}
+
+
+def _check_version(referral: Referral, version: int | None) -> None:
+    """StaleEdit when the form was shown with another version of the referral."""
+    if version is not None and version != referral.version:
+        raise StaleEdit(_stale_message())
+
+
+def _stale_message() -> str:
+    return str(
+        _(
+            "Someone else changed this referral while you were editing. What you typed is kept "
+            "below; check the referral and save again."
+        )
+    )
+
+
+def _detail(referral: Referral, values: dict[str, Any]) -> dict[str, Any]:
+    """The audit detail of a referral's details (dates as ISO text)."""
+    return {"referral_id": referral.id, **{k: _iso(v) if isinstance(v, date) else v
+                                           for k, v in values.items()}}  # fmt: skip
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _event(
+    referral: Referral, staff: Staff, action: str, now: datetime, detail: dict[str, Any]
+) -> None:
+    """The audit event of a change to `referral`, then the commit."""
+    detail = {"referral_id": referral.id, **detail}
+    with _committing():
+        record_event(referral.complaint, action, now=now, actor="staff", staff=staff, detail=detail)
+
+
+@contextmanager
+def _committing() -> Iterator[None]:
+    """Run the block (which may flush) and commit; a concurrent change of the referral or the
+    complaint is a StaleEdit, with nothing saved."""
+    try:
+        yield
+        db.session.commit()
+    except StaleDataError as exc:
+        db.session.rollback()
+        raise StaleEdit(_stale_message()) from exc
