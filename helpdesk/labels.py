@@ -103,6 +103,10 @@ AUDIT_ACTIONS = {
     "review_requested": _l("Review requested"),
     "final_response_sent": _l("Final response sent"),
     "referred_to_mediation": _l("Referred to mediation"),
+    "referral_updated": _l("Referral corrected"),
+    "referral_reply_recorded": _l("Reply to the dispute body recorded"),
+    "referral_decision_recorded": _l("Decision of the dispute body recorded"),
+    "referral_compliance_recorded": _l("Compliance with the decision recorded"),
     "rated": _l("Customer rated the resolution"),
 }
 
