@@ -13,6 +13,7 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import event as sa_event
 from sqlalchemy import select
 from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm.attributes import flag_modified
 
 from ..clock import business_calendar, shop_timezone
 from ..domain.audit_chain import GENESIS, EventContent, link
@@ -71,6 +72,9 @@ def record_event(
     db.session.add(event)
     _heads()[complaint] = made.chain_hash
     complaint.last_activity_at = now
+    # An UPDATE (so a version bump) even when `now` equals the stored last activity, which
+    # SQLAlchemy would otherwise skip: two transactions appending at once must not both commit.
+    flag_modified(complaint, "last_activity_at")
     return event
 
 

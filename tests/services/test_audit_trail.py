@@ -8,8 +8,10 @@ from datetime import timedelta
 from itertools import pairwise
 from typing import Any
 
+import pytest
 from flask import Flask
 from sqlalchemy import select, text
+from sqlalchemy.orm.exc import StaleDataError
 
 from helpdesk.domain.audit_chain import GENESIS
 from helpdesk.extensions import db
@@ -163,3 +165,22 @@ def test_verify_all_walks_in_batches_and_reports_progress(app: Flask, monkeypatc
     only = verify_all(victim.reference)
     assert only.complaints == 1 and [c.reference for c in only.broken] == [victim.reference]
     assert verify_all(complaints[0].reference).intact
+
+
+@pytest.mark.parametrize("later", [False, True], ids=["same moment", "later"])
+def test_two_transactions_appending_at_once_cannot_both_commit(any_app: Flask, later: bool) -> None:
+    complaint = new_complaint()
+    complaint_id = complaint.id
+    db.session.expire_all()
+    mine = db.session.get(Complaint, complaint_id)
+    # The same moment as the stored last activity changes no column by itself.
+    moment = mine.last_activity_at + timedelta(hours=1 if later else 0)
+    record_event(mine, "reply_sent", now=moment, actor="staff")
+    with any_app.app_context():  # another request, with its own session and transaction
+        theirs = db.session.get(Complaint, complaint_id)
+        record_event(theirs, "note_added", now=moment, actor="staff")
+        db.session.commit()
+    with pytest.raises(StaleDataError):
+        db.session.commit()
+    db.session.rollback()
+    assert verify_complaint(db.session.get(Complaint, complaint_id)) == []
