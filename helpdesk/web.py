@@ -92,6 +92,8 @@ def init_app(app: Flask) -> None:
         category_label=labels.category_label,
         outcome_label=labels.outcome_label,
         preferred_solution_label=labels.preferred_solution_label,
+        action_label=labels.action_label,
+        message_kind_label=labels.message_kind_label,
     )
     app.jinja_env.globals.update(
         CATEGORIES=labels.CATEGORIES,

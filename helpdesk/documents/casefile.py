@@ -17,7 +17,6 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from PIL import Image, UnidentifiedImageError
 
-from .. import labels
 from ..dates import day_text, moment_text
 from ..services.casefile import CaseFile, shop_name
 from ..services.dispute_bodies import dispute_bodies
@@ -49,8 +48,6 @@ def case_file_pdf(case: CaseFile) -> bytes:
             day=_day,
             size=lambda count: _size(count, case.language),
             amount=lambda cents: format_amount(cents, case.language),
-            action_label=labels.action_label,
-            kind_label=labels.message_kind_label,
         )
     return render_pdf(html, static_dir=_static_dir(), stylesheet=STYLESHEET, images=images)
 
