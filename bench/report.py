@@ -69,10 +69,38 @@ def table(results: dict[str, Any]) -> str:
     search = results.get("health", {}).get("search", "unknown")
     if search != "ok":
         lines.append(f"search index: {search}: the search rows measure the database fallback")
+    lines.extend(casefile_lines(results.get("casefile") or {}))
     seeding = results.get("seed_seconds")
     if seeding is not None:
         lines.append(f"{'seeding (once)':<20} {seeding:>33.1f} s   (no target)")
     return "\n".join(lines)
+
+
+#: The case file's targets (issue 9): seconds for one big case, cases per second for many.
+CASEFILE_TARGETS = {"pdf_s": 1.5, "bundle_s": 2.0, "export_cases_per_s": 20.0}
+
+
+def casefile_lines(figures: dict[str, Any]) -> list[str]:
+    """The case file's rows: the big case's PDF and bundle, and `cases export`."""
+    if not figures:
+        return []
+    lines = []
+    for key, name in (("pdf_s", "case file PDF"), ("bundle_s", "evidence bundle")):
+        target = CASEFILE_TARGETS[key]
+        lines.append(
+            f"{name:<20} {figures[key]:>33.2f} s {target:>8.1f}s  "
+            f"{verdict(figures[key], target)}  ({figures['messages']} messages, "
+            f"{figures['photos']} photos; worst {figures[key.replace('_s', '_worst_s')]} s)"
+        )
+    rate = figures.get("export_cases_per_s")
+    if rate is not None:
+        target = CASEFILE_TARGETS["export_cases_per_s"]
+        result = "PASS" if rate >= target else "MISS"
+        lines.append(
+            f"{'cases export':<20} {rate:>27.1f} cases/s {target:>6.0f}/s  {result}  "
+            f"({figures['export_cases']} cases, {figures['export_jobs']} jobs)"
+        )
+    return lines
 
 
 def write_json(results: dict[str, Any]) -> Path:

@@ -3,10 +3,12 @@ inbox, a case page and the tracking page through gunicorn (2 workers) with wrk.
 
     .venv/bin/python bench/run.py [--backend whoosh|postgres] [--complaints N]
                                   [--duration S] [--quick] [--fresh]
+                                  [--no-casefile] [--export-cases N]
 
-Prints a table with the targets of issue 4 and PASS/MISS, writes bench/results/*.json and
-docs/performance-<backend>.png. An endpoint that does not exist (yet) is reported as such
-instead of stopping the run. Not part of `make test`: it takes minutes.
+Then the case file (bench/casefile.py): one big case's PDF and bundle, and `cases export`
+of the first 1,000 complaints. Prints a table with the targets and PASS/MISS, writes
+bench/results/*.json and docs/performance-<backend>.png. An endpoint that does not exist
+(yet) is reported as such instead of stopping the run. Not part of `make test`: it takes minutes.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import casefile
 from client import WRK, Session, probe, run_wrk, staff_login, track_case
 from dataset import Dataset, prepare, reindex
 from queries import query_paths
@@ -51,9 +54,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--quick", action="store_true", help="2,000 complaints, 3 s: a smoke run")
     parser.add_argument("--fresh", action="store_true", help="re-seed even if data exists")
+    parser.add_argument("--no-casefile", action="store_true", help="skip the case file figures")
+    parser.add_argument(
+        "--export-cases", type=int, default=1000, help="cases for the `cases export` figure"
+    )
     args = parser.parse_args(argv)
     if args.quick:
-        args.complaints, args.duration = 2000, 3
+        args.complaints, args.duration, args.export_cases = 2000, 3, 100
     return args
 
 
@@ -189,6 +196,20 @@ def main(argv: list[str] | None = None) -> int:
             )
         endpoints = measure(server.base_url, dataset, args)
         memory = server.worker_rss_mb()
+    figures = None
+    if not args.no_casefile:
+        figures = casefile.run(
+            casefile.parse_args(
+                [
+                    "--dataset-url",
+                    dataset.database_url,
+                    "--data-dir",
+                    str(dataset.folder / "data"),
+                    "--cases",
+                    str(args.export_cases),
+                ]
+            )
+        )
     results = {
         "backend": args.backend,
         "complaints": facts.get("complaint", args.complaints),
@@ -202,6 +223,7 @@ def main(argv: list[str] | None = None) -> int:
         "worker_rss_mb": {str(pid): rss for pid, rss in memory.items()},
         "endpoints": endpoints,
         "health": checks,
+        "casefile": figures,
         "machine": machine(),
     }
     print(table(results))
