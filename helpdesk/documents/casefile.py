@@ -19,7 +19,7 @@ from PIL import Image, UnidentifiedImageError
 
 from ..dates import day_text, moment_text
 from ..services.casefile import CaseFile, shop_name
-from ..services.dispute_bodies import dispute_bodies
+from ..services.dispute_bodies import dispute_notice
 from ..services.outcomes import format_amount
 from ..uploads import MAX_PIXELS, attachment_path
 from .pdf import IMAGE_SCHEME, render_pdf
@@ -41,7 +41,7 @@ def case_file_pdf(case: CaseFile) -> bytes:
             complaint=case.complaint,
             shop=shop_name(),
             shop_email=current_app.config["SHOP_COMPLAINTS_EMAIL"],
-            bodies=dispute_bodies(),
+            notice=dispute_notice(case.complaint),
             thumbnail_ids={int(key) for key in images},
             image_url=lambda key: f"{IMAGE_SCHEME}{key}",
             moment=_moment,
