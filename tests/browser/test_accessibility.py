@@ -139,3 +139,33 @@ def test_pages_have_no_serious_axe_violations(
 
     assert problems == [], "\n".join(problems)
     assert watch_console.errors == []
+
+
+@pytest.mark.browser
+def test_the_managers_case_page_with_case_file_and_referral_is_clean(
+    live_server: LiveServer, open_page: Any, watch_console: ConsoleLog
+) -> None:
+    """A manager's view of a case in mediation (case file box, referral panel with its
+    forms opened), and the customer's page after the final response (deadlock notice)."""
+    from tests.documents.casefile_support import full_case
+
+    base = live_server.url
+    with live_server.app.app_context():
+        case = full_case(fast_staff("agent"), fast_staff("manager"), photos=1)
+        reference, manager = case.complaint.reference, case.reviewer.email
+        link = tracking_url(case.complaint)
+    page = open_page()
+    serve_axe(page, base)
+    log_in(page, base, manager, STAFF_PASSWORD)
+    page.goto(f"{base}/staff/complaints/{reference}")
+    page.locator("#case-file").wait_for()
+    for summary in page.locator("#mediation summary").all():
+        summary.click()
+    problems = axe_problems(page, base)
+    customer = open_page()
+    serve_axe(customer, base)
+    customer.goto(link)
+    customer.get_by_text("De Geschillencommissie").first.wait_for()
+    problems += axe_problems(customer, base)
+    assert problems == [], "\n".join(problems)
+    assert watch_console.errors == []
