@@ -19,6 +19,7 @@ from typing import Any
 from ..services.casefile import CaseFile, shop_name
 from ..services.raw_email import raw_email_path
 from ..uploads import attachment_path, safe_filename
+from .casefile import file_words
 
 MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"
@@ -43,9 +44,10 @@ class Member:
 
 
 def bundle_name(case: CaseFile) -> str:
-    """evidence-ABCD-EFGH-JK12[-internal].zip"""
-    suffix = "-internal" if case.internal else ""
-    return f"evidence-{case.reference}{suffix}.zip"
+    """evidence-ABCD-EFGH-JK12[-internal].zip (bewijs-…[-intern].zip in Dutch)"""
+    _name, bundle, internal = file_words(case)
+    suffix = f"-{internal}" if case.internal else ""
+    return f"{bundle}-{case.reference}{suffix}.zip"
 
 
 def evidence_bundle(case: CaseFile, pdf: bytes, pdf_name: str) -> bytes:

@@ -52,10 +52,20 @@ def case_file_pdf(case: CaseFile) -> bytes:
     return render_pdf(html, static_dir=_static_dir(), stylesheet=STYLESHEET, images=images)
 
 
+#: The documents' file names in the complaint's language: (case file, evidence bundle, internal).
+FILE_WORDS = {"en": ("case-file", "evidence", "internal"), "nl": ("dossier", "bewijs", "intern")}
+
+
+def file_words(case: CaseFile) -> tuple[str, str, str]:
+    """The words of the file names for this case's language (English for any other)."""
+    return FILE_WORDS.get(case.language, FILE_WORDS["en"])
+
+
 def file_name(case: CaseFile) -> str:
-    """case-file-ABCD-EFGH-JK12[-internal].pdf"""
-    suffix = "-internal" if case.internal else ""
-    return f"case-file-{case.reference}{suffix}.pdf"
+    """case-file-ABCD-EFGH-JK12[-internal].pdf (dossier-…[-intern].pdf in Dutch)"""
+    name, _bundle, internal = file_words(case)
+    suffix = f"-{internal}" if case.internal else ""
+    return f"{name}-{case.reference}{suffix}.pdf"
 
 
 def _static_dir() -> Path:

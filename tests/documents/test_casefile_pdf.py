@@ -61,7 +61,7 @@ def test_parties_remedy_outcomes_referral_and_hashes(app: Flask) -> None:
         "Anna de Boer",
         "anna@example.com",
         "NL-2026-004512",
-        "Remedy sought Refund",
+        "Preferred solution Refund",
         "€89.95 (partial refund)",
         "€179.90 (full refund)",
         "Same kind of outcome as the first: Refund.",
@@ -123,7 +123,7 @@ def test_dutch_case_file(app: Flask) -> None:
     pages = len(reader.pages)
     assert f"Pagina 1 van {pages}" in flat
     assert "Dossier" in flat
-    assert "Gewenste oplossing" in flat or "Gevraagde oplossing" in flat
+    assert "Gewenste oplossing Terugbetaling" in flat or "Gewenste oplossing" in flat
     assert "Definitief antwoord" in flat
     assert "mrt 2026" in flat  # Dutch month names, day before month
     assert "€ 89,95" in flat
