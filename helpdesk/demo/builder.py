@@ -23,7 +23,6 @@ from .rows import (
     Context,
     Row,
     attachment_row,
-    chain_events,
     complaint_row,
     event_row,
     message_row,
@@ -77,7 +76,6 @@ class ComplaintBuilder:
         self.first_kind = self.final_kind = pick_outcome(rng, self.category)
         self.full_refund = rng.random() < 0.7
         self.customer_at = story.received_at
-        first_event = len(self.batch.events)
         self._event(story.received_at, "customer", "submitted", {"channel": self.channel})
         for index, step in enumerate(story.steps):
             if self.deferred and step.at != self.deferred[0]["at"]:
@@ -85,7 +83,6 @@ class ComplaintBuilder:
             self._step(index, step)
         self._flush()
         self._complaint(replay(story, cal, tz).columns())
-        chain_events(self.batch.events[first_event:], self.batch.complaints[-1]["reference"])
 
     def _complaint(self, clocks: dict[str, Any]) -> None:
         reference = generate_reference()

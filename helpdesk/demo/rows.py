@@ -7,6 +7,7 @@ them) so children can point at their parents without a round trip to the databas
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -95,6 +96,17 @@ def event_row(
         "to_status": to_status,
         "detail": detail,
     }
+
+
+def chain_batch(batch: Batch) -> None:
+    """Give every event row of the batch its audit-chain hashes, complaint by complaint (the
+    rows are in insert order, which is id order)."""
+    references = {row["id"]: row["reference"] for row in batch.complaints}
+    by_complaint: dict[int, list[Row]] = defaultdict(list)
+    for row in batch.events:
+        by_complaint[row["complaint_id"]].append(row)
+    for complaint_id, events in by_complaint.items():
+        chain_events(events, references[complaint_id])
 
 
 def chain_events(events: list[Row], reference: str) -> None:

@@ -29,7 +29,7 @@ from ..models.types import utcnow
 from .builder import ComplaintBuilder
 from .bulk_load import after_bulk_load
 from .files import write_files
-from .rows import Batch, Context, Ids
+from .rows import Batch, Context, Ids, chain_batch
 from .story import Plan, build_story, draw_age, draw_plan, place_story
 
 #: Called with ("plan" | "write", number of complaints done since the last call).
@@ -217,6 +217,7 @@ TABLES = (
 
 def _write(batch: Batch, upload_dir: Path) -> None:
     """Write the files, then every row of the batch in one transaction (files go on failure)."""
+    chain_batch(batch)
     written = write_files(upload_dir, batch.files)
     try:
         with db.engine.begin() as conn:
