@@ -1,7 +1,7 @@
 """Forms of a referral to a dispute body: record or correct it, the shop's reply, the body's
 decision, whether the shop carried it out.
 
-The rules live in services.mediation, which names the bad fields; these forms parse the
+The rules live in services.mediation_checks, which names the bad fields; these forms parse the
 request (dates as the date input sends them, or as people type them), carry the CSRF token
 and the referral's version, and show those errors.
 """

@@ -4,7 +4,8 @@ reply, the body's decision and whether the shop carried it out; list them; the i
 
 Managers only. Each use case is one commit with its audit event. A form carries the
 referral's version: another manager's change in between is a StaleEdit, and the
-version_id_col on Referral guards the moment between our read and our write.
+version_id_col on Referral guards the moment between our read and our write. What makes
+the typed values valid lives in services.mediation_checks.
 """
 
 from __future__ import annotations
@@ -21,16 +22,22 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..clock import business_calendar, shop_timezone
-from ..domain.mediation import DECISIONS, reply_deadline
+from ..domain.mediation import reply_deadline
 from ..domain.sla import local_date
 from ..extensions import db
 from ..models import Complaint, Referral, Staff
 from ..models.types import utcnow
 from .casework import StaleEdit
 from .lifecycle import record_event
-from .outcome_errors import InvalidInput, WrongStatus, require_manager
+from .mediation_checks import (
+    check_compliance,
+    check_correction,
+    check_day,
+    checked_decision,
+    checked_details,
+)
+from .outcome_errors import WrongStatus, require_manager
 
-BODY_MAX, REFERENCE_MAX, NOTE_MAX = 200, 100, 5000
 #: Decisions the shop may have to carry out (the others leave nothing to do).
 TO_CARRY_OUT = ("upheld", "partly_upheld", "settled")
 
@@ -67,7 +74,7 @@ def record_referral(
     now = now or utcnow()
     if complaint.responded_at is None:
         raise WrongStatus(_("A referral can be recorded once the customer has had our response."))
-    values = _checked_details(
+    values = checked_details(
         complaint, body, referred_on, body_reference, reply_due_on, note, shop_today(now)
     )
     if values["reply_due_on"] is None:
@@ -95,19 +102,11 @@ def update_referral(
 ) -> None:
     """Correct a referral's details (the body's reference arrives later; an old referral's
     deadline was guessed). Raises NotAllowed, StaleEdit, InvalidInput."""
-    require_manager(staff)
-    now = now or utcnow()
-    _check_version(referral, version)
-    values = _checked_details(
+    now = _start_change(referral, staff, version, now)
+    values = checked_details(
         referral.complaint, body, referred_on, body_reference, reply_due_on, note, shop_today(now)
     )
-    if values["reply_due_on"] is None:
-        raise InvalidInput({"reply_due_on": _("Enter the date our reply is due.")})
-    later = [d for d in (referral.replied_on, referral.decided_on) if d is not None]
-    if later and min(later) < values["referred_on"]:
-        message = _("The referral cannot be after the reply or the decision (%(date)s).",
-                    date=min(later).isoformat())  # fmt: skip
-        raise InvalidInput({"referred_on": message})
+    check_correction(referral, values)
     for name, value in values.items():
         setattr(referral, name, value)
     _event(referral, staff, "referral_updated", now, _detail(referral, values))
@@ -122,12 +121,8 @@ def record_reply(
     now: datetime | None = None,
 ) -> None:
     """The shop sent its reply (its defence) to the body on `replied_on`: the clock stops."""
-    require_manager(staff)
-    now = now or utcnow()
-    _check_version(referral, version)
-    errors = _day("replied_on", replied_on, referral.referred_on, shop_today(now))
-    if errors:
-        raise InvalidInput(errors)
+    now = _start_change(referral, staff, version, now)
+    check_day("replied_on", replied_on, referral.referred_on, shop_today(now))
     referral.replied_on = replied_on
     detail = {"replied_on": _iso(replied_on), "reply_due_on": referral.reply_due_on.isoformat()}
     _event(referral, staff, "referral_reply_recorded", now, detail)
@@ -144,17 +139,8 @@ def record_decision(
     now: datetime | None = None,
 ) -> None:
     """The body's decision: the referral is closed (the case leaves "in mediation")."""
-    require_manager(staff)
-    now = now or utcnow()
-    _check_version(referral, version)
-    errors = _day("decided_on", decided_on, referral.referred_on, shop_today(now))
-    if decision not in DECISIONS:
-        errors["decision"] = _("Choose the decision.")
-    note = note.replace("\r\n", "\n").strip()
-    if len(note) > NOTE_MAX:
-        errors["decision_note"] = _("At most %(count)d characters.", count=NOTE_MAX)
-    if errors:
-        raise InvalidInput(errors)
+    now = _start_change(referral, staff, version, now)
+    note = checked_decision(decision, decided_on, note, referral.referred_on, shop_today(now))
     referral.decision, referral.decided_on, referral.decision_note = decision, decided_on, note
     if decision not in TO_CARRY_OUT:
         referral.complied, referral.complied_on = None, None
@@ -172,18 +158,10 @@ def record_compliance(
     now: datetime | None = None,
 ) -> None:
     """Whether the shop carried out the decision, and when (a date only when it did)."""
-    require_manager(staff)
-    now = now or utcnow()
-    _check_version(referral, version)
+    now = _start_change(referral, staff, version, now)
     if referral.decision not in TO_CARRY_OUT or referral.decided_on is None:
         raise WrongStatus(_("There is no decision for the shop to carry out."))
-    errors: dict[str, str] = {}
-    if complied is None:
-        errors["complied"] = _("Say whether the shop carried out the decision.")
-    elif complied:
-        errors = _day("complied_on", complied_on, referral.decided_on, shop_today(now))
-    if errors:
-        raise InvalidInput(errors)
+    check_compliance(complied, complied_on, referral.decided_on, shop_today(now))
     referral.complied = complied
     referral.complied_on = complied_on if complied else None
     detail = {"complied": complied, "complied_on": _iso(referral.complied_on)}
@@ -229,47 +207,18 @@ def mediation_flags(complaint_ids: Iterable[int], today: date) -> dict[int, bool
     return flags
 
 
-# --- checks and commits --------------------------------------------------------------------
+# --- versions and commits --------------------------------------------------------------------
 
 
-def _checked_details(
-    complaint: Complaint,
-    body: str,
-    referred_on: date | None,
-    body_reference: str,
-    reply_due_on: date | None,
-    note: str,
-    today: date,
-) -> dict[str, Any]:
-    """The referral's details, trimmed; InvalidInput naming every bad field."""
-    body, body_reference = body.strip(), body_reference.strip()
-    note = note.replace("\r\n", "\n").strip()
-    errors: dict[str, str] = {}
-    if not body or len(body) > BODY_MAX:
-        errors["body"] = _("Name the dispute body (at most %(count)d characters).", count=BODY_MAX)
-    received = local_date(complaint.received_at, shop_timezone())
-    errors.update(_day("referred_on", referred_on, received, today))
-    if len(body_reference) > REFERENCE_MAX:
-        errors["body_reference"] = _("At most %(count)d characters.", count=REFERENCE_MAX)
-    if reply_due_on is not None and referred_on is not None and reply_due_on < referred_on:
-        errors["reply_due_on"] = _("The reply cannot be due before the referral.")
-    if len(note) > NOTE_MAX:
-        errors["note"] = _("At most %(count)d characters.", count=NOTE_MAX)
-    if errors:
-        raise InvalidInput(errors)
-    return {"body": body, "referred_on": referred_on, "body_reference": body_reference,
-            "reply_due_on": reply_due_on, "note": note}  # fmt: skip
-
-
-def _day(field: str, day: date | None, earliest: date, today: date) -> dict[str, str]:
-    """An error for `field` unless `day` is given, not in the future and not before `earliest`."""
-    if day is None:
-        return {field: _("Enter a date (YYYY-MM-DD).")}
-    if day > today:
-        return {field: _("The date cannot be in the future.")}
-    if day < earliest:
-        return {field: _("The date cannot be before %(date)s.", date=earliest.isoformat())}
-    return {}
+def _start_change(
+    referral: Referral, staff: Staff, version: int | None, now: datetime | None
+) -> datetime:
+    """The checks before any change to a referral (a manager, the version the form showed);
+    the moment of the change."""
+    require_manager(staff)
+    now = now or utcnow()
+    _check_version(referral, version)
+    return now
 
 
 def _check_version(referral: Referral, version: int | None) -> None:
