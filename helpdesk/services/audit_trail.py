@@ -70,9 +70,14 @@ class VerifyReport:
 
 def chain_head(complaint: Complaint) -> str:
     """The chain hash of the complaint's newest stored event (GENESIS when it has none)."""
+    return stored_head(complaint.id)
+
+
+def stored_head(complaint_id: int) -> str:
+    """The newest stored chain hash of a complaint's events (GENESIS when it has none)."""
     stored = db.session.scalar(
         select(AuditEvent.chain_hash)
-        .where(AuditEvent.complaint_id == complaint.id)
+        .where(AuditEvent.complaint_id == complaint_id)
         .order_by(AuditEvent.id.desc())
         .limit(1)
     )

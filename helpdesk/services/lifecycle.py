@@ -11,7 +11,6 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import event as sa_event
-from sqlalchemy import select
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -21,6 +20,7 @@ from ..domain.lifecycle import OPEN, PAUSED, Status, check_transition, path_to
 from ..domain.sla import extend_for_pause
 from ..extensions import db
 from ..models import AuditEvent, Complaint, Staff
+from .audit_trail import stored_head
 
 #: session.info key: {complaint: chain hash of its newest event in this transaction}. Weak
 #: keys, not id(complaint): a complaint that was dropped (its events flushed, as they hold
@@ -86,13 +86,7 @@ def _chain_head(complaint: Complaint) -> str:
     if complaint.id is None:
         return GENESIS
     with db.session.no_autoflush:
-        stored = db.session.scalar(
-            select(AuditEvent.chain_hash)
-            .where(AuditEvent.complaint_id == complaint.id)
-            .order_by(AuditEvent.id.desc())
-            .limit(1)
-        )
-    return stored or GENESIS
+        return stored_head(complaint.id)
 
 
 def _heads() -> WeakKeyDictionary[Complaint, str]:
