@@ -22,7 +22,6 @@ from ..services.casefile import CaseFile, shop_name
 from ..services.dispute_bodies import dispute_notice
 from ..services.outcomes import format_amount
 from ..uploads import MAX_PIXELS, attachment_path
-from .pdf import IMAGE_SCHEME, render_pdf
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +32,9 @@ STYLESHEET = "casefile.css"
 
 def case_file_pdf(case: CaseFile) -> bytes:
     """The PDF of a case file, in the complaint's language."""
+    # WeasyPrint (about 20 MB) is loaded on the first PDF, not in every web worker at start.
+    from .pdf import IMAGE_SCHEME, render_pdf
+
     images = thumbnails(case)
     with force_locale(case.language):
         html = render_template(
