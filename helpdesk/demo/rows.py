@@ -14,6 +14,7 @@ from typing import Any
 
 from ..domain.audit_chain import EventContent, build_chain
 from .files import Sample, stored_name
+from .vocab import preferred_solution
 
 Row = dict[str, Any]
 
@@ -96,6 +97,17 @@ def event_row(
         "to_status": to_status,
         "detail": detail,
     }
+
+
+def finish_batch(batch: Batch, seed: int) -> None:
+    """What is added once a batch's stories are rows: each web complaint's "Preferred
+    solution" (from a generator of its own, so the stories stay as they were) and every
+    event's audit-chain hashes."""
+    for row in batch.complaints:
+        row["preferred_solution"] = preferred_solution(
+            seed, row["id"], row["category"], row["channel"]
+        )
+    chain_batch(batch)
 
 
 def chain_batch(batch: Batch) -> None:

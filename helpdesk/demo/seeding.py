@@ -29,7 +29,8 @@ from ..models.types import utcnow
 from .builder import ComplaintBuilder
 from .bulk_load import after_bulk_load
 from .files import write_files
-from .rows import Batch, Context, Ids, chain_batch
+from .referrals import refer_some
+from .rows import Batch, Context, Ids, finish_batch
 from .story import Plan, build_story, draw_age, draw_plan, place_story
 
 #: Called with ("plan" | "write", number of complaints done since the last call).
@@ -95,6 +96,7 @@ class SeedReport:
     outcomes: int = 0
     ratings: int = 0
     attachments: int = 0
+    referrals: int = 0
     seconds: float = 0.0
     reindexed: bool = False
     by_status: dict[str, int] = field(default_factory=dict)
@@ -215,9 +217,9 @@ TABLES = (
 )
 
 
-def _write(batch: Batch, upload_dir: Path) -> None:
+def _write(batch: Batch, upload_dir: Path, seed: int) -> None:
     """Write the files, then every row of the batch in one transaction (files go on failure)."""
-    chain_batch(batch)
+    finish_batch(batch, seed)
     written = write_files(upload_dir, batch.files)
     try:
         with db.engine.begin() as conn:
@@ -268,11 +270,12 @@ def seed_demo(
                 report.by_status.get(item.plan.target.value, 0) + 1
             )
             complaint_id += 1
-        _write(batch, upload_dir)
+        _write(batch, upload_dir, seed)
         for name, _model in TABLES:
             setattr(report, name, getattr(report, name) + len(getattr(batch, name)))
         if progress:
             progress("write", len(chunk))
+    report.referrals = refer_some(DEMO_STAFF[2].email, now)
     after_bulk_load()
     if reindex:
         report.reindexed = _reindex()

@@ -275,3 +275,23 @@ def facts(
         "days": str(rng.randrange(3, 16)),
         "payref": f"{rng.randrange(10**9, 10**10)}",
     }
+
+
+#: What customers of each category tend to ask for on the form ("Preferred solution").
+WISHES = {
+    "physical": ("replacement_product", "refund", "refund", "not_sure"),
+    "digital": ("replacement_file", "technical_assistance", "refund"),
+    "billing": ("refund", "correction"),
+    "account": ("technical_assistance", "correction"),
+    "website": ("technical_assistance", "correction", "not_sure"),
+    "other": ("not_sure", "correction"),
+}
+
+
+def preferred_solution(seed: int, complaint_id: int, category: str, channel: str) -> str | None:
+    """The web form's optional "Preferred solution" (email complaints have none); drawn from
+    its own generator, so the story's texts stay as they were."""
+    rng = random.Random(f"{seed}-{complaint_id}-wish")
+    if channel != "web" or rng.random() < 0.4:
+        return None
+    return rng.choice(WISHES.get(category, WISHES["other"]))

@@ -370,3 +370,23 @@ def test_demo_cases_open_for_staff_and_customers(seeded: Flask) -> None:
         case = customer.get(opened.headers["Location"])
         assert case.status_code == 200, complaint.status
         assert complaint.display_reference in case.get_data(as_text=True)
+
+
+def test_demo_web_complaints_name_a_preferred_solution_and_some_cases_are_in_mediation(
+    seeded: Flask,
+) -> None:
+    from helpdesk.domain.outcomes import PREFERRED_SOLUTIONS
+    from helpdesk.models import Referral
+    from helpdesk.services.audit_trail import verify_all
+
+    rows = complaints()
+    wishes = [c.preferred_solution for c in rows if c.channel == "web"]
+    assert any(wishes) and None in wishes
+    assert {w for w in wishes if w} <= set(PREFERRED_SOLUTIONS)
+    assert all(c.preferred_solution is None for c in rows if c.channel == "email")
+    referrals = list(db.session.scalars(select(Referral)))
+    finals = [c for c in rows if c.status == Status.FINAL.value]
+    assert len(referrals) == min(3, len(finals)) > 0
+    assert {r.complaint_id for r in referrals} <= {c.id for c in finals}
+    assert all(r.reply_due_on > r.referred_on for r in referrals)
+    assert verify_all().intact  # recorded through the services: their events chain too
