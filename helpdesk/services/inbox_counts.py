@@ -14,6 +14,7 @@ from ..extensions import db
 from ..models import Complaint
 from ..models.types import utcnow
 from .inbox_filters import OPEN_KEYS
+from .mediation import count_in_mediation
 
 
 def inbox_dates(now: datetime | None = None) -> tuple[date, date]:
@@ -43,15 +44,18 @@ _COUNTS = select(
     _count(Complaint.assignee_id.is_(None), _OPEN),
     _count(_OPEN, Complaint.sla_due_on <= bindparam("soon", type_=Date)),
     _count(_OPEN, Complaint.sla_due_on < bindparam("today", type_=Date)),
+    count_in_mediation(),
 )
 
 
 def count_filters(*, me: int | None, now: datetime | None = None) -> dict[str, int]:
-    """Open complaints per quick filter and per status, in one statement."""
+    """Open complaints per quick filter and per status, and the complaints in mediation, in
+    one statement."""
     today, soon = inbox_dates(now)
     params = {"me": me, "soon": soon, "today": today}
     values = [int(n or 0) for n in db.session.execute(_COUNTS, params).one()]
-    counts = dict(zip((*OPEN_KEYS, "mine", "unassigned", "soon", "overdue"), values, strict=True))
+    keys = (*OPEN_KEYS, "mine", "unassigned", "soon", "overdue", "mediation")
+    counts = dict(zip(keys, values, strict=True))
     counts["open"] = sum(counts[status] for status in OPEN_KEYS)
     return counts
 

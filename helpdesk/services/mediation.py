@@ -17,7 +17,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -187,9 +187,20 @@ def get_referral(complaint: Complaint, referral_id: int) -> Referral | None:
     return referral
 
 
+#: SQL: a referral the dispute body has not decided yet ("in mediation").
+OPEN_REFERRAL = Referral.decision.is_(None)
+
+
 def has_open_referral() -> ColumnElement[bool]:
     """SQL: the complaint (correlated) has a referral without a decision."""
-    return exists().where(Referral.complaint_id == Complaint.id, Referral.decision.is_(None))
+    return exists().where(Referral.complaint_id == Complaint.id, OPEN_REFERRAL)
+
+
+def count_in_mediation() -> Any:
+    """SQL (a scalar subquery): how many complaints are in mediation, counted from the
+    referrals (ix_referral_decision), never by reading every complaint."""
+    distinct = func.count(func.distinct(Referral.complaint_id))
+    return select(distinct).where(OPEN_REFERRAL).scalar_subquery()
 
 
 def mediation_flags(complaint_ids: Iterable[int], today: date) -> dict[int, bool]:
@@ -199,7 +210,7 @@ def mediation_flags(complaint_ids: Iterable[int], today: date) -> dict[int, bool
         return {}
     query = select(Referral.complaint_id, Referral.reply_due_on, Referral.replied_on,
                    Referral.decision).where(Referral.complaint_id.in_(ids),
-                                            Referral.decision.is_(None))  # fmt: skip
+                                            OPEN_REFERRAL)  # fmt: skip
     flags: dict[int, bool] = {}
     for complaint_id, due, replied, _decision in db.session.execute(query):
         overdue = replied is None and due < today

@@ -90,3 +90,16 @@ def test_the_default_inbox_shows_badges_only(client: FlaskClient, world: dict[st
         and 'href="/staff/?status=all&amp;mediation=open"' in opened
     )
     assert shop_today() > date(2026, 4, 15)
+
+
+def test_the_quick_filter_counts_complaints_in_mediation(
+    client: FlaskClient, world: dict[str, Any]
+) -> None:
+    login(client, world["agent"])
+    html = client.get("/staff/").get_data(as_text=True)
+    start = html.index('data-count="mediation"')
+    pill = html[start : html.index("</a>", start)]
+    assert '<span class="count">2</span>' in pill  # overdue and replied; not the decided one
+    searching = client.get("/staff/?q=Olga").get_data(as_text=True)
+    start = searching.index('data-count="mediation"')
+    assert 'class="count"' not in searching[start : searching.index("</a>", start)]
