@@ -139,6 +139,8 @@ def _ingest_maildir(path: Path) -> None:
     """Process a Maildir with a progress bar; 75 when the database went away mid-run."""
     try:
         report = ingest_maildir(path)
+    except FileNotFoundError as exc:
+        raise click.BadParameter(str(exc), param_hint="--maildir") from None
     except TEMPORARY_ERRORS as exc:
         click.echo(f"Database unavailable, the rest waits: {exc.__class__.__name__}", err=True)
         raise SystemExit(EX_TEMPFAIL) from None

@@ -1,10 +1,15 @@
 """Polling a Maildir: every message in new/ (and in cur/ without the Seen flag) is ingested
-once, then moved to cur/ with the S flag, so a second run finds nothing to do."""
+once, then moved to cur/ with the S flag, so a second run finds nothing to do.
+
+The folder is read and flagged by file name, as the Maildir convention has it (new/KEY,
+cur/KEY:2,FLAGS): a message is read as bytes and never parsed or rewritten here, so one
+crafted message cannot stop the intake of the others.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import logging
-import mailbox
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,17 +37,38 @@ class MaildirReport:
         return f"{total} messages" + (f": {parts}" if parts else "")
 
 
-def pending_keys(box: mailbox.Maildir) -> list[str]:
-    """Keys of the messages not handled yet (in new/, or in cur/ without the S flag)."""
-    keys = []
-    for key in list(box.iterkeys()):
-        try:
-            message = box.get_message(key)
-        except KeyError:  # moved away by another run meanwhile
-            continue
-        if message.get_subdir() == "new" or "S" not in message.get_flags():
-            keys.append(key)
-    return keys
+@dataclass(frozen=True)
+class Pending:
+    """One message file waiting to be handled: its unique name and where it is now."""
+
+    key: str  # the file name before ":2," (Maildir's unique part)
+    path: Path
+
+
+def pending_messages(root: Path) -> list[Pending]:
+    """The messages not handled yet: every file in new/, and those in cur/ without the S flag.
+
+    Read from the file names (the Maildir convention: cur/KEY:2,FLAGS), never by parsing
+    the messages, so a crafted message cannot trip up the listing.
+    """
+    found = []
+    for sub in ("new", "cur"):
+        for path in sorted((root / sub).iterdir()):
+            if path.name.startswith("."):
+                continue
+            key, _, info = path.name.partition(":")
+            if sub == "new" or "S" not in info.partition(",")[2]:
+                found.append(Pending(key, path))
+    return found
+
+
+def mark_seen(item: Pending, root: Path) -> None:
+    """Move the file to cur/ with the S flag by renaming it (the message is not rewritten)."""
+    _key, _, info = item.path.name.partition(":")
+    flags = set(info.partition(",")[2]) | {"S"}
+    target = root / "cur" / f"{item.key}:2,{''.join(sorted(flags))}"
+    with contextlib.suppress(FileNotFoundError):  # already moved by a parallel run
+        item.path.rename(target)
 
 
 def ingest_maildir(
@@ -53,12 +79,13 @@ def ingest_maildir(
     A database that is unreachable raises (TEMPORARY_ERRORS) and leaves the rest in place;
     a message that fails otherwise stays unflagged, so the next run tries it again.
     """
-    box = mailbox.Maildir(str(path), factory=None, create=False)
+    if not (path / "new").is_dir() or not (path / "cur").is_dir():
+        raise FileNotFoundError(f"{path} is not a Maildir (no new/ and cur/ folders)")
     report = MaildirReport()
-    for key in tqdm(pending_keys(box), desc="Ingesting", unit="msg", disable=not progress):
+    for item in tqdm(pending_messages(path), desc="Ingesting", unit="msg", disable=not progress):
         try:
-            raw = box.get_bytes(key)
-        except KeyError:
+            raw = item.path.read_bytes()
+        except FileNotFoundError:
             continue  # another run took it
         try:
             result = ingest_message(raw, now=now)
@@ -67,21 +94,10 @@ def ingest_maildir(
             raise
         except Exception as exc:  # one bad message must not stop the others
             db.session.rollback()
-            log.exception("could not ingest Maildir message %s", key)
+            log.exception("could not ingest Maildir message %s", item.key)
             report.counts["error"] += 1
-            report.errors.append(f"{key}: {type(exc).__name__}: {exc}")
+            report.errors.append(f"{item.key}: {type(exc).__name__}: {exc}")
             continue
         report.counts[result.action] += 1
-        _mark_seen(box, key)
+        mark_seen(item, path)
     return report
-
-
-def _mark_seen(box: mailbox.Maildir, key: str) -> None:
-    """Move the message to cur/ with the Seen flag (mailbox's documented way)."""
-    try:
-        message = box.get_message(key)
-        message.set_subdir("cur")
-        message.add_flag("S")
-        box[key] = message
-    except KeyError:
-        pass  # already moved by a parallel run

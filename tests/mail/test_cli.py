@@ -151,3 +151,41 @@ def test_status_shows_failed_emails_and_retry_requeues_them(app, runner, smtp_se
     db.session.refresh(row)
     assert row.failed_at is None and row.attempts == 0
     assert "waiting 1, sent 0, failed 0" in runner.invoke(args=["mail", "status"]).stdout
+
+
+def _nested(depth: int, message_id: str) -> bytes:
+    """A crafted message whose MIME parts nest `depth` levels (about 20 KB at 300)."""
+    inner = "Content-Type: text/plain\r\n\r\nhello\r\n"
+    for level in range(depth, 0, -1):
+        b = f"b{level}"
+        inner = (
+            f'Content-Type: multipart/mixed; boundary="{b}"\r\n\r\n--{b}\r\n{inner}\r\n--{b}--\r\n'
+        )
+    head = (
+        "From: eve@example.com\r\nTo: info@iopro.nl\r\nSubject: nested\r\n"
+        f"Message-ID: {message_id}\r\nMIME-Version: 1.0\r\n"
+    )
+    return (head + inner).encode()
+
+
+def test_a_deeply_nested_message_does_not_stop_maildir_intake(app, runner, tmp_path: Path):
+    """Marking a message seen used to re-serialise it (RecursionError at 300 levels): the run
+    crashed after storing it, left it unflagged, and every later run crashed on it again."""
+    box = mailbox.Maildir(str(tmp_path / "Maildir"), create=True)
+    box.add(_nested(300, "<deep@x>"))
+    box.add(eml("My lamp arrived broken.", message_id="<after@x>"))
+    result = runner.invoke(args=["mail", "ingest", "--maildir", str(tmp_path / "Maildir")])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "2 messages: 2 created"
+    assert os.listdir(tmp_path / "Maildir" / "new") == []
+    assert all(name.endswith(":2,S") for name in os.listdir(tmp_path / "Maildir" / "cur"))
+    second = runner.invoke(args=["mail", "ingest", "--maildir", str(tmp_path / "Maildir")])
+    assert second.exit_code == 0 and second.stdout.strip() == "0 messages"
+
+
+def test_a_folder_that_is_not_a_maildir_is_one_clear_line(app, runner, tmp_path: Path):
+    (tmp_path / "plain").mkdir()
+    result = runner.invoke(args=["mail", "ingest", "--maildir", str(tmp_path / "plain")])
+    assert result.exit_code == 2
+    assert "is not a Maildir (no new/ and cur/ folders)" in result.output
+    assert "Traceback" not in result.output
