@@ -23,7 +23,8 @@ from ..models import Complaint
 from ..services.customer import MAX_BODY, add_customer_message, find_message
 from ..services.submission import NewComplaint, normalise_email, submit_complaint
 from ..uploads import CheckedUpload, Upload, UploadError, check_evidence
-from .parsing import ParsedEmail, parse_email
+from .parsing import ParsedEmail, UnreadableEmail, parse_email
+from .quarantine import quarantine
 from .refs import find_references
 from .text import find_order_number, guess_language, strip_quoted
 
@@ -36,7 +37,7 @@ _EMPTY = "(no text)"
 
 @dataclass(frozen=True)
 class IngestResult:
-    """What happened to one message: created | joined | duplicate | ignored."""
+    """What happened to one message: created | joined | duplicate | ignored | quarantined."""
 
     action: str
     reference: str | None = None
@@ -49,6 +50,7 @@ class IngestResult:
             "created": f"created complaint {self.reference}",
             "joined": f"added to complaint {self.reference}",
             "duplicate": f"already stored (complaint {self.reference})",
+            "quarantined": f"quarantined: {self.reason}",
         }.get(self.action, f"ignored: {self.reason}")
         if self.refused:
             text += f"; refused attachments: {', '.join(self.refused)}"
@@ -58,7 +60,11 @@ class IngestResult:
 def ingest_message(raw: bytes, *, now: datetime | None = None) -> IngestResult:
     """Store one RFC 822 message as a new complaint or an answer to one (one commit), with
     the raw bytes kept as evidence (not for duplicates or ignored messages)."""
-    parsed = parse_email(raw)
+    try:
+        parsed = parse_email(raw)
+    except UnreadableEmail as exc:
+        kept = quarantine(raw, str(exc))
+        return IngestResult("quarantined", reason=f"{exc}; kept as {kept}")
     if parsed.automatic:
         return IngestResult("ignored", reason=parsed.automatic)
     if not parsed.from_addr:

@@ -39,11 +39,28 @@ class ParsedEmail:
     automatic: str | None = None  # why a robot sent it (auto-reply, bounce, list), else None
 
 
+#: Real mail nests a few levels (a forward of a reply with an attachment); deeper is an attack.
+MAX_DEPTH = 40
+#: Larger than any message we would accept (5 attachments of 10 MB, encoded, and text).
+MAX_BYTES = 80 * 1024 * 1024
+
+
+class UnreadableEmail(ValueError):
+    """A message that can never be taken in, however often it is tried (quarantine it)."""
+
+
 def parse_email(raw: bytes) -> ParsedEmail:
-    """Parse `raw` (never raises for bad input; missing parts come back empty)."""
-    message = message_from_bytes(raw, policy=policy.default)
+    """Parse `raw`: missing or broken parts come back empty; raises UnreadableEmail only for
+    a message no retry can help (too large, MIME parts nested deeper than MAX_DEPTH)."""
+    if len(raw) > MAX_BYTES:
+        raise UnreadableEmail(f"larger than {MAX_BYTES // 1024 // 1024} MB")
+    try:
+        message = message_from_bytes(raw, policy=policy.default)
+    except RecursionError:
+        raise UnreadableEmail("MIME structure too deep to parse") from None
+    parts = mime_parts(message)
     from_name, from_addr = _sender(message)
-    body_part = _body_part(message)
+    body_part = _body_part(parts)
     return ParsedEmail(
         message_id=_message_id(message, raw),
         from_name=from_name,
@@ -51,7 +68,7 @@ def parse_email(raw: bytes) -> ParsedEmail:
         subject=" ".join(clean_text(header(message, "Subject")).split())[:300],
         body=_body_text(body_part) if body_part is not None else "",
         content_language=header(message, "Content-Language"),
-        attachments=_attachments(message, body_part),
+        attachments=_attachments(parts, body_part),
         automatic=_automatic(message, from_addr),
     )
 
@@ -100,10 +117,27 @@ def _is_attachment(part: Message) -> bool:
         return False
 
 
-def _body_part(message: Message) -> Message | None:
+def mime_parts(message: Message) -> list[Message]:
+    """Every part in the order Message.walk() gives, without its recursion (a crafted
+    message nested 1,000 levels deep made walk() raise RecursionError); raises
+    UnreadableEmail for parts nested deeper than MAX_DEPTH."""
+    found: list[Message] = []
+    stack: list[tuple[Message, int]] = [(message, 0)]
+    while stack:
+        part, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise UnreadableEmail(f"MIME parts nested deeper than {MAX_DEPTH} levels")
+        found.append(part)
+        children = part.get_payload() if part.is_multipart() else None
+        if isinstance(children, list):
+            stack.extend((c, depth + 1) for c in reversed(children) if isinstance(c, Message))
+    return found
+
+
+def _body_part(parts: list[Message]) -> Message | None:
     """The text/plain part to read, else the text/html one."""
     plain = html = None
-    for part in message.walk():
+    for part in parts:
         if part.is_multipart() or _is_attachment(part):
             continue
         kind = part.get_content_type()
@@ -134,10 +168,10 @@ def _body_text(part: Message) -> str:
     return clean_text(text).strip()
 
 
-def _attachments(message: Message, body_part: Message | None) -> list[tuple[str, bytes]]:
+def _attachments(parts: list[Message], body_part: Message | None) -> list[tuple[str, bytes]]:
     """(safe file name, bytes) of every part that is a file; the chosen body is not one."""
     found: list[tuple[str, bytes]] = []
-    for index, part in enumerate(message.walk(), start=1):
+    for index, part in enumerate(parts, start=1):
         if part is body_part or part.is_multipart() or not _is_attachment(part):
             continue
         data = _payload(part)

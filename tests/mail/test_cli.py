@@ -170,13 +170,14 @@ def _nested(depth: int, message_id: str) -> bytes:
 
 def test_a_deeply_nested_message_does_not_stop_maildir_intake(app, runner, tmp_path: Path):
     """Marking a message seen used to re-serialise it (RecursionError at 300 levels): the run
-    crashed after storing it, left it unflagged, and every later run crashed on it again."""
+    crashed after storing it, left it unflagged, and every later run crashed on it again.
+    (Now it is also quarantined: 300 levels is deeper than any real email.)"""
     box = mailbox.Maildir(str(tmp_path / "Maildir"), create=True)
     box.add(_nested(300, "<deep@x>"))
     box.add(eml("My lamp arrived broken.", message_id="<after@x>"))
     result = runner.invoke(args=["mail", "ingest", "--maildir", str(tmp_path / "Maildir")])
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == "2 messages: 2 created"
+    assert result.stdout.strip() == "2 messages: 1 created, 1 quarantined"
     assert os.listdir(tmp_path / "Maildir" / "new") == []
     assert all(name.endswith(":2,S") for name in os.listdir(tmp_path / "Maildir" / "cur"))
     second = runner.invoke(args=["mail", "ingest", "--maildir", str(tmp_path / "Maildir")])
@@ -189,3 +190,28 @@ def test_a_folder_that_is_not_a_maildir_is_one_clear_line(app, runner, tmp_path:
     assert result.exit_code == 2
     assert "is not a Maildir (no new/ and cur/ folders)" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_message_nested_too_deep_is_quarantined_not_retried(app, runner, tmp_path: Path):
+    """Piped, a message nested 1,000 levels made walk() raise RecursionError: exit 75, so the
+    mail server kept retrying it for ever. Now it is kept aside and the pipe says done."""
+    raw = _nested(1000, "<abyss@x>")
+    result = runner.invoke(args=["mail", "ingest"], input=raw)
+    assert result.exit_code == 0, result.output
+    assert "quarantined: MIME structure too deep to parse" in result.stdout
+    kept = list((Path(app.config["DATA_DIR"]) / "quarantine").iterdir())
+    assert len(kept) == 1 and kept[0].read_bytes() == raw
+    assert kept[0].stat().st_mode & 0o777 == 0o600
+    assert db.session.query(Complaint).count() == 0
+
+
+def test_a_quarantined_message_does_not_stop_a_maildir_batch(app, runner, tmp_path: Path):
+    box = mailbox.Maildir(str(tmp_path / "Maildir"), create=True)
+    box.add(_nested(1000, "<abyss@x>"))
+    box.add(eml("My lamp arrived broken.", message_id="<after@x>"))
+    result = runner.invoke(args=["mail", "ingest", "--maildir", str(tmp_path / "Maildir")])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "2 messages: 1 created, 1 quarantined"
+    assert db.session.query(Complaint).count() == 1
+    again = runner.invoke(args=["mail", "ingest", "--maildir", str(tmp_path / "Maildir")])
+    assert again.stdout.strip() == "0 messages"

@@ -156,3 +156,23 @@ def test_mangled_messages_never_raise():
                 del data[pos : pos + rnd.randint(1, 30)]
         parsed = parse_email(bytes(data))
         assert "\x00" not in parsed.body + parsed.subject + parsed.from_name
+
+
+def test_parts_are_found_without_recursion_and_depth_is_bounded() -> None:
+    import pytest
+
+    from helpdesk.mail.parsing import MAX_DEPTH, UnreadableEmail, parse_email
+
+    def nested(depth: int) -> bytes:
+        inner = "Content-Type: text/plain\r\n\r\nthe body\r\n"
+        for level in range(depth, 0, -1):
+            b = f"b{level}"
+            head = f'Content-Type: multipart/mixed; boundary="{b}"\r\n\r\n'
+            inner = f"{head}--{b}\r\n{inner}\r\n--{b}--\r\n"
+        return f"From: a@example.com\r\nSubject: s\r\nMIME-Version: 1.0\r\n{inner}".encode()
+
+    assert parse_email(nested(MAX_DEPTH)).body == "the body"
+    with pytest.raises(UnreadableEmail, match="nested deeper"):
+        parse_email(nested(MAX_DEPTH + 1))
+    with pytest.raises(UnreadableEmail, match="too deep to parse"):
+        parse_email(nested(1500))  # the stdlib parser itself gives up (RecursionError)
