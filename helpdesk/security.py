@@ -1,8 +1,29 @@
-"""Security headers on every response: a strict CSP (no inline script), no framing, no sniffing."""
+"""Security headers on every response (a strict CSP, no framing, no sniffing), and the log of
+security events: one structured line each on the `helpdesk.security` logger."""
 
 from __future__ import annotations
 
-from flask import Flask, Response
+import json
+import logging
+from typing import Any
+
+from flask import Flask, Response, has_request_context, request
+
+#: Failed logins, refused roles (403), CSRF failures and rate limits (429) are logged here.
+security_log = logging.getLogger("helpdesk.security")
+
+
+def security_event(event: str, **fields: Any) -> None:
+    """Log one security event as `security <event> {json}` with the request's address and path.
+
+    Never a password or a session token; an email address only where it names the account
+    that was tried."""
+    if has_request_context():
+        fields.setdefault("ip", request.remote_addr)
+        fields.setdefault("method", request.method)
+        fields.setdefault("path", request.path)
+    security_log.warning("security %s %s", event, json.dumps(fields, sort_keys=True, default=str))
+
 
 CSP = "; ".join(
     [

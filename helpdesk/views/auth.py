@@ -11,6 +11,7 @@ from ..auth import StaffPrincipal, is_safe_next, staff_required
 from ..extensions import limiter
 from ..forms.staff import LoginForm
 from ..models import Staff
+from ..security import security_event
 from ..services import accounts
 from ..web import render
 
@@ -55,6 +56,7 @@ def login() -> ResponseReturnValue:
         if staff is not None:
             _start(staff)
             return redirect(_next_page(form.next.data))
+        security_event("login_failed", email=(form.email.data or "")[:254])
         form.form_errors.append(_("The email address or password is not correct."))
     return render("staff/login.html", form=form), 200
 
