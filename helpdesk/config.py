@@ -150,6 +150,8 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         # The shop's period to answer a dispute body (default 4 weeks, domain.mediation).
         "REFERRAL_REPLY_DAYS": _int("REFERRAL_REPLY_DAYS", 28),
         "CLOSE_AFTER_DAYS": _int("CLOSE_AFTER_DAYS", 14),
+        # A staff session ends this long after the login, however busy (12 h idle ends it too).
+        "STAFF_SESSION_HOURS": _int("STAFF_SESSION_HOURS", 24),
         "DOWNLOAD_LINK_DAYS": _int("DOWNLOAD_LINK_DAYS", 14),
         "TRACKING_LINK_DAYS": _int("TRACKING_LINK_DAYS", 365),
         "MEDIATION_BODIES": _mediation_from_env(),

@@ -46,6 +46,9 @@ def _headers(response: Response) -> Response:
     # Tracking links carry a signed token: never leak it to another site.
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.path.startswith("/staff"):
+        # Staff pages show customers' personal data: never kept by a browser or a proxy.
+        response.headers.setdefault("Cache-Control", "private, no-store")
     return response
 
 

@@ -2,15 +2,19 @@
 
 A logged-in browser holds only a random session token; the row in `staff_session` is the
 truth. Logging out, deactivating an account or changing its password deletes rows, so a
-copied cookie stops working at once. A session idle for IDLE_LIMIT ends by itself.
+copied cookie stops working at once. A session idle for IDLE_LIMIT ends by itself, and
+every session ends STAFF_SESSION_HOURS after the login. The database keeps only the
+tokens' SHA-256.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 from datetime import datetime, timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import String, bindparam, delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -142,12 +146,24 @@ def _dummy() -> str:
     return _dummy_hash
 
 
+def token_digest(token: str) -> str:
+    """What the database keeps of a session token: its SHA-256, so a copy of the table (a
+    backup, a leak) holds no cookie that logs anyone in."""
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
+def session_lifetime() -> timedelta:
+    """How long a session lasts at most, however busy (STAFF_SESSION_HOURS, default 24)."""
+    return timedelta(hours=int(current_app.config.get("STAFF_SESSION_HOURS", 24)))
+
+
 def start_session(staff: Staff, *, now: datetime | None = None) -> str:
     """A new session for `staff` after a successful login; returns its token."""
     moment = now or utcnow()
     token = secrets.token_urlsafe(32)
+    digest = token_digest(token)
     db.session.add(
-        StaffSession(token=token, staff_id=staff.id, created_at=moment, last_seen_at=moment)
+        StaffSession(token=digest, staff_id=staff.id, created_at=moment, last_seen_at=moment)
     )
     staff.last_login_at = moment
     db.session.commit()
@@ -156,7 +172,7 @@ def start_session(staff: Staff, *, now: datetime | None = None) -> str:
 
 def end_session(token: str) -> None:
     """Log out: the session row is deleted, so the cookie is worthless from now on."""
-    db.session.execute(delete(StaffSession).where(StaffSession.token == token))
+    db.session.execute(delete(StaffSession).where(StaffSession.token == token_digest(token)))
     db.session.commit()
 
 
@@ -172,11 +188,12 @@ def load_session(token: str, *, now: datetime | None = None) -> Staff | None:
     """The active staff member of a live session, else None (idle sessions are ended here)."""
     if not token or len(token) > 64:
         return None
-    row: StaffSession | None = db.session.scalar(_LIVE_SESSION, {"token": token})
+    row: StaffSession | None = db.session.scalar(_LIVE_SESSION, {"token": token_digest(token)})
     if row is None:
         return None
     moment = now or utcnow()
-    if moment - row.last_seen_at > IDLE_LIMIT or not row.staff.active:
+    idle, age = moment - row.last_seen_at, moment - row.created_at
+    if idle > IDLE_LIMIT or age > session_lifetime() or not row.staff.active:
         db.session.delete(row)
         db.session.commit()
         return None

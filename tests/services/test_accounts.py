@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from datetime import timedelta
 
@@ -100,7 +101,7 @@ def test_a_session_ends_after_twelve_idle_hours(app: Flask) -> None:
     assert accounts.load_session(token, now=start + timedelta(hours=22)) == staff
     # Then 12 h and a minute of silence: over, and the row is gone.
     assert accounts.load_session(token, now=start + timedelta(hours=34, minutes=1)) is None
-    assert db.session.get(StaffSession, token) is None
+    assert db.session.get(StaffSession, accounts.token_digest(token)) is None
 
 
 def test_last_seen_is_written_at_most_every_few_minutes(app: Flask) -> None:
@@ -108,9 +109,11 @@ def test_last_seen_is_written_at_most_every_few_minutes(app: Flask) -> None:
     start = utcnow()
     token = accounts.start_session(staff, now=start)
     accounts.load_session(token, now=start + timedelta(minutes=1))
-    assert db.session.get(StaffSession, token).last_seen_at == start
+    assert db.session.get(StaffSession, accounts.token_digest(token)).last_seen_at == start
     accounts.load_session(token, now=start + timedelta(minutes=6))
-    assert db.session.get(StaffSession, token).last_seen_at == start + timedelta(minutes=6)
+    assert db.session.get(
+        StaffSession, accounts.token_digest(token)
+    ).last_seen_at == start + timedelta(minutes=6)
 
 
 def test_deactivating_and_new_passwords_end_every_session(app: Flask) -> None:
@@ -222,3 +225,27 @@ def test_cli_list_deactivate_and_set_password(runner: FlaskCliRunner) -> None:
         input=PASSWORD + "\n",
     )
     assert unknown.exit_code == 1
+
+
+def test_a_busy_session_still_ends_a_day_after_the_login(app: Flask) -> None:
+    """Idle time alone let a session live for ever (a 60-day-old one still worked)."""
+    staff = accounts.create_staff("mia@shop.example", "Mia", "agent", PASSWORD)
+    start = utcnow()
+    token = accounts.start_session(staff, now=start)
+    for hours in range(1, 24):  # used every hour, never idle
+        assert accounts.load_session(token, now=start + timedelta(hours=hours)) == staff
+    assert accounts.load_session(token, now=start + timedelta(hours=24, minutes=1)) is None
+    app.config["STAFF_SESSION_HOURS"] = 48
+    later = accounts.start_session(staff, now=start)
+    for hours in (10, 20, 30):  # never 12 h idle, and within the 48 h now allowed
+        assert accounts.load_session(later, now=start + timedelta(hours=hours)) == staff
+
+
+def test_the_database_keeps_only_the_tokens_hash(app: Flask) -> None:
+    """A copy of the session table (a backup, a leak) must hold no cookie that logs in."""
+    staff = accounts.create_staff("mia@shop.example", "Mia", "agent", PASSWORD)
+    token = accounts.start_session(staff)
+    stored = db.session.scalars(select(StaffSession.token)).all()
+    assert stored == [hashlib.sha256(token.encode()).hexdigest()]
+    assert accounts.load_session(stored[0]) is None  # the stored value is no key
+    assert accounts.load_session(token) == staff

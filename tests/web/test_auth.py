@@ -257,3 +257,13 @@ def test_managers_see_the_team(client: FlaskClient, make_staff: Any) -> None:
     html = client.get("/staff/team").get_data(as_text=True)
     assert "Ada Agent" in html and "Sam Manager" in html
     assert 'href="/staff/team"' in client.get("/staff/").get_data(as_text=True)
+
+
+def test_staff_pages_are_never_stored_by_browsers_or_proxies(client, make_staff) -> None:
+    from tests.services.outcomes_support import login
+
+    assert "no-store" in client.get("/staff/login").headers["Cache-Control"]
+    login(client, make_staff("agent"))
+    for path in ("/staff/", "/staff/team", "/staff/no-such-page"):
+        assert "no-store" in client.get(path).headers.get("Cache-Control", ""), path
+    assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
