@@ -163,6 +163,8 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "PROXY_HOPS": _int("PROXY_HOPS", 0),
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URL", "memory://"),
         "RATELIMIT_ENABLED": _env("RATELIMIT_ENABLED", "1") == "1",
+        # Retry-After (and X-RateLimit-*) on responses, so a 429 says when to come back.
+        "RATELIMIT_HEADERS_ENABLED": True,
         "LANGUAGES": ("en", "nl"),
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),

@@ -94,3 +94,17 @@ def test_limits_are_shared_through_redis(redis_app: Flask) -> None:
     assert _hits(first, 6, "POST", "/track", data=data) == [200] * 6
     # A second browser from the same address shares the count kept in Redis.
     assert _hits(second, 5, "POST", "/track", data=data) == [200] * 4 + [429]
+
+
+def test_every_429_says_when_to_come_back(client: FlaskClient) -> None:
+    """A refusal without Retry-After leaves people and scripts guessing (issue 10)."""
+    for method, url, times in (
+        ("POST", "/complaints/new", 6),
+        ("POST", "/track", 11),
+        ("GET", "/track/link/not-a-token", 31),
+    ):
+        response = None
+        for _ in range(times):
+            response = client.open(url, method=method, data={"name": "x"})
+        assert response is not None and response.status_code == 429, url
+        assert 0 < int(response.headers["Retry-After"]) <= 3600, url
