@@ -150,6 +150,8 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         # The shop's period to answer a dispute body (default 4 weeks, domain.mediation).
         "REFERRAL_REPLY_DAYS": _int("REFERRAL_REPLY_DAYS", 28),
         "CLOSE_AFTER_DAYS": _int("CLOSE_AFTER_DAYS", 14),
+        # Acknowledgement emails to one address per 24 h; complaints beyond it are kept unsent.
+        "ACKS_PER_ADDRESS_DAY": _int("ACKS_PER_ADDRESS_DAY", 3),
         # A staff session ends this long after the login, however busy (12 h idle ends it too).
         "STAFF_SESSION_HOURS": _int("STAFF_SESSION_HOURS", 24),
         "DOWNLOAD_LINK_DAYS": _int("DOWNLOAD_LINK_DAYS", 14),

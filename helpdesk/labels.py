@@ -108,6 +108,7 @@ AUDIT_ACTIONS = {
     "referral_decision_recorded": _l("Decision of the dispute body recorded"),
     "referral_compliance_recorded": _l("Compliance with the decision recorded"),
     "rated": _l("Customer rated the resolution"),
+    "acknowledgement_withheld": _l("Acknowledgement email withheld (too many for this address)"),
 }
 
 #: The kinds of message in a thread (staff case page, case file).

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import labels
@@ -108,6 +108,20 @@ def submit_complaint(
     raise RuntimeError("could not store the complaint")
 
 
+def too_many_for(email_normalized: str, complaint_id: int, now: datetime) -> bool:
+    """True when ACKS_PER_ADDRESS_DAY other complaints named this address in the last 24 h
+    (so this one gets no acknowledgement email)."""
+    cap = int(current_app.config["ACKS_PER_ADDRESS_DAY"])
+    earlier = db.session.scalar(
+        select(func.count(Complaint.id)).where(
+            Complaint.email_normalized == email_normalized,
+            Complaint.received_at > now - timedelta(days=1),
+            Complaint.id != complaint_id,
+        )
+    )
+    return int(earlier or 0) >= cap
+
+
 def _check_fields(data: NewComplaint) -> None:
     """Refuse data no form or mail parser should ever let through."""
     if data.category not in labels.CATEGORIES:
@@ -168,6 +182,17 @@ def _create(
     db.session.flush()  # the reference must be unique before the email names it
     if raw_email is not None:
         store_raw_email(raw_email, complaint=complaint, message=message, received_at=now)
+    if too_many_for(complaint.email_normalized, complaint.id, now):
+        # Someone may be using the form to flood a stranger's mailbox: the complaint is
+        # kept (staff see it and can acknowledge it by hand), the email is not sent.
+        record_event(
+            complaint,
+            "acknowledgement_withheld",
+            now=now,
+            actor="system",
+            detail={"reason": "address_cap"},
+        )
+        return complaint
     queue_email(
         kind="acknowledgement",
         to=complaint.email,

@@ -368,3 +368,29 @@ def test_a_decompression_bomb(app: Flask) -> None:
     bomb = png_bytes((10_000, 6_000), mode="1")
     assert len(bomb) < 200_000
     _refused(app, [Upload("bomb.png", bomb)], "too many pixels")
+
+
+def test_one_address_gets_at_most_three_acknowledgements_a_day(app: Flask) -> None:
+    """Ten submissions naming a stranger's address sent ten emails to it (issue 10)."""
+    from datetime import timedelta
+
+    app.config["ACKS_PER_ADDRESS_DAY"] = 3  # the default (tests otherwise lift it)
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    made = [
+        submit_complaint(
+            new_complaint(email="Victim@Example.com"), now=start + timedelta(minutes=n)
+        )
+        for n in range(5)
+    ]
+    other = submit_complaint(new_complaint(email="someone@example.com"), now=start)
+    acks = db.session.query(OutboxEmail).filter_by(kind="acknowledgement").all()
+    to_victim = [row for row in acks if row.to_addr.lower() == "victim@example.com"]
+    assert len(to_victim) == 3 and len(made) == 5  # every complaint is kept
+    assert any(row.to_addr == other.email for row in acks)
+    withheld = db.session.query(AuditEvent).filter_by(action="acknowledgement_withheld").all()
+    assert sorted(e.complaint_id for e in withheld) == [made[3].id, made[4].id]
+    # A day later the address is trusted again.
+    submit_complaint(
+        new_complaint(email="victim@example.com"), now=start + timedelta(days=1, hours=1)
+    )
+    assert db.session.query(OutboxEmail).filter_by(kind="acknowledgement").count() == len(acks) + 1
