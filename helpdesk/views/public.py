@@ -18,6 +18,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response as BaseResponse
 
 from .. import links
+from ..domain.reference import normalise_reference
 from ..extensions import db, limiter
 from ..forms.public import AnswerForm, ComplaintForm, TrackForm, new_submission_token
 from ..models import Attachment, Complaint
@@ -103,8 +104,16 @@ def submitted() -> str | BaseResponse:
     return render("public/submitted.html", complaint=complaint)
 
 
+def _reference_key() -> str:
+    """Rate-limit key for one reference code, however typed: guesses of the email address
+    for a known code from many addresses share one budget."""
+    typed = str(request.form.get("reference", ""))[:40]
+    return "track-reference:" + (normalise_reference(typed) or typed.upper())
+
+
 @bp.route("/track", methods=["GET", "POST"])
 @limiter.limit("10/minute;50/hour", methods=["POST"])
+@limiter.limit("10/hour", methods=["POST"], key_func=_reference_key)
 def track() -> str | BaseResponse:
     """Code + email open a case; a wrong code and a wrong address get the same answer."""
     form = TrackForm()

@@ -108,3 +108,26 @@ def test_every_429_says_when_to_come_back(client: FlaskClient) -> None:
             response = client.open(url, method=method, data={"name": "x"})
         assert response is not None and response.status_code == 429, url
         assert 0 < int(response.headers["Retry-After"]) <= 3600, url
+
+
+def test_one_reference_code_gets_ten_guesses_an_hour_from_any_number_of_addresses(
+    client: FlaskClient,
+) -> None:
+    """20 addresses x 10 guesses of the email for one known code were all answered."""
+    codes = []
+    for n in range(12):
+        data = {
+            "reference": "abcd efgh jk12" if n % 2 else "ABCD-EFGH-JK12",  # any spelling
+            "email": f"guess{n}@example.com",
+        }
+        codes.append(
+            client.post(
+                "/track", data=data, environ_base={"REMOTE_ADDR": f"10.0.{n}.1"}
+            ).status_code
+        )
+    assert codes[:10] == [200] * 10 and codes[10:] == [429, 429]
+    other = {"reference": "ZZZZ-ZZZZ-ZZZZ", "email": "a@example.com"}
+    assert (
+        client.post("/track", data=other, environ_base={"REMOTE_ADDR": "10.9.9.9"}).status_code
+        == 200
+    )
