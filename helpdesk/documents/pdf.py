@@ -40,7 +40,6 @@ class SafeFetcher(URLFetcher):  # type: ignore[misc]
         super().__init__(allowed_protocols=())
         self.static_dir = static_dir.resolve()
         self.images = images
-        self.refused: list[str] = []
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
         if url.startswith(STATIC_SCHEME):
@@ -59,7 +58,6 @@ class SafeFetcher(URLFetcher):  # type: ignore[misc]
         return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
 
     def _refuse(self, url: str) -> URLFetcherResponse:
-        self.refused.append(url)
         log.warning("PDF rendering refused to fetch %.200r", url)
         raise RefusedURL(f"not fetched: {url[:200]}")
 

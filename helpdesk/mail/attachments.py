@@ -13,8 +13,7 @@ from typing import Any
 
 from ..documents.casefile import case_file_pdf, file_name
 from ..models import OutboxEmail
-from ..services.case_loading import get_case
-from ..services.casefile import build_case_file
+from ..services.casefile import load_case_file
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +41,9 @@ def _make(row: OutboxEmail, spec: dict[str, Any]) -> MadeFile:
     if spec.get("kind") != "casefile" or row.complaint is None:
         raise ValueError(f"unknown attachment {spec!r}")
     try:
-        complaint = get_case(row.complaint.reference)
-        if complaint is None:
+        case = load_case_file(row.complaint.reference, internal=False)
+        if case is None:
             raise LookupError(row.complaint.reference)
-        case = build_case_file(complaint, internal=False)
         return MadeFile(file_name(case), "application", "pdf", case_file_pdf(case))
     except Exception as exc:
         log.exception("could not make the case file for email %s", row.id)

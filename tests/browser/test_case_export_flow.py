@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from tests.browser.conftest import ConsoleLog, LiveServer
+from tests.browser.conftest import ConsoleLog, LiveServer, log_in
 from tests.documents.casefile_support import full_case
 from tests.services.outcomes_support import STAFF_PASSWORD, fast_staff
 
@@ -35,10 +35,7 @@ def test_a_manager_exports_the_case_file_and_checks_the_bundle(
 
     page = watch_console.watch(new_context(accept_downloads=True).new_page())
     page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/staff/login")
-    page.get_by_label("Email", exact=True).fill(email)
-    page.get_by_label("Password", exact=True).fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server.url, email, STAFF_PASSWORD)
     page.goto(f"{live_server.url}/staff/complaints/{reference}")
 
     box = page.locator("#case-file")

@@ -13,7 +13,7 @@ from helpdesk.clock import business_calendar
 from helpdesk.domain.mediation import reply_deadline
 from helpdesk.models.types import utcnow
 from helpdesk.services.mediation import shop_today
-from tests.browser.conftest import ConsoleLog, LiveServer
+from tests.browser.conftest import ConsoleLog, LiveServer, log_in
 from tests.services.outcomes_support import STAFF_PASSWORD, fast_staff, give_refund, new_complaint
 
 
@@ -30,10 +30,7 @@ def test_a_manager_records_a_referral_and_our_reply(
 
     page = watch_console.watch(new_context().new_page())
     page.set_default_timeout(10_000)
-    page.goto(f"{live_server.url}/staff/login")
-    page.get_by_label("Email", exact=True).fill(email)
-    page.get_by_label("Password", exact=True).fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server.url, email, STAFF_PASSWORD)
     page.goto(f"{live_server.url}/staff/complaints/{reference}")
 
     panel = page.locator("#mediation")

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import json
 import logging
-from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 
-from tests.conftest import make_app
 from tests.services.casework_support import find_form, login, new_complaint
 
 
@@ -25,15 +23,10 @@ def _events(caplog: pytest.LogCaptureFixture, name: str) -> list[dict[str, Any]]
     return found
 
 
+@pytest.mark.parametrize("app_config", [{"TESTING": False}])  # the 500 handler is on
 def test_a_server_error_is_logged_with_its_traceback(
-    tmp_path: Path, sqlite_template: Path, caplog: pytest.LogCaptureFixture
+    app: Flask, caplog: pytest.LogCaptureFixture
 ) -> None:
-    import shutil
-
-    db_file = tmp_path / "db.sqlite3"
-    shutil.copy(sqlite_template, db_file)
-    app = make_app(tmp_path, f"sqlite:///{db_file}", TESTING=False)
-
     def boom() -> str:
         raise RuntimeError("the disk is full")
 
