@@ -4,7 +4,7 @@ from .complaint import Attachment, AuditEvent, Complaint, Message
 from .mail import InboundEmail, OutboxEmail
 from .mediation import Referral
 from .outcome import Outcome, OutcomeTemplate, Rating
-from .search import SearchEntry, SearchWord
+from .search import SearchEntry, SearchQueueEntry, SearchWord
 from .staff import ROLES, Staff, StaffSession
 from .types import UTCDateTime, utcnow
 
@@ -21,6 +21,7 @@ __all__ = [
     "Rating",
     "Referral",
     "SearchEntry",
+    "SearchQueueEntry",
     "SearchWord",
     "Staff",
     "StaffSession",

@@ -52,3 +52,15 @@ class SearchWord(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "search_word"
 
     word: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
+class SearchQueueEntry(db.Model):  # type: ignore[name-defined,misc]
+    """A complaint whose search entry must be rewritten (or removed): written in the same
+    transaction as the change, applied in batches by the background indexer, deleted once
+    applied. The queue lives in the database so a killed process loses nothing."""
+
+    __tablename__ = "search_queue"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    complaint_id: Mapped[int] = mapped_column(Integer, index=True)
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
