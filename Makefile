@@ -13,7 +13,7 @@ PORT ?= 5000
 STAMP := $(VENV)/.installed-stamp
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: help install run test check lint typecheck bench translations extract mail-sink schema clean
+.PHONY: help install run test check lint typecheck bench translations extract mail-sink migration clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -59,10 +59,10 @@ bench: install  ## Seed 100,000 complaints and measure search, inbox, case and t
 	$(BIN)/pip install -q --disable-pip-version-check -c requirements.lock -e '.[bench]'
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
-schema: install  ## Regenerate migrations/versions/0001_initial_schema.py from the models (before the first release only)
-	rm -f migrations/versions/*.py /tmp/helpdesk-schema-$$$$.sqlite3
-	HELPDESK_DATABASE_URL=sqlite:////tmp/helpdesk-schema-$$$$.sqlite3 $(FLASK) db revision --autogenerate --rev-id 0001 -m "initial schema" >/dev/null 2>&1
-	rm -f /tmp/helpdesk-schema-$$$$.sqlite3
+migration: install  ## A new migration from the models' changes: make migration MESSAGE="what changes"
+	@test -n "$(MESSAGE)" || { echo 'make migration: say what changes, e.g. MESSAGE="add a hold flag"'; exit 2; }
+	$(FLASK) db upgrade
+	$(FLASK) db revision --autogenerate --rev-id "$$(printf '%04d' $$(( $$(ls migrations/versions/[0-9]*.py | wc -l) + 1 )))" -m "$(MESSAGE)"
 
 clean:  ## Remove the virtualenv and caches (keeps instance/ data)
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -19,7 +19,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
-    app.config.from_mapping(load_config(instance))
+    app.config.from_mapping(load_config(instance, test_config))
     if test_config:
         app.config.update(test_config)
     if app.config["PROXY_HOPS"]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -111,10 +112,11 @@ def _mediation_from_env() -> list[MediationSetting]:
         raise SystemExit(f"Configuration error: {exc}") from None
 
 
-def load_config(instance_path: Path) -> dict[str, Any]:
-    """The Flask configuration for this process, from the environment."""
+def load_config(instance_path: Path, given: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The Flask configuration for this process, from the environment; settings in `given`
+    (a test's) win, and a secret key given there leaves the instance folder untouched."""
     data_dir = Path(_env("DATA_DIR", str(instance_path / "data")))
-    secret = _env("SECRET_KEY", "")
+    secret = (given or {}).get("SECRET_KEY") or _env("SECRET_KEY", "")
     if not secret:
         # A stable key per instance folder, so sessions and emailed links survive restarts.
         key_file = instance_path / "secret_key"
