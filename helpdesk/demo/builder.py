@@ -14,8 +14,10 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ..domain.clocks import transition
+from ..domain.lifecycle import Status
 from ..domain.reference import generate_reference
-from ..domain.sla import RESPONSE_DAYS, BusinessCalendar, due_date
+from ..domain.sla import BusinessCalendar
 from .clocks import replay
 from .files import evidence_samples, replacement_sample
 from .rows import (
@@ -227,10 +229,10 @@ class ComplaintBuilder:
     def _review_requested(self, index: int, step: Step, reason: str) -> None:
         self.review_reason = reason
         before = replay(Story(self.story.received_at, self.story.steps[:index]), self.cal, self.tz)
-        review_due = due_date(step.at, RESPONSE_DAYS, self.cal, self.tz)
+        after = transition(before, Status.REVIEW_REQUESTED, step.at, self.cal, self.tz)
         detail = {
             "first_response_due_on": before.response_due_on.isoformat(),
-            "review_due_on": review_due.isoformat(),
+            "review_due_on": after.response_due_on.isoformat(),
         }
         self._defer(step.at, "customer", "review_requested", detail)
 

@@ -1,4 +1,5 @@
-"""Every status change goes through here: the transition table, clock pauses, the audit log.
+"""Every status change goes through here: the transition table, the clocks (domain.clocks),
+the audit log.
 
 These functions change the complaint in the session and add audit events; the calling
 use case owns the commit.
@@ -16,8 +17,8 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from ..clock import business_calendar, shop_timezone
 from ..domain.audit_chain import GENESIS, EventContent, link
-from ..domain.lifecycle import OPEN, PAUSED, Status, check_transition, path_to
-from ..domain.sla import extend_for_pause
+from ..domain.clocks import COLUMNS, Clocks, running_due, transition
+from ..domain.lifecycle import Status, path_to
 from ..extensions import db
 from ..models import AuditEvent, Complaint, Staff
 from .audit_trail import stored_head
@@ -122,30 +123,11 @@ def change_status(
 ) -> None:
     """Move one allowed step, keeping the clocks and timestamps right; raises TransitionError."""
     current = Status(complaint.status)
-    target = check_transition(current, target)
-    if current in PAUSED and target not in PAUSED and complaint.paused_since is not None:
-        complaint.response_due_on = extend_for_pause(
-            complaint.response_due_on,
-            complaint.paused_since,
-            now,
-            business_calendar(),
-            shop_timezone(),
-        )
-        complaint.paused_since = None
-    if target in PAUSED:
-        complaint.paused_since = now
-    if target == Status.ACKNOWLEDGED and complaint.acknowledged_at is None:
-        complaint.acknowledged_at = now
-    elif target == Status.RESOLVED and complaint.responded_at is None:
-        complaint.responded_at = now
-    elif target == Status.REVIEW_REQUESTED:
-        complaint.review_requested_at = now
-    elif target == Status.FINAL:
-        complaint.final_at = now
-    elif target == Status.CLOSED:
-        complaint.closed_at = now
-    complaint.status = target.value
-    refresh_sla_due(complaint)
+    before = clocks_of(complaint)
+    after = transition(before, target, now, business_calendar(), shop_timezone())
+    for name in COLUMNS:
+        if getattr(after, name) != getattr(before, name):
+            setattr(complaint, name, after.columns()[name])
     record_event(
         complaint,
         "status_changed",
@@ -154,21 +136,29 @@ def change_status(
         staff=staff,
         detail=detail,
         from_status=current.value,
-        to_status=target.value,
+        to_status=after.status.value,
+    )
+
+
+def clocks_of(complaint: Complaint) -> Clocks:
+    """The complaint's clock columns, as the domain reads them."""
+    return Clocks(
+        status=Status(complaint.status),
+        ack_due_on=complaint.ack_due_on,
+        response_due_on=complaint.response_due_on,
+        acknowledged_at=complaint.acknowledged_at,
+        paused_since=complaint.paused_since,
+        responded_at=complaint.responded_at,
+        review_requested_at=complaint.review_requested_at,
+        final_at=complaint.final_at,
+        closed_at=complaint.closed_at,
+        sla_due_on=complaint.sla_due_on,
     )
 
 
 def refresh_sla_due(complaint: Complaint) -> None:
     """Set `sla_due_on` to the due date of the clock that runs now (None when none runs)."""
-    status = Status(complaint.status)
-    if status in PAUSED or status not in OPEN:
-        complaint.sla_due_on = None
-    elif complaint.acknowledged_at is None:
-        complaint.sla_due_on = complaint.ack_due_on
-    elif complaint.responded_at is None or status == Status.REVIEW_REQUESTED:
-        complaint.sla_due_on = complaint.response_due_on
-    else:
-        complaint.sla_due_on = None
+    complaint.sla_due_on = running_due(clocks_of(complaint))
 
 
 def advance_to(

@@ -17,17 +17,15 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..clock import business_calendar, shop_timezone
 from ..domain.lifecycle import Status
 from ..domain.outcomes import is_review_open, review_deadline
-from ..domain.sla import RESPONSE_DAYS, due_date
 from ..extensions import db
 from ..links import tracking_url
 from ..mail.outbox import queue_email
 from ..models import Complaint, Message, Outcome, Staff
 from ..models.types import utcnow
 from .casework import Seen, check_fresh
-from .lifecycle import change_status, record_event, refresh_sla_due
+from .lifecycle import change_status, record_event
 from .outcome_checks import OutcomeInput, check_details
 from .outcome_errors import (
     AlreadySent,
@@ -77,13 +75,9 @@ def request_review(complaint: Complaint, reason: str, *, now: datetime | None = 
     first_due = complaint.response_due_on
     change_status(complaint, Status.REVIEW_REQUESTED, now=now, actor="customer")
     complaint.review_reason = text
-    # The review is a new promise: our final response is due RESPONSE_DAYS business days
-    # after the request, just as the first response was after receipt. The lifecycle's
-    # refresh_sla_due follows response_due_on while a review is requested, so the inbox
-    # sorts and flags it like any other running clock. The first due date stays in the
-    # audit event below, so reports can still tell whether the first response was on time.
-    complaint.response_due_on = due_date(now, RESPONSE_DAYS, business_calendar(), shop_timezone())
-    refresh_sla_due(complaint)
+    # The review is a new promise, due RESPONSE_DAYS business days after the request
+    # (domain.clocks.transition sets it); the first due date stays in the audit event below,
+    # so reports can still tell whether the first response was on time.
     db.session.add(
         Message(complaint=complaint, author="customer", kind="review_request", body=text,
                 internal=False, via="web", created_at=now)

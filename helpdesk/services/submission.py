@@ -13,16 +13,16 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import labels
 from ..clock import business_calendar, shop_timezone
+from ..domain.clocks import opening_clocks
 from ..domain.outcomes import PREFERRED_SOLUTIONS
 from ..domain.reference import generate_reference
-from ..domain.sla import ACK_DAYS, RESPONSE_DAYS, due_date
 from ..extensions import db
 from ..links import tracking_url
 from ..mail.outbox import queue_email
 from ..models import Complaint, Message
 from ..models.types import utcnow
 from ..uploads import CheckedUpload, Upload, UploadError, check_evidence_files, store_upload
-from .lifecycle import record_event, refresh_sla_due
+from .lifecycle import record_event
 from .raw_email import store_raw_email
 
 __all__ = ["NewComplaint", "Upload", "UploadError", "submit_complaint"]
@@ -105,6 +105,10 @@ def submit_complaint(
             existing = find_existing(data.submission_token, email_message_id)
             if existing is not None:
                 return existing
+        except UploadError:
+            # A file could not be written (disk full): nothing of it stays, files included.
+            db.session.rollback()
+            raise
     raise RuntimeError("could not store the complaint")
 
 
@@ -154,14 +158,11 @@ def _create(
         preferred_solution=data.preferred_solution,
         language=language,
         channel=data.channel,
-        status="received",
         received_at=now,
-        ack_due_on=due_date(now, ACK_DAYS, cal, tz),
-        response_due_on=due_date(now, RESPONSE_DAYS, cal, tz),
         last_activity_at=now,
         last_customer_message_at=now,
+        **opening_clocks(now, cal, tz).columns(),
     )
-    refresh_sla_due(complaint)
     db.session.add(complaint)
     record_event(
         complaint, "submitted", now=now, actor="customer", detail={"channel": data.channel}
