@@ -1,6 +1,7 @@
 """Typed SQLAlchemy models; import them from here."""
 
 from .complaint import Attachment, AuditEvent, Complaint, Message
+from .login import LoginFailure
 from .mail import InboundEmail, OutboxEmail
 from .mediation import Referral
 from .outcome import Outcome, OutcomeTemplate, Rating
@@ -14,6 +15,7 @@ __all__ = [
     "AuditEvent",
     "Complaint",
     "InboundEmail",
+    "LoginFailure",
     "Message",
     "OutboxEmail",
     "Outcome",
