@@ -57,6 +57,11 @@ class Complaint(db.Model):  # type: ignore[name-defined,misc]
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     last_customer_message_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    # Set when the customer's personal data was erased (services.privacy): the case stays,
+    # anonymised, for the statistics.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A manager's legal hold (a court case, a chargeback): why the case must not be erased.
+    legal_hold: Mapped[str | None] = mapped_column(String(200))
     # Optimistic locking: a stale write raises StaleDataError; forms carry it to refuse stale edits.
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
