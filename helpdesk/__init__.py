@@ -30,20 +30,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     for key in ("DATA_DIR", "UPLOAD_DIR"):
         Path(app.config[key]).mkdir(parents=True, exist_ok=True)
 
-    from . import cli, errors, security, template_i18n, views, web
+    from . import cli, errors, security, speedups, views, web
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
-    from .forms import html_attrs
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=web.select_locale)
-    template_i18n.init_app(app)
     login_manager.init_app(app)
     security.init_app(app)
     web.init_app(app)
-    html_attrs.install()
+    speedups.install(app)
     errors.init_app(app)
     views.register_blueprints(app)
     cli.register_commands(app)

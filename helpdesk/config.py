@@ -169,6 +169,8 @@ def load_config(instance_path: Path, given: Mapping[str, Any] | None = None) -> 
         "RATELIMIT_ENABLED": _env("RATELIMIT_ENABLED", "1") == "1",
         # Retry-After (and X-RateLimit-*) on responses, so a 429 says when to come back.
         "RATELIMIT_HEADERS_ENABLED": True,
+        # The speed-ups that patch libraries (helpdesk.speedups); 0 runs on the stock ones.
+        "LIBRARY_PATCHES": _env("LIBRARY_PATCHES", "1") == "1",
         "LANGUAGES": ("en", "nl"),
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),

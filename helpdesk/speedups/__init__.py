@@ -1,0 +1,46 @@
+"""Speed-ups that reach into libraries: the one switch for running on the stock libraries.
+
+Each module here replaces or patches something a library does, for speed only, with the
+same output (their tests compare against the library's own code):
+
+- `wtforms_params`: WTForms' `html_params` without `Markup.format` (process-wide patch);
+- `babel_templates`: template gettext bound once per rendering (Flask-Babel's looks the
+  translations up on every call);
+- `freeze_heap`: start-up objects moved out of the garbage collector's sight (wsgi.py).
+
+`HELPDESK_LIBRARY_PATCHES=0` (setting LIBRARY_PATCHES) turns them all off, so a library
+upgrade can be checked against the stock behaviour: CI runs the PostgreSQL pass of the
+suite that way. The Whoosh speed-ups live behind the search package's own seam.
+"""
+
+from __future__ import annotations
+
+import gc
+
+from flask import Flask
+
+from . import babel_templates, wtforms_params
+
+
+def enabled(app: Flask) -> bool:
+    """True unless the setting turned the patches off."""
+    return bool(app.config.get("LIBRARY_PATCHES", True))
+
+
+def install(app: Flask) -> None:
+    """Install every patch (idempotent); nothing when the setting is off."""
+    if not enabled(app):
+        return
+    wtforms_params.install()
+    babel_templates.init_app(app)
+
+
+def freeze_heap(app: Flask) -> None:
+    """After start-up, in a server process only: what is loaded lives as long as the process.
+
+    Moved out of the collector's sight (about 125,000 objects: SQLAlchemy's mappers, Babel's
+    locale data, the holiday calendar), a full collection in a warmed-up worker of the
+    100,000-complaint benchmark takes about 4 ms instead of 65 ms.
+    """
+    if enabled(app):
+        gc.freeze()
