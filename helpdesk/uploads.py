@@ -5,15 +5,19 @@ name someone gave a file proves nothing, so the type comes from the bytes: magic
 then Pillow (images) or pypdf (PDF) must be able to read it. Images are re-encoded, which
 applies the orientation and drops EXIF/GPS data and anything hidden after the image.
 
-Files are written as soon as `store_upload` is called; if the surrounding transaction rolls
-back, the files it wrote are removed again (a hook on the session), so nothing half-stored
-stays behind.
+Files are written as soon as `store_upload` is called, each under a temporary name in the
+same folder (`NAME.part`), flushed to disk, then renamed, so a file with a real name is always
+whole. A write that fails (disk full, I/O error) removes its temporary file and raises
+StorageFailed; if the surrounding transaction does not commit, the files it wrote are
+removed again (a hook on the session), so nothing half-stored stays behind. What a killed
+process leaves anyway, `flask files check` finds (commands.files).
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import os
 import re
 import secrets
@@ -31,9 +35,13 @@ from sqlalchemy import event
 from .extensions import db
 from .models import Attachment, Complaint, Message
 
+log = logging.getLogger(__name__)
+
 #: Largest picture we accept (pixels); bigger ones are decompression bombs or useless.
 MAX_PIXELS = 50_000_000
 _NEW_FILES = "helpdesk_new_files"
+#: The suffix of a file being written; one left behind is removed by `flask files check`.
+TEMP_SUFFIX = ".part"
 
 #: content type → (Pillow format or None for PDF, file extension)
 KINDS: dict[str, tuple[str | None, str]] = {
@@ -66,6 +74,20 @@ class UploadError(ValueError):
         super().__init__(message)
         self.filename = filename
         self.message = message
+
+
+class StorageFailed(UploadError):
+    """A good file we could not write (disk full, I/O error): nothing of the submission is
+    kept, and the person may simply try again later."""
+
+    def __init__(self, filename: str) -> None:
+        super().__init__(
+            filename,
+            _(
+                "We could not store your files just now, so nothing was saved. "
+                "Please try again in a little while."
+            ),
+        )
 
 
 def sniff_type(data: bytes) -> str | None:
@@ -227,8 +249,11 @@ def store_upload(
         checked = CheckedUpload(safe_filename(upload.filename), upload.data, content_type)
     extension = KINDS.get(checked.content_type, (None, "bin"))[1]
     stored_name = f"{secrets.token_hex(16)}.{extension}"
-    path = upload_dir() / stored_name
-    write_new_file(path, checked.data)
+    try:
+        write_new_file(upload_dir() / stored_name, checked.data)
+    except OSError as exc:
+        log.error("could not store upload %s", stored_name, exc_info=exc)
+        raise StorageFailed(checked.filename) from exc
     attachment = Attachment(
         complaint=complaint,
         message=message,
@@ -245,20 +270,44 @@ def store_upload(
 
 
 def write_new_file(path: Path, data: bytes) -> None:
-    """Write a file that must not exist yet (atomically), and remember it until the commit:
+    """Write a file that must not exist yet, atomically, and remember it until the commit:
     if the transaction ends without one, the file is removed again. Any folder will do
-    (uploads here, raw inbound emails in services.raw_email)."""
+    (uploads here, raw inbound emails in services.raw_email).
+
+    The bytes go to `<name>.part` in the same folder, are fsynced, and the file is renamed
+    (and the folder fsynced, so the name survives a crash after the commit). Any failure
+    removes what this call wrote and raises (OSError for a full disk or an I/O error).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".part")
-    with open(partial, "xb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    partial.replace(path)
+    partial = path.with_name(path.name + TEMP_SUFFIX)
+    try:
+        with open(partial, "xb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        partial.replace(path)
+        _fsync_folder(path.parent)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        path.unlink(missing_ok=True)  # a new random name: only this call can have made it
+        raise
     session = db.session()
     if not session.in_transaction():
         session.begin()  # so that the end of this transaction decides the file's fate
     session.info.setdefault(_NEW_FILES, []).append(path)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename in `folder` durable (a no-op where folders cannot be opened)."""
+    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
+    try:
+        fd = os.open(folder, flags)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 @event.listens_for(db.session, "after_commit")

@@ -15,7 +15,7 @@ from ..domain.reference import normalise_reference
 from ..extensions import db
 from ..models import Complaint, Message
 from ..models.types import utcnow
-from ..uploads import CheckedUpload, Upload, check_evidence_files, store_upload
+from ..uploads import CheckedUpload, Upload, UploadError, check_evidence_files, store_upload
 from .lifecycle import advance_to, record_event
 from .raw_email import store_raw_email
 from .submission import clean_text, normalise_email
@@ -92,6 +92,10 @@ def add_customer_message(
             db.session.rollback()
             if attempt == _ATTEMPTS - 1:
                 raise
+        except UploadError:
+            # A file could not be written (disk full): nothing of the answer stays.
+            db.session.rollback()
+            raise
     raise RuntimeError("unreachable")
 
 

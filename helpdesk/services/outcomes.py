@@ -30,12 +30,12 @@ from ..links import download_token, tracking_url
 from ..mail.outbox import queue_email
 from ..models import Attachment, Complaint, Message, Outcome, Staff
 from ..models.types import utcnow
-from ..uploads import store_upload
+from ..uploads import UploadError, store_upload
 from .casework import Aspect, Seen, StaleEdit, check_fresh
 from .dispute_bodies import DeadlockNotice, dispute_notice
 from .lifecycle import advance_to, record_event
 from .outcome_checks import Details, OutcomeInput, check_details
-from .outcome_errors import AlreadySent, WrongStatus, require_staff
+from .outcome_errors import AlreadySent, InvalidInput, WrongStatus, require_staff
 from .templates import complaint_values, download_link_note
 
 __all__ = [
@@ -143,6 +143,10 @@ def send_outcome(
         db.session.commit()
     except (IntegrityError, StaleDataError, OperationalError) as exc:
         raise_conflict(exc, complaint_id, is_final=is_final)
+    except UploadError as exc:
+        # The replacement file could not be written (disk full): nothing was sent.
+        db.session.rollback()
+        raise InvalidInput({"file": exc.message}) from exc
     return outcome
 
 

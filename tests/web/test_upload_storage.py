@@ -1,0 +1,172 @@
+"""Uploads on a disk that fills up (issue 10): an upload that failed on a full disk left
+`.part` files and answered 500. Now nothing of the submission is kept, files included, and
+the customer sees the form again with a clear message and what they typed.
+
+The full disk is real: the submitting process runs under RLIMIT_FSIZE (with SIGXFSZ
+ignored), so the kernel refuses to let any file it writes grow past the limit and the write
+fails with EFBIG, as a full disk fails with ENOSPC. The limit sits above the database file
+and the request, below the size of the re-encoded photo, so only the photo's write fails.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from flask import Flask
+from PIL import Image
+
+from helpdesk.extensions import db
+from helpdesk.models import Attachment, Complaint, Message, OutboxEmail
+from helpdesk.uploads import Upload, check_evidence
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: Runs in its own process: opens the form, lowers the file size limit, submits the form with
+#: a small PNG (written first) and a photo whose re-encoded file is too big for the limit,
+#: then lifts the limit and sends the very same form again (the "try again later").
+SCRIPT = textwrap.dedent(
+    """
+    import json, resource, signal, sys
+    sys.path.insert(0, sys.argv[1])
+    from tests.conftest import make_app
+    from tests.web.test_public_submit import GOOD, PageForm, file_part, post_multipart
+
+    args = json.loads(sys.argv[2])
+    app = make_app(__import__("pathlib").Path(args["tmp"]), args["db"])
+    client = app.test_client()
+    if "track" in args:  # open the case as the customer does: code and email
+        track = PageForm(client.get("/track").get_data(as_text=True), "track-form")
+        values = track.data({"Reference code": args["track"][0], "Email": args["track"][1]})
+        assert client.post(track.action, data=values).status_code == 303
+    page = client.get(args["url"]).get_data(as_text=True)
+    form = PageForm(page, args["form"])
+    data = form.data(args["values"])
+    files = [(open(p, "rb").read(), name) for p, name in args["files"]]
+
+    def post():
+        body = dict(data)
+        body[form.file_input()] = [file_part(b, n) for b, n in files]
+        return post_multipart(client, form.action, body)
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (args["limit"], resource.RLIM_INFINITY))
+    full = post()
+    resource.setrlimit(resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+    again = post()
+    print(json.dumps({
+        "full": [full.status_code, full.get_data(as_text=True)],
+        "again": [again.status_code, again.headers.get("Location")],
+    }))
+    """
+)
+
+MESSAGE = "We could not store your files just now, so nothing was saved."
+
+
+def noisy_jpeg() -> bytes:
+    """A low-quality JPEG of noise: small to send, about three times bigger once re-encoded."""
+    pixels = Image.frombytes("RGB", (1400, 1400), os.urandom(1400 * 1400 * 3))
+    out = io.BytesIO()
+    pixels.save(out, "JPEG", quality=10)
+    return out.getvalue()
+
+
+def small_png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (20, 20), (0, 120, 0)).save(out, "PNG")
+    return out.getvalue()
+
+
+def run_full_disk(app: Flask, tmp_path: Path, args: dict[str, object]) -> dict[str, list[object]]:
+    """Run SCRIPT against this test's database and folders; its JSON answer."""
+    photo, png = noisy_jpeg(), small_png()
+    database = Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"))
+    # The limit must let the database, the request and the PNG be written, not the photo.
+    limit = max(database.stat().st_size, len(photo)) + 160 * 1024
+    assert len(check_evidence(Upload("photo.jpg", photo)).data) > limit + 64 * 1024
+    assert len(photo) < 400 * 1024  # werkzeug keeps requests under 500 kB in memory
+    (tmp_path / "evidence.png").write_bytes(png)
+    (tmp_path / "photo.jpg").write_bytes(photo)
+    args |= {
+        "tmp": str(tmp_path),
+        "db": app.config["SQLALCHEMY_DATABASE_URI"],
+        "limit": limit,
+        "files": [[str(tmp_path / name), name] for name in ("evidence.png", "photo.jpg")],
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(ROOT), json.dumps(args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    result: dict[str, list[object]] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def files_in(folder: str) -> list[Path]:
+    return sorted(p for p in Path(folder).rglob("*") if p.is_file())
+
+
+def test_a_full_disk_keeps_nothing_and_shows_the_form_again(app: Flask, tmp_path: Path) -> None:
+    values = {
+        "Name": "Anna de Vries",
+        "Email": "anna@example.com",
+        "Category": "physical",
+        "Description": "The lamp arrived broken; photos attached.",
+    }
+    result = run_full_disk(
+        app, tmp_path, {"url": "/complaints/new", "form": "complaint-form", "values": values}
+    )
+    status, page = result["full"]
+    assert status == 200
+    assert isinstance(page, str)
+    assert MESSAGE in page
+    assert 'value="Anna de Vries"' in page  # what was typed is kept
+    assert "The lamp arrived broken; photos attached." in page
+    # The form sent again once there is room makes exactly one complaint with both files.
+    assert result["again"] == [303, "/complaints/submitted"]
+    db.session.expire_all()
+    assert db.session.query(Complaint).count() == 1
+    assert db.session.query(OutboxEmail).count() == 1
+    stored = {a.stored_name for a in db.session.query(Attachment)}
+    assert len(stored) == 2
+    # No .part file, and no file of the failed try: only the two of the second try.
+    assert {p.name for p in files_in(app.config["UPLOAD_DIR"])} == stored
+
+
+def test_a_full_disk_during_an_answer_keeps_nothing(app: Flask, tmp_path: Path) -> None:
+    from helpdesk.services.submission import submit_complaint
+    from tests.services.test_submission import new_complaint
+    from tests.web.test_public_track import waiting
+
+    complaint = submit_complaint(new_complaint())
+    waiting(complaint)
+    messages = db.session.query(Message).count()
+    result = run_full_disk(
+        app,
+        tmp_path,
+        {
+            "url": "/track/case",
+            "form": "answer-form",
+            "values": {"Your answer": "Here are the photos you asked for."},
+            "track": [complaint.display_reference, complaint.email],
+        },
+    )
+    status, page = result["full"]
+    assert status == 200 and isinstance(page, str)
+    assert MESSAGE in page
+    assert "Here are the photos you asked for." in page
+    assert result["again"][0] == 303
+    db.session.expire_all()
+    assert db.session.query(Message).count() == messages + 1
+    stored = {a.stored_name for a in db.session.query(Attachment)}
+    assert len(stored) == 2
+    assert {p.name for p in files_in(app.config["UPLOAD_DIR"])} == stored
