@@ -10,9 +10,10 @@ def register_commands(app: Flask) -> None:
     from .commands import case_export  # noqa: F401 — adds `cases export` to cases_cli
     from .commands.cases import cases_cli
     from .commands.demo import demo_cli
+    from .commands.files import files_cli
     from .commands.staff import staff_cli
     from .mail.cli import mail_cli
     from .search.cli import search_cli
 
-    for group in (staff_cli, demo_cli, cases_cli, mail_cli, search_cli):
+    for group in (staff_cli, demo_cli, cases_cli, mail_cli, search_cli, files_cli):
         app.cli.add_command(group)
