@@ -30,7 +30,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     for key in ("DATA_DIR", "UPLOAD_DIR"):
         Path(app.config[key]).mkdir(parents=True, exist_ok=True)
 
-    from . import cli, errors, security, speedups, views, web
+    from . import cli, errors, security, speedups, uploads, views, web
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -43,6 +43,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     web.init_app(app)
     speedups.install(app)
     errors.init_app(app)
+    uploads.init_app(app)
     views.register_blueprints(app)
     cli.register_commands(app)
     _init_search(app)

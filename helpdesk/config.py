@@ -161,6 +161,9 @@ def load_config(instance_path: Path, given: Mapping[str, Any] | None = None) -> 
         "MEDIATION_BODIES": _mediation_from_env(),
         "MAX_ATTACHMENT_BYTES": _int("MAX_ATTACHMENT_MB", 10) * 1024 * 1024,
         "MAX_ATTACHMENTS": 5,
+        # Pixels one picture may have, read from its header before anything is decoded
+        # (uploads.over_pixel_budget); decoding costs about 4 bytes a pixel.
+        "MAX_IMAGE_PIXELS": _int("MAX_IMAGE_PIXELS", 40_000_000),
         # Room for 5 attachments of 10 MB plus the form itself.
         "MAX_CONTENT_LENGTH": 55 * 1024 * 1024,
         # Behind a reverse proxy: trusted X-Forwarded-* hops (rate limits key on the client IP).

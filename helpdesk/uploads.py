@@ -5,6 +5,12 @@ name someone gave a file proves nothing, so the type comes from the bytes: magic
 then Pillow (images) or pypdf (PDF) must be able to read it. Images are re-encoded, which
 applies the orientation and drops EXIF/GPS data and anything hidden after the image.
 
+A picture's size in pixels is read from its header (Pillow's open is lazy) and checked
+against MAX_IMAGE_PIXELS before anything is decoded: a few kilobytes of PNG can describe
+7000 x 7000 pixels, 200 MB once decoded. `init_app` also sets Pillow's own limit to the same
+budget for the whole process, so any image over twice the budget raises wherever it is
+opened instead of being decoded.
+
 Files are written as soon as `store_upload` is called, each under a temporary name in the
 same folder (`NAME.part`), flushed to disk, then renamed, so a file with a real name is always
 whole. A write that fails (disk full, I/O error) removes its temporary file and raises
@@ -28,7 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import current_app
+from flask import Flask, current_app
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import event
 
@@ -37,8 +44,6 @@ from .models import Attachment, Complaint, Message
 
 log = logging.getLogger(__name__)
 
-#: Largest picture we accept (pixels); bigger ones are decompression bombs or useless.
-MAX_PIXELS = 50_000_000
 _NEW_FILES = "helpdesk_new_files"
 #: The suffix of a file being written; one left behind is removed by `flask files check`.
 TEMP_SUFFIX = ".part"
@@ -154,6 +159,34 @@ def check_evidence_files(uploads: Sequence[Upload]) -> list[CheckedUpload]:
     return [u if isinstance(u, CheckedUpload) else check_evidence(u) for u in uploads]
 
 
+def init_app(app: Flask) -> None:
+    """Pillow's decompression-bomb limit, for every image this process opens: over
+    MAX_IMAGE_PIXELS it warns, over twice that Image.open raises."""
+    from PIL import Image
+
+    Image.MAX_IMAGE_PIXELS = int(app.config["MAX_IMAGE_PIXELS"])
+
+
+def over_pixel_budget(size: tuple[int, int]) -> bool:
+    """True when a picture of `size` (width, height; from its header) has more pixels than
+    MAX_IMAGE_PIXELS allows: never decode it."""
+    width, height = size
+    return width * height > int(current_app.config["MAX_IMAGE_PIXELS"])
+
+
+def _too_many_pixels(name: str) -> UploadError:
+    millions = format_decimal(int(current_app.config["MAX_IMAGE_PIXELS"]) / 1_000_000)
+    return UploadError(
+        name,
+        _(
+            "%(name)s has too many pixels: a picture may have at most %(millions)s million. "
+            "Please send a smaller version.",
+            name=name,
+            millions=millions,
+        ),
+    )
+
+
 def _unreadable(name: str) -> UploadError:
     return UploadError(name, _("%(name)s is damaged or not a real image or PDF.", name=name))
 
@@ -165,11 +198,11 @@ def _reencode_image(name: str, data: bytes, pil_format: str) -> bytes:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as probe:
+            with Image.open(io.BytesIO(data)) as probe:  # reads the header only
                 if probe.format != pil_format:
                     raise _unreadable(name)
-                if probe.width * probe.height > MAX_PIXELS:
-                    raise UploadError(name, _("%(name)s has too many pixels.", name=name))
+                if over_pixel_budget(probe.size):
+                    raise _too_many_pixels(name)
                 probe.verify()
             with Image.open(io.BytesIO(data)) as image:
                 image.load()
@@ -180,7 +213,7 @@ def _reencode_image(name: str, data: bytes, pil_format: str) -> bytes:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
         raise _unreadable(name) from exc
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise UploadError(name, _("%(name)s has too many pixels.", name=name)) from exc
+        raise _too_many_pixels(name) from exc
 
 
 def _save_clean(image: Any, pil_format: str) -> bytes:

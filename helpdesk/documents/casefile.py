@@ -21,7 +21,7 @@ from ..dates import day_text, moment_text
 from ..services.casefile import CaseFile, shop_name
 from ..services.dispute_bodies import dispute_notice
 from ..services.outcomes import format_amount
-from ..uploads import MAX_PIXELS, attachment_path
+from ..uploads import attachment_path, over_pixel_budget
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +107,7 @@ def _thumbnail(path: Path) -> bytes | None:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path) as image:
-                if image.width * image.height > MAX_PIXELS:
+                if over_pixel_budget(image.size):  # from the header: nothing decoded yet
                     return None
                 image.draft("RGB", (THUMBNAIL_SIZE, THUMBNAIL_SIZE))  # JPEG: decode small
                 small = image.convert("RGB")
