@@ -1,6 +1,7 @@
 """Typed SQLAlchemy models; import them from here."""
 
 from .complaint import Attachment, AuditEvent, Complaint, Message
+from .customer_session import EndedCustomerSession
 from .login import LoginFailure
 from .mail import InboundEmail, OutboxEmail
 from .mediation import Referral
@@ -14,6 +15,7 @@ __all__ = [
     "Attachment",
     "AuditEvent",
     "Complaint",
+    "EndedCustomerSession",
     "InboundEmail",
     "LoginFailure",
     "Message",
