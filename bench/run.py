@@ -4,11 +4,15 @@ inbox, a case page and the tracking page through gunicorn (2 workers) with wrk.
     .venv/bin/python bench/run.py [--backend whoosh|postgres] [--complaints N]
                                   [--duration S] [--quick] [--fresh]
                                   [--no-casefile] [--export-cases N]
+                                  [--submissions N] [--photo-submissions N]
 
-Then the case file (bench/casefile.py): one big case's PDF and bundle, and `cases export`
-of the first 1,000 complaints. Prints a table with the targets and PASS/MISS, writes
-bench/results/*.json and docs/performance-<backend>.png. An endpoint that does not exist
-(yet) is reported as such instead of stopping the run. Not part of `make test`: it takes minutes.
+Then public submissions (bench/submissions.py: 200 POSTs of the complaint form from 4
+threads, 200 more with a 300 KB photo, checked in the database and found by search, on a
+scratch copy of the data), and the case file (bench/casefile.py): one big case's PDF and
+bundle, and `cases export` of the first 1,000 complaints. Prints a table with the targets
+and PASS/MISS, writes bench/results/*.json and docs/performance-<backend>.png. An endpoint
+that does not exist (yet) is reported as such instead of stopping the run. Not part of
+`make test`: it takes minutes.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import casefile
+import submissions
 from client import WRK, Session, probe, run_wrk, staff_login, track_case
 from dataset import Dataset, prepare, reindex
 from queries import query_paths
@@ -58,10 +63,29 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--export-cases", type=int, default=1000, help="cases for the `cases export` figure"
     )
+    parser.add_argument(
+        "--submissions", dest="posts", type=int, default=200, help="timed POSTs (0: none)"
+    )
+    parser.add_argument(
+        "--photo-submissions",
+        dest="photo_posts",
+        type=int,
+        default=200,
+        help="timed POSTs with a 300 KB photo (0: none)",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.complaints, args.duration, args.export_cases = 2000, 3, 100
+        args.posts, args.photo_posts = 40, 20
     return args
+
+
+def submission_options(args: argparse.Namespace) -> argparse.Namespace:
+    """bench/submissions.py's options: its defaults, with this run's numbers of POSTs."""
+    options = submissions.parse_args([])
+    options.posts, options.photo_posts = args.posts, args.photo_posts
+    options.threads = args.connections
+    return options
 
 
 def pick_case(dataset: Dataset) -> tuple[str, str]:
@@ -196,6 +220,9 @@ def main(argv: list[str] | None = None) -> int:
             )
         endpoints = measure(server.base_url, dataset, args)
         memory = server.worker_rss_mb()
+    posted = None
+    if args.posts > 0 or args.photo_posts > 0:
+        posted = submissions.run(dataset, submission_options(args))
     figures = None
     if not args.no_casefile:
         figures = casefile.run(
@@ -224,9 +251,12 @@ def main(argv: list[str] | None = None) -> int:
         "endpoints": endpoints,
         "health": checks,
         "casefile": figures,
+        "submissions": posted,
         "machine": machine(),
     }
     print(table(results))
+    if posted:
+        print("\n".join(submissions.table_lines(posted)))
     print(f"bench: results in {write_json(results)}", file=sys.stderr)
     picture = chart(results)
     if picture:
