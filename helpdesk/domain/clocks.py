@@ -7,7 +7,9 @@ after receipt. The response clock stops while the customer owes us information (
 and its due date moves on by the business days it stood still. A review request is a new
 promise: the final response is due RESPONSE_DAYS business days after the request.
 `sla_due_on` is the due date of the clock that runs now, so the inbox can sort and filter
-on one column.
+on one column. When a clock stops (the acknowledgement, the first response) the business days
+it took and whether it was on time are kept beside it, and `received_on` is the shop's date of
+receipt: the reports count them in SQL (domain.reports defines them).
 """
 
 from __future__ import annotations
@@ -17,7 +19,16 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from .lifecycle import OPEN, PAUSED, Status, check_transition
-from .sla import ACK_DAYS, RESPONSE_DAYS, BusinessCalendar, due_date, extend_for_pause
+from .reports import business_days_taken
+from .sla import (
+    ACK_DAYS,
+    RESPONSE_DAYS,
+    BusinessCalendar,
+    due_date,
+    extend_for_pause,
+    is_on_time,
+    local_date,
+)
 
 #: The timestamp each status sets (only the first time, for the two "first" ones).
 _FIRST_TIME = {Status.ACKNOWLEDGED: "acknowledged_at", Status.RESOLVED: "responded_at"}
@@ -42,6 +53,11 @@ class Clocks:
     final_at: datetime | None = None
     closed_at: datetime | None = None
     sla_due_on: date | None = None
+    received_on: date | None = None
+    days_to_acknowledge: int | None = None
+    acknowledged_on_time: bool | None = None
+    days_to_respond: int | None = None
+    responded_on_time: bool | None = None
 
     def columns(self) -> dict[str, object]:
         """The values as complaint columns (the status as its stored string)."""
@@ -58,6 +74,7 @@ def opening_clocks(received_at: datetime, cal: BusinessCalendar, tz: ZoneInfo) -
         status=Status.RECEIVED,
         ack_due_on=due_date(received_at, ACK_DAYS, cal, tz),
         response_due_on=due_date(received_at, RESPONSE_DAYS, cal, tz),
+        received_on=local_date(received_at, tz),
     )
     return replace(clocks, sla_due_on=running_due(clocks))
 
@@ -81,18 +98,40 @@ def transition(
     current = clocks.status
     goal = check_transition(current, target)
     changes: dict[str, object] = {"status": goal}
+    response_due = clocks.response_due_on
     if current in PAUSED and goal not in PAUSED and clocks.paused_since is not None:
-        changes["response_due_on"] = extend_for_pause(
-            clocks.response_due_on, clocks.paused_since, at, cal, tz
-        )
+        response_due = extend_for_pause(response_due, clocks.paused_since, at, cal, tz)
+        changes["response_due_on"] = response_due
         changes["paused_since"] = None
     if goal in PAUSED:
         changes["paused_since"] = at
     if goal in _FIRST_TIME and getattr(clocks, _FIRST_TIME[goal]) is None:
         changes[_FIRST_TIME[goal]] = at
+        changes.update(_stopped(goal, clocks.ack_due_on, response_due, at, cal, tz))
     if goal in _EVERY_TIME:
         changes[_EVERY_TIME[goal]] = at
     if goal == Status.REVIEW_REQUESTED:
         changes["response_due_on"] = due_date(at, RESPONSE_DAYS, cal, tz)
     moved = replace(clocks, **changes)  # type: ignore[arg-type]
     return replace(moved, sla_due_on=running_due(moved))
+
+
+def _stopped(
+    goal: Status,
+    ack_due: date,
+    response_due: date,
+    at: datetime,
+    cal: BusinessCalendar,
+    tz: ZoneInfo,
+) -> dict[str, object]:
+    """What the reports keep of a clock that stops at `at`: business days taken, on time."""
+    done_on = local_date(at, tz)
+    if goal == Status.ACKNOWLEDGED:
+        return {
+            "days_to_acknowledge": business_days_taken(ack_due, done_on, ACK_DAYS, cal),
+            "acknowledged_on_time": is_on_time(ack_due, at, tz),
+        }
+    return {
+        "days_to_respond": business_days_taken(response_due, done_on, RESPONSE_DAYS, cal),
+        "responded_on_time": is_on_time(response_due, at, tz),
+    }

@@ -129,6 +129,11 @@ class Clock:
     done_at: datetime | None = None
 
 
+def is_on_time(due: date, done_at: datetime, tz: ZoneInfo) -> bool:
+    """True when a clock due on `due` was met by something done at `done_at` (shop time)."""
+    return local_date(done_at, tz) <= due
+
+
 def clock(
     due: date,
     done_at: datetime | None,
@@ -140,7 +145,7 @@ def clock(
 ) -> Clock:
     """The state of a clock due on `due`, done at `done_at` (None while still running)."""
     if done_at is not None:
-        met = local_date(done_at, tz) <= due
+        met = is_on_time(due, done_at, tz)
         return Clock(due, ClockState.MET if met else ClockState.MISSED, 0, done_at)
     if paused_since is not None:
         # The due date will move on by the pause when it ends; show what is left as of the pause.

@@ -2,6 +2,7 @@
 
 from .complaint import Attachment, AuditEvent, Complaint, Message
 from .customer_session import EndedCustomerSession
+from .improvement import CorrectiveAction, RootCause, TrendAlert, corrective_action_complaint
 from .login import LoginFailure
 from .mail import InboundEmail, OutboxEmail
 from .mediation import Referral
@@ -15,6 +16,7 @@ __all__ = [
     "Attachment",
     "AuditEvent",
     "Complaint",
+    "CorrectiveAction",
     "EndedCustomerSession",
     "InboundEmail",
     "LoginFailure",
@@ -24,11 +26,14 @@ __all__ = [
     "OutcomeTemplate",
     "Rating",
     "Referral",
+    "RootCause",
     "SearchEntry",
     "SearchQueueEntry",
     "SearchWord",
     "Staff",
     "StaffSession",
+    "TrendAlert",
     "UTCDateTime",
+    "corrective_action_complaint",
     "utcnow",
 ]

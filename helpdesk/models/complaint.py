@@ -57,6 +57,13 @@ class Complaint(db.Model):  # type: ignore[name-defined,misc]
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     last_customer_message_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    # Kept for the reports by domain.clocks.transition: the shop's date of receipt, and when
+    # a clock stops, the business days it took (pauses left out) and whether it was on time.
+    received_on: Mapped[date | None] = mapped_column(Date)
+    days_to_acknowledge: Mapped[int | None] = mapped_column(Integer)
+    acknowledged_on_time: Mapped[bool | None] = mapped_column(Boolean)
+    days_to_respond: Mapped[int | None] = mapped_column(Integer)
+    responded_on_time: Mapped[bool | None] = mapped_column(Boolean)
     # Set when the customer's personal data was erased (services.privacy): the case stays,
     # anonymised, for the statistics.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -77,6 +84,8 @@ class Complaint(db.Model):  # type: ignore[name-defined,misc]
         ),
         Index("ix_complaint_status_due", "status", "sla_due_on"),
         Index("ix_complaint_assignee_status", "assignee_id", "status", "received_at"),
+        # The reports: complaints received in a period (by category).
+        Index("ix_complaint_received_on", "received_on", "category"),
     )
 
     assignee: Mapped[Staff | None] = relationship(foreign_keys=[assignee_id])

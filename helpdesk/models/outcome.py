@@ -13,6 +13,7 @@ from .types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from .complaint import Attachment, Complaint
+    from .improvement import RootCause
     from .staff import Staff
 
 
@@ -37,10 +38,14 @@ class Outcome(db.Model):  # type: ignore[name-defined,misc]
     amount_cents: Mapped[int | None] = mapped_column(Integer)
     attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachment.id"))
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Why it happened, from the list managers keep (None only for outcomes from before it).
+    root_cause_id: Mapped[int | None] = mapped_column(ForeignKey("root_cause.id"), index=True)
+    root_cause_note: Mapped[str] = mapped_column(Text, default="")
 
     complaint: Mapped[Complaint] = relationship(back_populates="outcomes")
     staff: Mapped[Staff] = relationship()
     attachment: Mapped[Attachment | None] = relationship()
+    root_cause: Mapped[RootCause | None] = relationship()
 
 
 class OutcomeTemplate(db.Model):  # type: ignore[name-defined,misc]
@@ -61,13 +66,15 @@ class OutcomeTemplate(db.Model):  # type: ignore[name-defined,misc]
 
 
 class Rating(db.Model):  # type: ignore[name-defined,misc]
-    """The customer's 1-5 rating of a resolution, once per complaint."""
+    """The customer's 1-5 ratings, once per complaint: of the resolution (`score`) and of
+    how the complaint was handled (`handling_score`; None when skipped or asked before)."""
 
     __tablename__ = "rating"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id"), unique=True)
     score: Mapped[int] = mapped_column(Integer)
+    handling_score: Mapped[int | None] = mapped_column(Integer)
     comment: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

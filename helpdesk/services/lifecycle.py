@@ -153,6 +153,11 @@ def clocks_of(complaint: Complaint) -> Clocks:
         final_at=complaint.final_at,
         closed_at=complaint.closed_at,
         sla_due_on=complaint.sla_due_on,
+        received_on=complaint.received_on,
+        days_to_acknowledge=complaint.days_to_acknowledge,
+        acknowledged_on_time=complaint.acknowledged_on_time,
+        days_to_respond=complaint.days_to_respond,
+        responded_on_time=complaint.responded_on_time,
     )
 
 
