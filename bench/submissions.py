@@ -23,113 +23,24 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import secrets
-import shutil
-import signal
-import sqlite3
 import subprocess
 import sys
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dataset import FLASK, PG_DATABASE, PG_SERVER, ROOT, Dataset, prepare, reindex
-from server import running
+from dataset import ROOT, Dataset, prepare, reindex
+from server import Server, running
 from submit_checks import BLOCK, SUFFIX, Poller, last_complaint_id, read_stored, verify
 from submit_load import Outcome, Submission, make_photo, run_threads
 from submit_report import figures, table_lines
+from submit_setup import health, indexer, indexer_probe, scratch_copy
 
-INDEXER = [*FLASK, "search", "indexer"]
 #: Letters for the unique words: consonants without s or y, which no stemmer trims.
 LETTERS = "bcdfghjklmnpqrtvwxz"
-
-
-@dataclass(frozen=True)
-class Scratch(Dataset):
-    """A copy of a data set; on PostgreSQL a database of its own."""
-
-    pg_database: str = ""
-
-    @property
-    def database_url(self) -> str:
-        """The copy's HELPDESK_DATABASE_URL."""
-        if self.backend == "postgres":
-            return f"postgresql+psycopg://postgres@127.0.0.1:5432/{self.pg_database}"
-        return super().database_url
-
-
-def scratch_copy(dataset: Dataset) -> Scratch:
-    """Copy the database and the search files next to the data set (replacing an old copy)."""
-    folder = dataset.folder.with_name(dataset.folder.name + "-submissions")
-    shutil.rmtree(folder, ignore_errors=True)
-    source = dataset.folder / "data"
-    if source.is_dir():
-        skip = shutil.ignore_patterns("uploads", "raw-email")
-        shutil.copytree(source, folder / "data", symlinks=True, ignore=skip)
-    (folder / "data" / "uploads").mkdir(parents=True, exist_ok=True)
-    copy = Scratch(dataset.backend, dataset.complaints, dataset.seed, folder, PG_DATABASE + "_sub")
-    if dataset.backend == "postgres":
-        import psycopg
-
-        with psycopg.connect(PG_SERVER, autocommit=True, connect_timeout=5) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{copy.pg_database}" WITH (FORCE)')
-            admin.execute(f'CREATE DATABASE "{copy.pg_database}" TEMPLATE "{PG_DATABASE}"')
-    else:
-        # The backup API copies a consistent state, whatever the journal mode.
-        src = sqlite3.connect(dataset.folder / "helpdesk.sqlite3")
-        dst = sqlite3.connect(folder / "helpdesk.sqlite3")
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-            src.close()
-    return copy
-
-
-@contextmanager
-def indexer(dataset: Dataset, wanted: bool) -> Iterator[dict[str, Any]]:
-    """`flask search indexer` beside gunicorn when the command exists (and is wanted)."""
-    info: dict[str, Any] = {"command": "flask --app wsgi search indexer", "ran": False}
-    probe = subprocess.run(
-        [*INDEXER, "--help"], cwd=ROOT, env=dataset.env(), capture_output=True, timeout=120
-    )
-    if probe.returncode != 0 or not wanted:
-        info["note"] = "not wanted (--no-indexer)" if wanted is False else "no such command"
-        yield info
-        return
-    with (dataset.folder / "indexer.log").open("wb") as log:
-        process = subprocess.Popen(
-            INDEXER, cwd=ROOT, env=dataset.env(), stdout=log, stderr=log, start_new_session=True
-        )
-    info["ran"] = True
-    try:
-        yield info
-    finally:
-        info["exited_early"] = process.poll()
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-
-
-def health(base_url: str) -> dict[str, Any]:
-    """What /healthz says."""
-    try:
-        with urllib.request.urlopen(base_url + "/healthz", timeout=10) as answer:  # noqa: S310
-            return dict(json.loads(answer.read()).get("checks", {}))
-    except urllib.error.HTTPError as error:
-        return dict(json.loads(error.read() or b"{}").get("checks", {}))
 
 
 def plan(tag: str, phase: int, count: int, warmup: int) -> list[Submission]:
@@ -157,7 +68,8 @@ def _letters(number: int, width: int) -> str:
 def load(
     base_url: str, poller: Poller, todo: list[Submission], threads: int, photo: bytes | None
 ) -> tuple[list[Outcome], float]:
-    """The warm-up (not timed), then the timed submissions; every redirect goes to the poller."""
+    """The warm-up (not timed, and found by search before the timing starts), then the timed
+    submissions; every redirect goes to the poller."""
 
     def done(outcome: Outcome) -> None:
         if outcome.redirected:
@@ -165,6 +77,9 @@ def load(
 
     warm = [s for s in todo if s.warmup]
     outcomes, _ = run_threads(base_url, warm, min(threads, len(warm)) or 1, photo, done)
+    # A background indexer still starting up would count against the first timed ones.
+    if not poller.caught_up(timeout=60):
+        print("bench: submissions: the warm-up is not searchable after 60 s", file=sys.stderr)
     timed, seconds = run_threads(base_url, [s for s in todo if not s.warmup], threads, photo, done)
     return outcomes + timed, seconds
 
@@ -172,36 +87,19 @@ def load(
 def run(dataset: Dataset, options: argparse.Namespace) -> dict[str, Any]:
     """Both phases on a scratch copy of `dataset`; returns the figures (for the JSON)."""
     target = dataset if options.in_place else scratch_copy(dataset)
-    tag = datetime.now(UTC).strftime("%H%M%S") + secrets.token_hex(2)
-    tag = "".join(LETTERS[int(c, 16) % 19] for c in tag)
     photo = make_photo(options.photo_kb * 1024)
     result: dict[str, Any] = {"threads": options.threads, "data": str(target.folder)}
     before = last_complaint_id(target.database_url)
+    # The poller's app and the indexer probe start while gunicorn does.
+    poller = Poller(target.env(), poll=options.poll_ms / 1000, wait=options.wait)
+    poller.launch()
+    probe = indexer_probe(target, not options.no_indexer)
     phases: list[tuple[str, list[Outcome], bool]] = []
-    with running(target) as server, indexer(target, not options.no_indexer) as indexing:
-        result["health_before"] = health(server.base_url)
-        if result["health_before"].get("search") != "ok":
-            print("bench: submissions: the search index is not ok: reindexing", file=sys.stderr)
-            reindex(target)
-        poller = Poller(target.env(), poll=options.poll_ms / 1000, wait=options.wait)
-        result["search_backend"], _ = poller.start()
-        for number, (name, count, image) in enumerate(
-            (("plain", options.posts, None), ("photo", options.photo_posts, photo.data))
-        ):
-            if count <= 0:
-                continue
-            print(
-                f"bench: submissions: {count} {name} POSTs, {options.threads} threads",
-                file=sys.stderr,
-            )
-            todo = plan(tag, number, count, options.warmup * options.threads)
-            outcomes, seconds = load(server.base_url, poller, todo, options.threads, image)
-            result[name] = figures(outcomes, seconds, len(image) if image else None)
-            phases.append((name, outcomes, image is not None))
-        seen, result["poller"] = poller.finish()
-        result["health_after"] = health(server.base_url)
-        result["worker_rss_mb"] = {str(k): v for k, v in server.worker_rss_mb().items()}
-    result["indexer"] = indexing
+    try:
+        with running(target) as server, indexer(target, probe) as result["indexer"]:
+            seen = measure(server, target, poller, options, photo.data, phases, result)
+    finally:
+        poller.stop()
     stored = read_stored(target.database_url, before)
     for name, outcomes, with_photo in phases:
         result[name]["checks"] = verify(outcomes, stored, seen, with_photo)
@@ -215,6 +113,41 @@ def run(dataset: Dataset, options: argparse.Namespace) -> dict[str, Any]:
         "jpeg_quality": photo.quality,
     }
     return result
+
+
+def measure(
+    server: Server,
+    target: Dataset,
+    poller: Poller,
+    options: argparse.Namespace,
+    photo: bytes,
+    phases: list[tuple[str, list[Outcome], bool]],
+    result: dict[str, Any],
+) -> dict[str, dict[int, float]]:
+    """The two phases against the running server (figures into `result`, outcomes into
+    `phases`); returns when each complaint was first found by search."""
+    result["health_before"] = health(server.base_url)
+    if result["health_before"].get("search") != "ok":
+        print("bench: submissions: the search index is not ok: reindexing", file=sys.stderr)
+        reindex(target)
+    result["search_backend"], _ = poller.ready()
+    tag = "".join(LETTERS[int(c, 16) % 19] for c in secrets.token_hex(5))
+    for number, (name, count, image) in enumerate(
+        (("plain", options.posts, None), ("photo", options.photo_posts, photo))
+    ):
+        if count <= 0:
+            continue
+        print(
+            f"bench: submissions: {count} {name} POSTs, {options.threads} threads", file=sys.stderr
+        )
+        todo = plan(tag, number, count, options.warmup * options.threads)
+        outcomes, seconds = load(server.base_url, poller, todo, options.threads, image)
+        result[name] = figures(outcomes, seconds, len(image) if image else None)
+        phases.append((name, outcomes, image is not None))
+    seen, result["poller"] = poller.finish()
+    result["health_after"] = health(server.base_url)
+    result["worker_rss_mb"] = {str(k): v for k, v in server.worker_rss_mb().items()}
+    return seen
 
 
 def add_options(parser: argparse.ArgumentParser, prefix: str = "") -> None:

@@ -52,7 +52,7 @@ def poll_searchable(env: dict[str, str], inbox: Any, outbox: Any, poll: float, w
         outbox.put(("ready", engine.name, engine.health()))
         state = _PollState()
         while not state.done(wait):
-            state.take(inbox, until=time.monotonic() + poll)
+            state.take(inbox, outbox, until=time.monotonic() + poll)
             for prefix in state.pending():
                 started = time.monotonic()
                 try:
@@ -84,8 +84,9 @@ class _PollState:
         """All seen after the finish, or given up `wait` s after the last submission."""
         return self.finished and (not self.pending() or time.monotonic() > self.last + wait)
 
-    def take(self, inbox: Any, until: float) -> None:
-        """Read what comes in until `until` (a round at most every `poll` s, however busy)."""
+    def take(self, inbox: Any, outbox: Any, until: float) -> None:
+        """Read what comes in until `until` (a round at most every `poll` s, however busy);
+        answer a ("report",) with ("progress", complaints expected, complaints seen)."""
         while (left := until - time.monotonic()) > 0:
             try:
                 message = inbox.get(timeout=left)
@@ -94,6 +95,10 @@ class _PollState:
             if message[0] == "finish":
                 self.finished = True
                 return
+            if message[0] == "report":
+                seen = sum(min(len(self.seen[p]), n) for p, n in self.expected.items())
+                outbox.put(("progress", sum(self.expected.values()), seen))
+                continue
             self.expected[message[1]] += 1
             self.last = max(self.last, message[2])
 
@@ -126,10 +131,14 @@ class Poller:
             daemon=True,
         )
         self.wait = wait
+        self.finished = False
 
-    def start(self, timeout: float = 120.0) -> tuple[str, str]:
-        """Start it and wait until its app is up: (backend name, health)."""
+    def launch(self) -> None:
+        """Start the process (its app takes a few seconds to load)."""
         self.process.start()
+
+    def ready(self, timeout: float = 120.0) -> tuple[str, str]:
+        """Wait until its app is up: (backend name, health)."""
         try:
             _kind, name, health = self.outbox.get(timeout=timeout)
         except queue.Empty:
@@ -141,9 +150,21 @@ class Poller:
         """A submission of this block was redirected at `done_at` (time.monotonic())."""
         self.inbox.put(("submitted", prefix, done_at))
 
+    def caught_up(self, timeout: float) -> bool:
+        """Wait until every complaint submitted so far was found (False after `timeout` s)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.inbox.put(("report",))
+            _kind, expected, seen = self.outbox.get(timeout=30)
+            if seen >= expected:
+                return True
+            time.sleep(0.1)
+        return False
+
     def finish(self) -> tuple[dict[str, dict[int, float]], dict[str, Any]]:
         """When each complaint id was first found, per block prefix, and the poll figures."""
         self.inbox.put(("finish",))
+        self.finished = True
         try:
             _kind, seen, stats = self.outbox.get(timeout=self.wait + 120)
         finally:
@@ -151,8 +172,10 @@ class Poller:
         return seen, stats
 
     def stop(self) -> None:
-        """End the process (it ends by itself after finish())."""
-        self.process.join(timeout=10)
+        """End the process (it ends by itself after finish(); not so after a failure)."""
+        if self.process.pid is None:
+            return
+        self.process.join(timeout=10 if self.finished else 0)
         if self.process.is_alive():
             self.process.terminate()
             self.process.join()

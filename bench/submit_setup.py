@@ -1,0 +1,110 @@
+"""What the submission benchmark runs on and beside: a scratch copy of the seeded data (so
+the data set other runs reuse stays as seeded), and `flask search indexer` when the
+command exists."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from dataset import FLASK, PG_DATABASE, PG_SERVER, ROOT, Dataset
+
+INDEXER = [*FLASK, "search", "indexer"]
+
+
+@dataclass(frozen=True)
+class Scratch(Dataset):
+    """A copy of a data set; on PostgreSQL a database of its own."""
+
+    pg_database: str = ""
+
+    @property
+    def database_url(self) -> str:
+        """The copy's HELPDESK_DATABASE_URL."""
+        if self.backend == "postgres":
+            return f"postgresql+psycopg://postgres@127.0.0.1:5432/{self.pg_database}"
+        return super().database_url
+
+
+def scratch_copy(dataset: Dataset) -> Scratch:
+    """Copy the database and the search files next to the data set (replacing an old copy)."""
+    folder = dataset.folder.with_name(dataset.folder.name + "-submissions")
+    shutil.rmtree(folder, ignore_errors=True)
+    source = dataset.folder / "data"
+    if source.is_dir():
+        skip = shutil.ignore_patterns("uploads", "raw-email")
+        shutil.copytree(source, folder / "data", symlinks=True, ignore=skip)
+    (folder / "data" / "uploads").mkdir(parents=True, exist_ok=True)
+    copy = Scratch(dataset.backend, dataset.complaints, dataset.seed, folder, PG_DATABASE + "_sub")
+    if dataset.backend == "postgres":
+        import psycopg
+
+        with psycopg.connect(PG_SERVER, autocommit=True, connect_timeout=5) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{copy.pg_database}" WITH (FORCE)')
+            admin.execute(f'CREATE DATABASE "{copy.pg_database}" TEMPLATE "{PG_DATABASE}"')
+    else:
+        # The backup API copies a consistent state, whatever the journal mode.
+        src = sqlite3.connect(dataset.folder / "helpdesk.sqlite3")
+        dst = sqlite3.connect(folder / "helpdesk.sqlite3")
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+            src.close()
+    return copy
+
+
+def indexer_probe(dataset: Dataset, wanted: bool) -> subprocess.Popen[bytes] | None:
+    """`flask --app wsgi search indexer --help`, started (it exits 0 when the command exists);
+    None when the indexer is not wanted."""
+    if not wanted:
+        return None
+    quiet = subprocess.DEVNULL
+    return subprocess.Popen(
+        [*INDEXER, "--help"], cwd=ROOT, env=dataset.env(), stdout=quiet, stderr=quiet
+    )
+
+
+@contextmanager
+def indexer(dataset: Dataset, probe: subprocess.Popen[bytes] | None) -> Iterator[dict[str, Any]]:
+    """`flask search indexer` beside gunicorn when the probe found the command."""
+    info: dict[str, Any] = {"command": "flask --app wsgi search indexer", "ran": False}
+    if probe is None or probe.wait(timeout=120) != 0:
+        info["note"] = "not wanted (--no-indexer)" if probe is None else "no such command"
+        yield info
+        return
+    with (dataset.folder / "indexer.log").open("wb") as log:
+        process = subprocess.Popen(
+            INDEXER, cwd=ROOT, env=dataset.env(), stdout=log, stderr=log, start_new_session=True
+        )
+    info["ran"] = True
+    try:
+        yield info
+    finally:
+        info["exited_early"] = process.poll()
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+def health(base_url: str) -> dict[str, Any]:
+    """What /healthz says."""
+    try:
+        with urllib.request.urlopen(base_url + "/healthz", timeout=10) as answer:  # noqa: S310
+            return dict(json.loads(answer.read()).get("checks", {}))
+    except urllib.error.HTTPError as error:
+        return dict(json.loads(error.read() or b"{}").get("checks", {}))
