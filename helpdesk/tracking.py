@@ -1,13 +1,18 @@
 """The complaint a visitor opened (code + email, or a signed link), kept in their session,
-and what the customer may see of it: the promised dates and a timeline without internals."""
+and what the customer may see of it: the promised dates and a timeline without internals.
+
+Each opening gets a random session id in the (signed) cookie; "Leave" ends that id on the
+server (services.customer_sessions), so a copy of the cookie stops working too.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import secrets
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask import session
 from flask_babel import gettext as _
@@ -20,6 +25,7 @@ from .clock import acknowledgement_clock, response_clock
 from .domain.sla import Clock
 from .extensions import db
 from .models import Attachment, AuditEvent, Complaint, Message
+from .services.customer_sessions import end_session, is_ended
 
 _KEY = "tracked"
 #: How long an opened case stays open in the browser without asking again.
@@ -36,25 +42,46 @@ def _digest(complaint: Complaint) -> str:
 
 
 def remember_tracked(complaint: Complaint) -> None:
-    """Open this complaint for the visitor (after code + email or a signed link)."""
-    session[_KEY] = {"id": complaint.id, "d": _digest(complaint), "at": int(time.time())}
+    """Open this complaint for the visitor (after code + email or a signed link), as a new
+    session with its own random id."""
+    session[_KEY] = {
+        "id": complaint.id,
+        "d": _digest(complaint),
+        "at": int(time.time()),
+        "s": secrets.token_urlsafe(18),
+    }
 
 
 def forget_tracked() -> None:
-    """Close the case in this browser."""
+    """Close the case in this browser (this cookie only; see leave_tracked)."""
     session.pop(_KEY, None)
 
 
+def leave_tracked() -> None:
+    """ "Leave": end this session on the server too, so a copy of the cookie no longer opens
+    the case, then close it in this browser."""
+    data = session.get(_KEY)
+    if isinstance(data, dict) and isinstance(data.get("s"), str):
+        try:
+            until = datetime.fromtimestamp(int(data["at"]) + MAX_AGE_SECONDS, UTC)
+        except (KeyError, TypeError, ValueError, OverflowError):
+            until = datetime.fromtimestamp(time.time() + MAX_AGE_SECONDS, UTC)
+        end_session(data["s"], expires_at=until)
+    forget_tracked()
+
+
 def tracked_complaint() -> Complaint | None:
-    """The complaint this visitor opened, else None (nothing opened, expired or erased)."""
+    """The complaint this visitor opened, else None (nothing opened, expired, left or
+    erased)."""
     data = session.get(_KEY)
     if not isinstance(data, dict):
         return None
     try:
         complaint_id, digest, at = int(data["id"]), str(data["d"]), int(data["at"])
+        session_id = str(data["s"])  # sessions from before session ids are not honoured
     except (KeyError, TypeError, ValueError):
         return None
-    if time.time() - at > MAX_AGE_SECONDS:
+    if time.time() - at > MAX_AGE_SECONDS or is_ended(session_id):
         forget_tracked()
         return None
     # Its outcomes come along (at most two; the case page always shows them).

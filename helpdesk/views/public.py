@@ -27,8 +27,8 @@ from ..services.submission import Upload, UploadError, submit_complaint
 from ..tracking import (
     customer_clocks,
     customer_timeline,
-    forget_tracked,
     is_customer_file,
+    leave_tracked,
     open_question,
     remember_tracked,
     tracked_complaint,
@@ -97,10 +97,11 @@ def submitted() -> str | BaseResponse:
     Seen before (a reload, a language switch): the case page says it all, if still open here.
     """
     complaint_id = session.pop(_SUBMITTED, None)
-    complaint = db.session.get(Complaint, complaint_id) if isinstance(complaint_id, int) else None
+    # Only for the session that submitted it, while open: not for a copy of it after "Leave".
+    opened = tracked_complaint()
+    complaint = opened if opened is not None and opened.id == complaint_id else None
     if complaint is None:
-        opened = tracked_complaint() is not None
-        return redirect(url_for("public.case" if opened else "public.track"))
+        return redirect(url_for("public.case" if opened is not None else "public.track"))
     return render("public/submitted.html", complaint=complaint)
 
 
@@ -217,8 +218,9 @@ def download(attachment_id: int) -> BaseResponse:
 
 @bp.post("/track/leave")
 def leave() -> BaseResponse:
-    """Close the case in this browser (for a shared computer)."""
-    forget_tracked()
+    """Close the case in this browser (for a shared computer), and end the session on the
+    server, so a copy of the cookie no longer opens it either."""
+    leave_tracked()
     session.pop(_SUBMITTED, None)
     flash(_("You have closed your complaint in this browser."))
     return _go("public.index")
