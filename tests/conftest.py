@@ -1,5 +1,18 @@
-"""Shared fixtures: an app on a real, migrated SQLite file (or PostgreSQL), a client, a CLI
-runner, staff accounts, and a real SMTP server (aiosmtpd) that keeps what it receives."""
+"""Shared fixtures: an app on a real, migrated database, a client, a CLI runner, staff
+accounts, and a real SMTP server (aiosmtpd) that keeps what it receives.
+
+The suite runs on SQLite (default) or, with HELPDESK_TEST_DATABASE=postgres, on the
+PostgreSQL server of HELPDESK_TEST_POSTGRES_URL. Either way each test process migrates one
+template once (a SQLite file; a PostgreSQL database named after the xdist worker) and every
+test gets a database as the template is: a copy of the file for SQLite; for PostgreSQL a
+copy made with `CREATE DATABASE … TEMPLATE` and emptied after each test for the next one
+(tests/pg_databases.py says why and when a copy is dropped instead).
+
+Markers: `sqlite_only("why")` skips a test on the PostgreSQL run (a SQLite pragma, the
+database file); `postgres` is set on every test that runs on PostgreSQL whatever the suite's
+database (`pg_app`, `any_app`'s postgres case), so a PostgreSQL run that follows a SQLite run
+can leave them out (`-m "not postgres"`, as `make test` does).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +21,8 @@ import shutil
 import socket
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -21,8 +34,54 @@ from flask.testing import FlaskClient, FlaskCliRunner
 
 from helpdesk import create_app
 from helpdesk.extensions import db
+from tests.pg_databases import (
+    DATABASE_ENV,
+    PG_ENV,
+    PgCopies,
+    create_pg_database,
+    database_on_server,
+    drop_pg_database,
+    on_postgres,
+    suite_database,
+)
 
-PG_ENV = "HELPDESK_TEST_POSTGRES_URL"
+DATABASES = ("sqlite", "postgres")
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+ON_POSTGRES = on_postgres()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Refuse a database name the suite does not know, in one line."""
+    if suite_database() not in DATABASES:
+        raise pytest.UsageError(
+            f"{DATABASE_ENV}={suite_database()!r}: use one of {', '.join(DATABASES)}"
+        )
+
+
+def pytest_report_header() -> str:
+    """Say which database this run is on."""
+    if ON_POSTGRES:
+        return f"database: postgres ({os.environ.get(PG_ENV, PG_ENV + ' not set')})"
+    return "database: sqlite (HELPDESK_TEST_DATABASE=postgres for PostgreSQL)"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Skip `sqlite_only` tests on the PostgreSQL run (with their reason); mark the tests
+    that run on PostgreSQL whatever the suite's database as `postgres`."""
+    for item in items:
+        only = item.get_closest_marker("sqlite_only")
+        if only is not None:
+            if not only.args:
+                raise pytest.UsageError(f"{item.nodeid}: sqlite_only needs a reason")
+            if ON_POSTGRES:
+                item.add_marker(pytest.mark.skip(reason=f"SQLite only: {only.args[0]}"))
+        if "pg_app" in item.fixturenames or _any_app_param(item) == "postgres":
+            item.add_marker(pytest.mark.postgres)
+
+
+def _any_app_param(item: pytest.Item) -> str | None:
+    callspec = getattr(item, "callspec", None)
+    return callspec.params.get("any_app") if callspec is not None else None
 
 
 def base_config(tmp: Path, database_url: str) -> dict[str, Any]:
@@ -41,6 +100,9 @@ def base_config(tmp: Path, database_url: str) -> dict[str, Any]:
         "WTF_CSRF_ENABLED": False,
         "SMTP_URL": "smtp://127.0.0.1:9",  # nothing listens there unless a test says so
         "BASE_URL": "http://localhost",
+        # Committed changes are searchable at once: the queue is applied after each commit
+        # by the indexer's own code (tests/search/test_indexer.py runs it in the background).
+        "SEARCH_INDEX_INLINE": True,
     }
 
 
@@ -52,20 +114,103 @@ def migrate_database(app: Flask) -> None:
         upgrade()
 
 
-@pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One migrated SQLite file per test process; each test gets a copy."""
-    tmp = tmp_path_factory.mktemp("template")
-    path = tmp / "template.sqlite3"
-    migrate_database(create_app(base_config(tmp, f"sqlite:///{path}")))
-    return path
-
-
 def make_app(tmp_path: Path, database_url: str, **overrides: Any) -> Flask:
     """A test app on `database_url` with files under `tmp_path`."""
     config = base_config(tmp_path, database_url)
     config.update(overrides)
     return create_app(config)
+
+
+def dispose(app: Flask) -> None:
+    """Close the app's database connections (before its database is dropped)."""
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+# --- SQLite ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file per test process; each test gets a copy."""
+    tmp = tmp_path_factory.mktemp("template")
+    path = tmp / "template.sqlite3"
+    application = create_app(base_config(tmp, f"sqlite:///{path}"))
+    migrate_database(application)
+    dispose(application)
+    return path
+
+
+# --- PostgreSQL (the machinery is in tests/pg_databases.py) --------------------------------
+
+
+@pytest.fixture(scope="session")
+def pg_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One migrated PostgreSQL database per test process (its name says which xdist worker),
+    the template of every test's copy; dropped at the end of the session."""
+    name = create_pg_database(f"helpdesk_tmpl_{WORKER}")
+    try:
+        application = make_app(tmp_path_factory.mktemp("pg-template"), database_on_server(name))
+        migrate_database(application)
+        dispose(application)  # a template with a session open cannot be copied
+        yield name
+    finally:
+        drop_pg_database(name)
+
+
+@pytest.fixture(scope="session")
+def pg_copies(pg_template: str) -> Iterator[PgCopies]:
+    """This process's copies of the template, lent to one test at a time."""
+    copies = PgCopies(pg_template, f"helpdesk_test_{WORKER}")
+    yield copies
+    copies.close()
+
+
+@pytest.fixture
+def pg_database_url(pg_copies: PgCopies) -> Iterator[str]:
+    """An empty, migrated PostgreSQL database for one test (close its connections first)."""
+    url = pg_copies.take()
+    yield url
+    pg_copies.give_back(url)
+
+
+# --- the app -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], str]]:
+    """make_database(): the URL of a fresh, migrated database of the suite's kind (a copy of
+    the template; on PostgreSQL one emptied after its last test), gone at the end of the
+    test. Close the connections of an app made on it (dispose) before the test ends."""
+    with ExitStack() as stack:
+
+        def create() -> str:
+            if ON_POSTGRES:
+                copies: PgCopies = request.getfixturevalue("pg_copies")
+                url = copies.take()
+                stack.callback(copies.give_back, url)
+                return url
+            db_file = tmp_path / f"db-{uuid.uuid4().hex[:8]}.sqlite3"
+            shutil.copy(request.getfixturevalue("sqlite_template"), db_file)
+            return f"sqlite:///{db_file}"
+
+        yield create
+
+
+@pytest.fixture
+def new_app(tmp_path: Path, make_database: Callable[[], str]) -> Iterator[Callable[..., Flask]]:
+    """new_app(**settings): an app of its own on a fresh database of the suite's kind (files
+    under tmp_path), its connections closed at the end of the test."""
+    made: list[Flask] = []
+
+    def create(**settings: Any) -> Flask:
+        made.append(make_app(tmp_path, make_database(), **settings))
+        return made[-1]
+
+    yield create
+    for application in made:
+        dispose(application)
 
 
 @pytest.fixture
@@ -75,11 +220,9 @@ def app_config() -> dict[str, Any]:
 
 
 @pytest.fixture
-def app(tmp_path: Path, sqlite_template: Path, app_config: dict[str, Any]) -> Iterator[Flask]:
-    """The app on a fresh copy of the migrated SQLite database."""
-    db_file = tmp_path / "helpdesk.sqlite3"
-    shutil.copy(sqlite_template, db_file)
-    application = make_app(tmp_path, f"sqlite:///{db_file}", **app_config)
+def app(new_app: Callable[..., Flask], app_config: dict[str, Any]) -> Iterator[Flask]:
+    """The app on a fresh copy of the migrated database (SQLite, or PostgreSQL on that run)."""
+    application = new_app(**app_config)
     with application.app_context():
         yield application
         db.session.remove()
@@ -98,65 +241,25 @@ def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
 
 
-def postgres_url() -> str | None:
-    """The server URL from the environment; in CI a missing server fails, elsewhere it skips."""
-    url = os.environ.get(PG_ENV)
-    if not url:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{PG_ENV} is not set in CI")
-        pytest.skip(
-            f"PostgreSQL tests skipped: set {PG_ENV}=postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-        )
-    return url
-
-
-@contextmanager
-def fresh_pg_database(prefix: str = "helpdesk_test") -> Iterator[str]:
-    """A new, empty PostgreSQL database, dropped afterwards (skips or fails as postgres_url)."""
-    import psycopg
-
-    server = postgres_url()
-    assert server is not None
-    plain = server.replace("postgresql+psycopg://", "postgresql://")
-    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    try:
-        admin = psycopg.connect(plain, autocommit=True, connect_timeout=5)
-    except psycopg.OperationalError as exc:
-        if os.environ.get("CI") == "true":
-            raise
-        pytest.skip(f"PostgreSQL not reachable at {plain}: {exc}")
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    base, _, _ = server.rpartition("/")
-    try:
-        yield f"{base}/{name}"
-    finally:
-        with psycopg.connect(plain, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@pytest.fixture
-def pg_database_url() -> Iterator[str]:
-    """A fresh PostgreSQL database for one test (migrated by pg_app), dropped afterwards."""
-    with fresh_pg_database() as url:
-        yield url
-
-
 @pytest.fixture
 def pg_app(tmp_path: Path, pg_database_url: str, app_config: dict[str, Any]) -> Iterator[Flask]:
-    """The app on a fresh, migrated PostgreSQL database."""
+    """The app on a fresh, migrated PostgreSQL database, whatever the suite's database."""
     application = make_app(tmp_path, pg_database_url, **app_config)
-    migrate_database(application)
     with application.app_context():
         yield application
         db.session.remove()
         db.engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+#: any_app's cases: both databases on the SQLite run; on the PostgreSQL run only its own
+#: (a "sqlite" case would be a second PostgreSQL run of the same test).
+ANY_APP_DATABASES = ["postgres"] if ON_POSTGRES else ["sqlite", "postgres"]
+
+
+@pytest.fixture(params=ANY_APP_DATABASES)
 def any_app(request: pytest.FixtureRequest) -> Flask:
     """The app on each database in turn (for services that must behave the same on both)."""
-    if request.param == "sqlite":
+    if request.param == suite_database():
         return request.getfixturevalue("app")  # type: ignore[no-any-return]
     return request.getfixturevalue("pg_app")  # type: ignore[no-any-return]
 

@@ -20,7 +20,8 @@ from helpdesk.models import AuditEvent, Complaint, Referral
 from helpdesk.models.types import UTCDateTime
 from helpdesk.services.audit_trail import chain_head, verify_all
 from helpdesk.services.lifecycle import record_event
-from tests.conftest import fresh_pg_database, make_app
+from tests.conftest import make_app
+from tests.pg_databases import fresh_pg_database
 
 RECEIVED = datetime(2026, 10, 5, 8, 15, 30, 250000, tzinfo=UTC)
 REFERRAL = {"body": "De Geschillencommissie", "referred_on": "2026-11-02", "note": "By post."}

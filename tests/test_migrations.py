@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
@@ -19,6 +20,7 @@ def _differences(app: Flask) -> list[object]:
         return list(compare_metadata(context, db.metadata))
 
 
+@pytest.mark.sqlite_only("the PostgreSQL schema has its own test, on pg_app, below")
 def test_sqlite_schema_matches_models(app: Flask) -> None:
     with warnings.catch_warnings():
         # SQLAlchemy cannot reflect SQLite's expression indexes; the next test reads it back.
@@ -27,6 +29,7 @@ def test_sqlite_schema_matches_models(app: Flask) -> None:
         assert _differences(app) == []
 
 
+@pytest.mark.sqlite_only("reads the index's SQL from sqlite_master")
 def test_sqlite_has_the_partial_index_of_open_complaints(app: Flask) -> None:
     with db.engine.connect() as conn:
         sql = conn.scalar(

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,15 +78,14 @@ class LiveServer:
 
 @pytest.fixture
 def live_server(
-    tmp_path: Path, sqlite_template: Path, live_server_config: dict[str, Any]
+    tmp_path: Path, make_database: Callable[[], str], live_server_config: dict[str, Any]
 ) -> Iterator[LiveServer]:
-    """The app on a migrated SQLite file, served over HTTP on a free port, CSRF on."""
-    db_file = tmp_path / "live.sqlite3"
-    shutil.copy(sqlite_template, db_file)
+    """The app on a fresh migrated database (the suite's), served over HTTP on a free port,
+    CSRF on."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     settings = {"WTF_CSRF_ENABLED": True, "BASE_URL": url, **live_server_config}
-    app = make_app(tmp_path, f"sqlite:///{db_file}", **settings)
+    app = make_app(tmp_path, make_database(), **settings)
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()

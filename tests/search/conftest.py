@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,8 +11,8 @@ from flask import Flask
 
 from helpdesk.extensions import db
 from helpdesk.models import Staff
-from tests.conftest import make_app, migrate_database
-from tests.search.support import pg_database
+from tests.conftest import ON_POSTGRES, dispose, make_app
+from tests.pg_databases import fresh_pg_database
 
 
 @pytest.fixture
@@ -31,28 +30,27 @@ def staff(search_app: Flask) -> Staff:
     return member
 
 
-@pytest.fixture(scope="module", params=["whoosh", "postgres"])
+@pytest.fixture(
+    scope="module", params=["whoosh", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
 def backend_app(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Flask]:
-    """One app per backend for a whole module: Whoosh on SQLite, PostgreSQL full-text search
-    on PostgreSQL. Tests that only read share the module's complaints."""
+    """One app per backend for a whole module: Whoosh on the suite's database, PostgreSQL
+    full-text search on PostgreSQL. Tests that only read share the module's complaints."""
     tmp = tmp_path_factory.mktemp(f"search-{request.param}")
-    if request.param == "whoosh":
+    if request.param == "whoosh" and not ON_POSTGRES:
         db_file = tmp / "helpdesk.sqlite3"
-        shutil.copy(sqlite_template, db_file)
+        shutil.copy(request.getfixturevalue("sqlite_template"), db_file)
         application = make_app(tmp, f"sqlite:///{db_file}")
         yield application
-        with application.app_context():
-            db.engine.dispose()
+        dispose(application)
         return
-    with pg_database() as url:
-        application = make_app(tmp, url, SEARCH_BACKEND="postgres")
-        migrate_database(application)
+    settings = {"SEARCH_BACKEND": "postgres"} if request.param == "postgres" else {}
+    with fresh_pg_database("helpdesk_search", request.getfixturevalue("pg_template")) as url:
+        application = make_app(tmp, url, **settings)
         yield application
-        with application.app_context():
-            db.session.remove()
-            db.engine.dispose()
+        dispose(application)
 
 
 @pytest.fixture

@@ -3,8 +3,7 @@ after-commit hook indexes them exactly as in production) and a search shortcut."
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -14,7 +13,6 @@ from helpdesk.domain.inbox import InboxQuery
 from helpdesk.domain.reference import generate_reference
 from helpdesk.extensions import db
 from helpdesk.models import Complaint, Message, Outcome, Staff
-from tests.conftest import fresh_pg_database
 
 BASE = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -100,13 +98,6 @@ def find(text: str = "", include_internal: bool = True, **kwargs: Any) -> search
     """search_inbox with an InboxQuery made of these arguments (sort defaults to relevance)."""
     kwargs.setdefault("sort", "relevance")
     return search.search_inbox(InboxQuery(text=text, **kwargs), include_internal=include_internal)
-
-
-@contextmanager
-def pg_database() -> Iterator[str]:
-    """A fresh PostgreSQL database for a whole test module (skips without a server)."""
-    with fresh_pg_database("helpdesk_search") as url:
-        yield url
 
 
 def ids_of(page: search.SearchPage) -> list[int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -51,12 +52,8 @@ def test_not_found_in_dutch(client: FlaskClient) -> None:
 
 
 @pytest.fixture
-def csrf_app(tmp_path: Any, sqlite_template: Any) -> Flask:
-    import shutil
-
-    db_file = tmp_path / "csrf.sqlite3"
-    shutil.copy(sqlite_template, db_file)
-    return make_app(tmp_path, f"sqlite:///{db_file}", WTF_CSRF_ENABLED=True)
+def csrf_app(new_app: Callable[..., Flask]) -> Flask:
+    return new_app(WTF_CSRF_ENABLED=True)
 
 
 def _concrete(rule: str) -> str:

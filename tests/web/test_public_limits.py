@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import uuid
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import make_app
 from tests.services.test_submission import ensure_catalogs
 
 
@@ -75,13 +73,9 @@ def _redis_url() -> str:
 
 
 @pytest.fixture
-def redis_app(tmp_path: Path, sqlite_template: Path) -> Flask:
+def redis_app(new_app: Callable[..., Flask]) -> Flask:
     """The app with its limits counted in Redis (as with several workers)."""
-    db_file = tmp_path / "redis.sqlite3"
-    shutil.copy(sqlite_template, db_file)
-    return make_app(
-        tmp_path,
-        f"sqlite:///{db_file}",
+    return new_app(
         RATELIMIT_ENABLED=True,
         RATELIMIT_STORAGE_URI=_redis_url(),
         RATELIMIT_KEY_PREFIX=f"helpdesk-test-{uuid.uuid4().hex}",

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -14,7 +13,6 @@ from helpdesk.domain.lifecycle import Status
 from helpdesk.extensions import db
 from helpdesk.services.lifecycle import advance_to
 from helpdesk.services.submission import submit_complaint
-from tests.conftest import make_app
 from tests.services.test_submission import FRIDAY, ensure_catalogs, new_complaint
 from tests.web.test_public_submit import PageForm, field_error, submit
 from tests.web.test_public_track import opened, track
@@ -162,11 +160,9 @@ def test_not_found_in_dutch(client: FlaskClient) -> None:
 
 
 @pytest.fixture
-def live_errors_app(tmp_path: Path, sqlite_template: Path) -> Flask:
+def live_errors_app(new_app: Callable[..., Flask]) -> Flask:
     """An app that handles unexpected errors as in production (TESTING off)."""
-    db_file = tmp_path / "errors.sqlite3"
-    shutil.copy(sqlite_template, db_file)
-    application = make_app(tmp_path, f"sqlite:///{db_file}", TESTING=False)
+    application = new_app(TESTING=False)
 
     def broken() -> Any:
         raise RuntimeError("boom")
