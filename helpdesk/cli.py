@@ -11,9 +11,10 @@ def register_commands(app: Flask) -> None:
     from .commands.cases import cases_cli
     from .commands.demo import demo_cli
     from .commands.files import files_cli
+    from .commands.privacy import privacy_cli
     from .commands.staff import staff_cli
     from .mail.cli import mail_cli
     from .search.cli import search_cli
 
-    for group in (staff_cli, demo_cli, cases_cli, mail_cli, search_cli, files_cli):
+    for group in (staff_cli, demo_cli, cases_cli, mail_cli, search_cli, files_cli, privacy_cli):
         app.cli.add_command(group)

@@ -38,6 +38,12 @@ def _int(name: str, default: int) -> int:
     return int(_env(name, str(default)))
 
 
+def _optional_days(name: str, default: str) -> int | None:
+    """A number of days, or None when the setting is empty or "off"."""
+    text = _env(name, default).strip().lower()
+    return None if text in ("", "off", "none") else int(text)
+
+
 def _dates(text: str) -> frozenset[date]:
     return frozenset(date.fromisoformat(part.strip()) for part in text.split(",") if part.strip())
 
@@ -137,6 +143,19 @@ def load_config(instance_path: Path, given: Mapping[str, Any] | None = None) -> 
         "SEARCH_BACKEND": _env("SEARCH_BACKEND", "whoosh"),
         # Result pages kept per process for an unchanged index (0 turns the cache off).
         "SEARCH_CACHE_SIZE": _int("SEARCH_CACHE_SIZE", 64),
+        # Queued index changes are applied by `flask search indexer`; 1 applies them right
+        # after each commit in the committing process instead (the tests' setting).
+        "SEARCH_INDEX_INLINE": _env("SEARCH_INDEX_INLINE", "0") == "1",
+        # PostgreSQL search: write a change's entry in its own transaction (1) or queue it.
+        "SEARCH_INDEX_IN_TRANSACTION": _env("SEARCH_INDEX_IN_TRANSACTION", "1") == "1",
+        # /healthz answers 503 when the oldest queued index change waited longer (seconds).
+        "INDEX_QUEUE_MAX_AGE": _int("INDEX_QUEUE_MAX_AGE", 300),
+        # /healthz answers 503 when the data folder (or the SQLite file's) has less free.
+        "MIN_FREE_DISK_MB": _int("MIN_FREE_DISK_MB", 100),
+        # SQLite (helpdesk.database): ms a writer waits for the lock before a 503, and
+        # when BEGIN IMMEDIATE is sent ("write": before a transaction's first write).
+        "SQLITE_BUSY_TIMEOUT_MS": _int("SQLITE_BUSY_TIMEOUT_MS", 5000),
+        "SQLITE_BEGIN": _env("SQLITE_BEGIN", "write"),
         "SMTP_URL": _env("SMTP_URL", "smtp://127.0.0.1:1025"),
         "SMTP_TIMEOUT": float(_env("SMTP_TIMEOUT", "10")),
         "MAIL_FROM": _env("MAIL_FROM", "complaints@shop.example"),
@@ -157,6 +176,11 @@ def load_config(instance_path: Path, given: Mapping[str, Any] | None = None) -> 
         # A staff session ends this long after the login, however busy (12 h idle ends it too).
         "STAFF_SESSION_HOURS": _int("STAFF_SESSION_HOURS", 24),
         "DOWNLOAD_LINK_DAYS": _int("DOWNLOAD_LINK_DAYS", 14),
+        # Privacy (services.privacy): a case is kept this long after the shop's last word (a
+        # dispute body takes it up to 12 months after the complaint), and `privacy purge`
+        # anonymises closed cases this long after closing (off: only on request).
+        "LEGAL_HOLD_DAYS": _int("LEGAL_HOLD_DAYS", 365),
+        "RETENTION_DAYS": _optional_days("RETENTION_DAYS", "730"),
         "TRACKING_LINK_DAYS": _int("TRACKING_LINK_DAYS", 365),
         "MEDIATION_BODIES": _mediation_from_env(),
         "MAX_ATTACHMENT_BYTES": _int("MAX_ATTACHMENT_MB", 10) * 1024 * 1024,

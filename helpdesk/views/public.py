@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     request,
@@ -66,6 +67,17 @@ def _files_chosen() -> bool:
 def index() -> str:
     """The policy in short, with the two ways in."""
     return render("public/index.html")
+
+
+@bp.get("/privacy")
+def privacy() -> str:
+    """What we keep about a customer, why, how long, who sees it; how to get a copy or erasure."""
+    cfg = current_app.config
+    return render(
+        "public/privacy.html",
+        hold_days=int(cfg["LEGAL_HOLD_DAYS"]),
+        retention_days=cfg.get("RETENTION_DAYS"),
+    )
 
 
 @bp.route("/complaints/new", methods=["GET", "POST"])
