@@ -13,7 +13,7 @@ PORT ?= 5000
 STAMP := $(VENV)/.installed-stamp
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: help install run test check lint typecheck bench translations extract mail-sink migration clean
+.PHONY: help install run serve test check lint typecheck bench translations extract mail-sink migration clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -39,6 +39,10 @@ run: install  ## Migrate the SQLite database, seed demo data when empty, serve o
 	$(FLASK) db upgrade
 	$(FLASK) demo seed --if-empty
 	HELPDESK_BASE_URL="$${HELPDESK_BASE_URL:-http://127.0.0.1:$(PORT)}" $(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+serve: install  ## Production on one server: db upgrade, gunicorn (gthread 2x4), mail worker, search indexer on 127.0.0.1:$(PORT); Ctrl-C stops all
+	$(FLASK) db upgrade
+	$(BIN)/python -m helpdesk.ops.serve --port $(PORT)
 
 mail-sink: install  ## A local SMTP server on 127.0.0.1:1025 that prints every email (for make run)
 	$(BIN)/python -m aiosmtpd -n -c aiosmtpd.handlers.Debugging stdout -l 127.0.0.1:1025
