@@ -138,3 +138,24 @@ class SlowUpload(threading.Thread):
                 sock.sendall(chunk)
                 self.sent += len(chunk)
                 time.sleep(0.1)
+
+
+REDIS_ENV = "HELPDESK_TEST_REDIS_URL"
+
+
+def redis_url() -> str:
+    """The test Redis from the environment; in CI a missing or silent one fails, elsewhere
+    the test is skipped (as conftest's postgres_url does for PostgreSQL)."""
+    import pytest
+
+    from helpdesk.ops.serve import redis_answers
+
+    url = os.environ.get(REDIS_ENV, "")
+    problem = "" if url else f"{REDIS_ENV} is not set"
+    if url and not redis_answers(url):
+        problem = f"no Redis answers at {url}"
+    if problem:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{problem} (CI needs it)")
+        pytest.skip(f"Redis tests skipped: {problem} (e.g. {REDIS_ENV}=redis://127.0.0.1:6379/0)")
+    return url
