@@ -193,6 +193,8 @@ def load_config(instance_path: Path, given: Mapping[str, Any] | None = None) -> 
         # Behind a reverse proxy: trusted X-Forwarded-* hops (rate limits key on the client IP).
         "PROXY_HOPS": _int("PROXY_HOPS", 0),
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URL", "memory://"),
+        # Redis keys start with this: several helpdesks (or test runs) can share one Redis.
+        "RATELIMIT_KEY_PREFIX": _env("RATELIMIT_KEY_PREFIX", "helpdesk"),
         "RATELIMIT_ENABLED": _env("RATELIMIT_ENABLED", "1") == "1",
         # Retry-After (and X-RateLimit-*) on responses, so a 429 says when to come back.
         "RATELIMIT_HEADERS_ENABLED": True,
