@@ -35,8 +35,8 @@ from enum import StrEnum
 
 from .sla import BusinessCalendar
 
-#: The longest custom period (five years and a leap day): a weekly chart stays readable.
-MAX_PERIOD_DAYS = 5 * 365 + 1
+#: The longest custom period: five years, however many leap days (a weekly chart stays readable).
+MAX_PERIOD_DAYS = 5 * 366
 
 
 class PeriodError(ValueError):
@@ -298,3 +298,31 @@ def effect_windows(done_on: date, interval_days: int, today: date) -> tuple[Peri
     before = Period(done_on - timedelta(days=interval_days), done_on - timedelta(days=1))
     after_end = min(done_on + timedelta(days=interval_days - 1), max(today, done_on))
     return before, Period(done_on, after_end)
+
+
+# --- the outcome a complaint ended with --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GivenOutcome:
+    """What the reports need of one outcome."""
+
+    kind: str
+    amount_cents: int | None
+    root_cause_id: int | None
+
+
+def ended_with(first: GivenOutcome, final: GivenOutcome | None) -> dict[str, object]:
+    """The complaint columns for the outcome it ended with: the final response if there is
+    one, else the first outcome; and whether the final response changed the first (its kind
+    or its refund), None without one."""
+    ended = final or first
+    changed = None
+    if final is not None:
+        changed = final.kind != first.kind or final.amount_cents != first.amount_cents
+    return {
+        "outcome_kind": ended.kind,
+        "outcome_refund_cents": ended.amount_cents,
+        "outcome_root_cause_id": ended.root_cause_id,
+        "review_changed": changed,
+    }

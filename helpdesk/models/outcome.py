@@ -76,6 +76,7 @@ class Rating(db.Model):  # type: ignore[name-defined,misc]
     score: Mapped[int] = mapped_column(Integer)
     handling_score: Mapped[int | None] = mapped_column(Integer)
     comment: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The reports list the newest comments first.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     complaint: Mapped[Complaint] = relationship(back_populates="rating")

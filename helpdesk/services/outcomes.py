@@ -24,6 +24,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..clock import shop_timezone
 from ..domain.lifecycle import Status
 from ..domain.outcomes import OutcomeKind, fill_placeholders, review_deadline
+from ..domain.reports import GivenOutcome, ended_with
 from ..domain.sla import local_date
 from ..extensions import db
 from ..links import download_token, tracking_url
@@ -198,7 +199,23 @@ def record_outcome(
     )
     db.session.add(outcome)
     db.session.flush()
+    keep_report_columns(complaint, outcome)
     return outcome
+
+
+def keep_report_columns(complaint: Complaint, outcome: Outcome) -> None:
+    """Set the complaint's columns for the outcome it ended with (domain.reports.ended_with),
+    which the reports count instead of joining the outcomes."""
+    given = GivenOutcome(outcome.kind, outcome.amount_cents, outcome.root_cause_id)
+    first = first_outcome(complaint) if outcome.is_final else None
+    if first is None:
+        columns = ended_with(given, None)
+    else:
+        columns = ended_with(
+            GivenOutcome(first.kind, first.amount_cents, first.root_cause_id), given
+        )
+    for name, value in columns.items():
+        setattr(complaint, name, value)
 
 
 def fill_values(complaint: Complaint, data: OutcomeInput, details: Details) -> dict[str, str]:
