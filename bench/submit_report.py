@@ -52,6 +52,13 @@ def table_lines(found: dict[str, Any]) -> list[str]:
         if checks:
             lines.extend(_check_lines(key, checks))
     lines.append(_indexer_line(found))
+    poller = found.get("poller") or {}
+    if poller:
+        lines.append(
+            f"search poller: {poller['searches']} searches of {poller['search_ms_mean']} ms "
+            f"on average (time to searchable may be late by that plus the poll interval), "
+            f"{poller['cpu_s']} s of CPU"
+        )
     return lines
 
 
