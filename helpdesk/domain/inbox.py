@@ -23,6 +23,8 @@ class InboxQuery:
     due_before: date | None = None
     #: "In mediation": only complaints with a referral the dispute body has not decided yet.
     in_mediation: bool = False
+    #: "Emails failed": only complaints with an email the outbox gave up on.
+    email_failed: bool = False
     sort: str = "due"
     page: int = 1
     per_page: int = 25

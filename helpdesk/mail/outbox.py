@@ -98,6 +98,11 @@ def list_unsent(limit: int = 50) -> list[OutboxEmail]:
     return list(db.session.scalars(query))
 
 
+def requeue_values() -> dict[str, Any]:
+    """What sending an email again resets: no longer given up, tried afresh, due now."""
+    return {"failed_at": None, "attempts": 0, "next_attempt_at": utcnow()}
+
+
 def requeue(ids: Sequence[int] = (), *, all_failed: bool = False) -> int:
     """Send given-up (or waiting) emails again at the next drain; returns how many (one commit)."""
     if not ids and not all_failed:
@@ -106,7 +111,7 @@ def requeue(ids: Sequence[int] = (), *, all_failed: bool = False) -> int:
     result = db.session.execute(
         update(OutboxEmail)
         .where(condition, OutboxEmail.sent_at.is_(None))
-        .values(failed_at=None, attempts=0, next_attempt_at=utcnow())
+        .values(**requeue_values())
         .execution_options(synchronize_session=False)
     )
     db.session.commit()

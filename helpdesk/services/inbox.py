@@ -80,9 +80,9 @@ def list_inbox(
 ) -> InboxPage:
     """The page of complaints `query` asks for; without text, plus the quick-filter counts
     for `me` (a search shows its own counts per category and status instead)."""
-    if query.text and query.in_mediation:
-        # The search backends know nothing of referrals; the few complaints in mediation
-        # are searched with the simple LIKE search.
+    if query.text and (query.in_mediation or query.email_failed):
+        # The search backends know nothing of referrals or emails; the few complaints in
+        # mediation or with a failed email are searched with the simple LIKE search.
         return list_inbox_sql(query)
     if query.text:
         return _searched(query)

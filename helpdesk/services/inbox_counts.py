@@ -13,6 +13,7 @@ from ..domain.sla import local_date
 from ..extensions import db
 from ..models import Complaint
 from ..models.types import utcnow
+from .email_status import count_with_failed_email
 from .inbox_filters import OPEN_KEYS
 from .mediation import count_in_mediation
 
@@ -45,16 +46,17 @@ _COUNTS = select(
     _count(_OPEN, Complaint.sla_due_on <= bindparam("soon", type_=Date)),
     _count(_OPEN, Complaint.sla_due_on < bindparam("today", type_=Date)),
     count_in_mediation(),
+    count_with_failed_email(),
 )
 
 
 def count_filters(*, me: int | None, now: datetime | None = None) -> dict[str, int]:
-    """Open complaints per quick filter and per status, and the complaints in mediation, in
-    one statement."""
+    """Open complaints per quick filter and per status, and the complaints in mediation and
+    with a failed email, in one statement."""
     today, soon = inbox_dates(now)
     params = {"me": me, "soon": soon, "today": today}
     values = [int(n or 0) for n in db.session.execute(_COUNTS, params).one()]
-    keys = (*OPEN_KEYS, "mine", "unassigned", "soon", "overdue", "mediation")
+    keys = (*OPEN_KEYS, "mine", "unassigned", "soon", "overdue", "mediation", "email_failed")
     counts = dict(zip(keys, values, strict=True))
     counts["open"] = sum(counts[status] for status in OPEN_KEYS)
     return counts
@@ -65,7 +67,7 @@ def known_total(
 ) -> int | None:
     """The number of complaints `query` lists when `counts` already holds it (the open
     inbox, a quick filter, one open status, without text or other filters), else None."""
-    if query.text or query.categories or query.in_mediation:
+    if query.text or query.categories or query.in_mediation or query.email_failed:
         return None
     assigned = query.assignee_id is not None or query.unassigned
     dated = query.due_on_or_before is not None or query.due_before is not None

@@ -32,6 +32,7 @@ class InboxFilters:
     assignee: str = ""  # "" any | "mine" | "unassigned" | a staff id
     due: str = ""  # "" | "soon" | "overdue"
     mediation: str = ""  # "" | "open": with a referral not yet decided, whatever the status
+    mail: str = ""  # "" | "failed": with an email the outbox gave up on, whatever the status
     sort: str = ""  # "" = the default: best match with text, due first without
     page: int = 1
 
@@ -44,12 +45,15 @@ class InboxFilters:
         assignee = args.get("assignee") or ""
         due = args.get("due") or ""
         mediation = args.get("mediation") or ""
+        mail = args.get("mail") or ""
         sort = args.get("sort") or ""
         page = args.get("page") or "1"
-        if status not in STATUS_CHOICES or (status == "open" and mediation == "open"):
-            # Cases in mediation are mostly past their final response (not "open"): the
-            # filter lists them whatever the status unless one status is chosen.
-            status = "all" if mediation == "open" else "open"
+        whatever_status = mediation == "open" or mail == "failed"
+        if status not in STATUS_CHOICES or (status == "open" and whatever_status):
+            # Cases in mediation are mostly past their final response (not "open"), and an
+            # email can fail at any point: these filters list them whatever the status
+            # unless one status is chosen.
+            status = "all" if whatever_status else "open"
         return cls(
             q=text,
             status=status,
@@ -57,6 +61,7 @@ class InboxFilters:
             assignee=assignee if _is_assignee(assignee) else "",
             due=due if due in ("soon", "overdue") else "",
             mediation=mediation if mediation == "open" else "",
+            mail=mail if mail == "failed" else "",
             sort=sort if sort in SORTS else "",
             page=min(int(page), MAX_PAGE) if page.isdigit() and int(page) > 0 else 1,
         )
@@ -94,6 +99,7 @@ class InboxFilters:
             due_on_or_before=next_business_day if self.due == "soon" else None,
             due_before=today if self.due == "overdue" else None,
             in_mediation=self.mediation == "open",
+            email_failed=self.mail == "failed",
             sort=self.sort_in_effect,
             page=self.page,
             per_page=PER_PAGE,

@@ -20,6 +20,7 @@ from ..domain.inbox import InboxQuery
 from ..domain.reference import normalise_reference
 from ..extensions import db
 from ..models import Complaint, Message, Staff
+from .email_status import has_failed_email
 from .inbox_counts import literal_list
 from .inbox_filters import OPEN_KEYS, PER_PAGE
 from .inbox_items import ASSIGNEE_COLUMNS, ITEM_COLUMNS, InboxItem, item_from_row
@@ -65,6 +66,8 @@ def _filtered(stmt: S, query: InboxQuery) -> S:
     if query.in_mediation:
         # Only when chosen: the plain listings' statements stay as they are.
         stmt = stmt.where(has_open_referral())
+    if query.email_failed:
+        stmt = stmt.where(has_failed_email())
     return stmt
 
 

@@ -26,13 +26,16 @@ from ..models.types import utcnow
 from ..services import accounts, casework, replies
 from ..services.badges import clock_badges
 from ..services.casework import CaseworkError, Seen, StaleEdit
+from ..services.email_status import case_emails, failed_email_flags
 from ..services.inbox import InboxFilters, assignable_staff, inbox_dates, list_inbox
 from ..services.mediation import mediation_flags
 from ..web import is_htmx, render
+from . import email_panel
 from .case_actions import ACTIONS, FORMS, done_message
 from .inbox_rows import inbox_rows
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
+bp.register_blueprint(email_panel.bp)
 
 
 @bp.get("/")
@@ -51,6 +54,7 @@ def inbox() -> ResponseReturnValue:
     category_words = {key: str(value) for key, value in labels.CATEGORY_SHORT.items()}
     # Open referrals of the page's complaints (one query): {id: reply overdue}.
     mediation = mediation_flags([row.id for row in page.rows], today)
+    failed_mail = failed_email_flags(row.id for row in page.rows)
     return _pushing_short_url(
         render(
             "staff/inbox.html",
@@ -63,6 +67,7 @@ def inbox() -> ResponseReturnValue:
             people=assignable_staff(),
             in_mediation=set(mediation),
             reply_overdue={i for i, overdue in mediation.items() if overdue},
+            failed_mail=failed_mail,
             fragment=is_htmx(),
         ),
         filters,
@@ -137,6 +142,7 @@ def _case_page(
         now=now,
         open_form=next(iter(posted or {}), None),
         can=can,
+        emails=case_emails(complaint.id),
         **extra,
     )
 
