@@ -110,7 +110,6 @@ AUDIT_ACTIONS = {
     "rated": _l("Customer rated the resolution"),
     "acknowledgement_withheld": _l("Acknowledgement email withheld (too many for this address)"),
     "email_retried": _l("Failed email queued again"),
-    "email_retried": _l("Failed email queued again"),
     "personal_data_exported": _l("Personal data exported (privacy request)"),
     "personal_data_erased": _l("Personal data erased"),
     "legal_hold_set": _l("Legal hold set"),
@@ -127,24 +126,6 @@ MESSAGE_KINDS = {
     "final_response": _l("Final response"),
     "review_request": _l("Review request"),
 }
-
-
-#: The kinds of email in the outbox (staff case page, "Emails" panel).
-EMAIL_KINDS = {
-    "acknowledgement": _l("Acknowledgement"),
-    "info_request": _l("Information request"),
-    "reply": _l("Reply"),
-    "outcome": _l("Outcome"),
-    "final_response": _l("Final response"),
-    "review_received": _l("Review request received"),
-}
-
-
-def email_kind_label(kind: str) -> str:
-    """The words for an outbox email's kind ("Acknowledgement"); unknown ones spelled out."""
-    if kind not in EMAIL_KINDS:
-        return kind.replace("_", " ").capitalize()
-    return _word(EMAIL_KINDS, kind)
 
 
 #: The kinds of email in the outbox (staff case page, "Emails" panel).
