@@ -7,7 +7,7 @@ from flask import Flask
 
 def register_commands(app: Flask) -> None:
     """Attach every command group."""
-    from .commands import case_export  # noqa: F401 — adds `cases export` to cases_cli
+    from .commands import backup, case_export  # noqa: F401 — add `db backup`, `cases export`
     from .commands.cases import cases_cli
     from .commands.demo import demo_cli
     from .commands.files import files_cli
