@@ -59,7 +59,7 @@ typecheck: install  ## mypy (strict on domain, services, search)
 
 check: lint typecheck test  ## Lint, type-check and test
 
-bench: install  ## Seed 100,000 complaints and measure search, inbox, case and tracking pages
+bench: install  ## Seed 100,000 complaints; measure search, inbox, case and tracking pages, submissions
 	$(BIN)/pip install -q --disable-pip-version-check -c requirements.lock -e '.[bench]'
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
