@@ -170,3 +170,82 @@ def test_a_full_disk_during_an_answer_keeps_nothing(app: Flask, tmp_path: Path) 
     stored = {a.stored_name for a in db.session.query(Attachment)}
     assert len(stored) == 2
     assert {p.name for p in files_in(app.config["UPLOAD_DIR"])} == stored
+
+
+#: The staff side: an agent sends "Replacement file" with a file too big for the limit.
+OUTCOME_SCRIPT = textwrap.dedent(
+    """
+    import json, re, resource, signal, sys
+    sys.path.insert(0, sys.argv[1])
+    from pathlib import Path
+    from tests.conftest import STAFF_PASSWORD, make_app
+    from tests.web.test_public_submit import file_part, post_multipart
+
+    args = json.loads(sys.argv[2])
+    app = make_app(Path(args["tmp"]), args["db"])
+    client = app.test_client()
+    login = {"email": args["staff"], "password": STAFF_PASSWORD}
+    assert client.post("/staff/login", data=login).status_code in (302, 303)
+    page = client.get(args["url"]).get_data(as_text=True)
+    hidden = r'name="(outcome-(?:version|seen))" type="hidden" value="([^"]*)"'
+    data = dict(re.findall(hidden, page))
+    data["outcome-body"] = "Here is the corrected manual."
+    cause = re.search(r'name="outcome-root_cause".*?<option value="(\\w+)"', page, re.S)
+    if cause:  # the form asks for a root cause: give the first one
+        data["outcome-root_cause"] = cause.group(1)
+    big = open(args["file"], "rb").read()
+
+    def post():
+        sent = data | {"outcome-file": file_part(big, "manual.pdf")}
+        return post_multipart(client, args["url"], sent)
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (args["limit"], resource.RLIM_INFINITY))
+    full = post()
+    resource.setrlimit(resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+    again = post()
+    print(json.dumps({"full": [full.status_code, full.get_data(as_text=True)],
+                      "again": [again.status_code, again.headers.get("Location")]}))
+    """
+)
+
+
+def test_a_full_disk_during_a_replacement_file_sends_nothing(app: Flask, tmp_path: Path) -> None:
+    from helpdesk.models import Outcome
+    from helpdesk.models.types import utcnow
+    from tests.services.outcomes_support import fast_staff, new_complaint, pdf_bytes
+
+    complaint = new_complaint(now=utcnow())
+    agent = fast_staff("agent")
+    database = Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"))
+    limit = database.stat().st_size + 64 * 1024
+    manual = pdf_bytes() + b"%" + b"x" * (limit + 32 * 1024)
+    assert len(manual) < 480 * 1024, "the request must stay in memory (werkzeug: 500 kB)"
+    (tmp_path / "manual.pdf").write_bytes(manual)
+    args = {
+        "tmp": str(tmp_path),
+        "db": app.config["SQLALCHEMY_DATABASE_URI"],
+        "limit": limit,
+        "staff": agent.email,
+        "url": f"/staff/complaints/{complaint.reference}/outcome/replacement_file",
+        "file": str(tmp_path / "manual.pdf"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", OUTCOME_SCRIPT, str(ROOT), json.dumps(args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    status, page = result["full"]
+    assert status == 422
+    assert MESSAGE in page and "Here is the corrected manual." in page
+    assert result["again"] == [303, f"/staff/complaints/{complaint.reference}"]
+    db.session.expire_all()
+    assert db.session.query(Outcome).count() == 1
+    kinds = sorted(e.kind for e in db.session.query(OutboxEmail))
+    assert kinds == ["acknowledgement", "outcome"]  # one outcome email, from the second try
+    stored = {a.stored_name for a in db.session.query(Attachment)}
+    assert {p.name for p in files_in(app.config["UPLOAD_DIR"])} == stored and len(stored) == 1
