@@ -105,23 +105,33 @@ def erase_command(email: str, dry_run: bool) -> None:
 @click.option(
     "--older-than",
     "days",
-    type=int,
     default=None,
     metavar="DAYS",
     help="Cases closed more than DAYS days ago (default: HELPDESK_RETENTION_DAYS).",
 )
 @click.option("--dry-run", is_flag=True, help="Only list what would be anonymised.")
-def purge_command(days: int | None, dry_run: bool) -> None:
+def purge_command(days: str | None, dry_run: bool) -> None:
     """Anonymise closed cases past the retention period (cases on hold are kept and listed)."""
-    if days is None:
-        days = current_app.config.get("RETENTION_DAYS")
-        if days is None:
+    older_than = _days(days)
+    with _bar(len(purge_candidates(older_than, utcnow())), "Purging") as bar:
+        report = purge(older_than, dry_run=dry_run, progress=bar.update)
+    _print(report)
+
+
+def _days(typed: str | None) -> int:
+    """--older-than as a number of days (else HELPDESK_RETENTION_DAYS); BadInput otherwise."""
+    if typed is None:
+        setting = current_app.config.get("RETENTION_DAYS")
+        if setting is None:
             raise BadInput("Give --older-than DAYS (HELPDESK_RETENTION_DAYS is off).")
+        return int(setting)
+    try:
+        days = int(typed)
+    except ValueError:
+        raise BadInput(f"--older-than wants a number of days, not {typed!r}.") from None
     if days < 0:
         raise BadInput(f"--older-than wants a number of days of 0 or more, not {days}.")
-    with _bar(len(purge_candidates(days, utcnow())), "Purging") as bar:
-        report = purge(days, dry_run=dry_run, progress=bar.update)
-    _print(report)
+    return days
 
 
 def _print(report: PrivacyReport) -> None:
@@ -138,7 +148,8 @@ def _print(report: PrivacyReport) -> None:
     if other.outbox or other.quarantined:
         click.echo(f"{verb} {other.outbox} other email(s) to and {other.quarantined} "
                    "quarantined email(s) from this address")  # fmt: skip
-    summary = f"{len(report.erased)} case(s) {verb}, {len(report.kept)} kept"
+    done = "would be erased" if report.dry_run else "erased"
+    summary = f"{len(report.erased)} case(s) {done}, {len(report.kept)} kept"
     if report.skipped:
         summary += f", {len(report.skipped)} skipped"
     click.echo(summary + (" (dry run: nothing changed)." if report.dry_run else "."))
@@ -161,8 +172,8 @@ def hold_text(hold: Hold) -> str:
         return f"legal hold: {hold.about} (lift it with `privacy release`)"
     if hold.kind == WINDOW:
         return (
-            f"within the legal hold period until {hold.until} (the shop's last answer on "
-            f"{hold.about}; HELPDESK_LEGAL_HOLD_DAYS)"
+            f"within the legal hold period until {hold.until} (counted from {hold.about}, "
+            "the last answer or decision; HELPDESK_LEGAL_HOLD_DAYS)"
         )
     return hold.kind
 

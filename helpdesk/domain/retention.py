@@ -39,9 +39,9 @@ KEEP_DETAIL: frozenset[str] = frozenset(
         "from_id", "from", "to_id", "to",
         # outcomes and the review
         "outcome_id", "kind", "amount_cents", "full", "carrier", "file_sha256", "kept_kind",
-        "first_response_due_on", "review_due_on",
+        "first_response_due_on", "review_due_on", "root_cause",
         # ratings
-        "score", "replaced", "with_comment",
+        "score", "handling_score", "replaced", "with_comment",
         # referrals (the body's name is public; its reference for the case is not kept)
         "referral_id", "body", "referred_on", "reply_due_on", "replied_on", "decision",
         "decided_on", "complied", "complied_on",
@@ -58,11 +58,12 @@ KEEP_OUTCOME_DATA: frozenset[str] = frozenset({"full", "carrier"})
 #: column of a table that points at a complaint and is named nowhere here.
 KEEP_TEXT: Mapping[str, frozenset[str]] = {
     "complaint": frozenset({"reference", "category", "preferred_solution", "language",
-                            "channel", "status"}),
+                            "channel", "status", "outcome_kind"}),
     "message": frozenset({"author", "kind", "via"}),
     "outcome": frozenset({"kind", "language"}),
     "rating": frozenset(),
     "referral": frozenset({"body", "decision"}),
+    "corrective_action_complaint": frozenset(),  # a link, no text
 }  # fmt: skip
 #: JSON columns of a case's rows reduced to their non-personal keys (others are emptied).
 KEEP_JSON: Mapping[tuple[str, str], frozenset[str]] = {("outcome", "data"): KEEP_OUTCOME_DATA}

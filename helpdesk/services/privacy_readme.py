@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from flask import current_app
 
 if TYPE_CHECKING:
-    from .privacy_export import PersonData
+    from .privacy_data import PersonData
 
 _BODY = """\
 Your personal data held by the complaints helpdesk of {shop}

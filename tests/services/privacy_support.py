@@ -48,6 +48,7 @@ TRACES = (
     "wobblecrank",  # the review reason
     "marmalise",  # the rating comment
     "sprocketeer",  # the referral note
+    "fumblecourier",  # the outcome's root-cause note
 )
 RECEIVED = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # Monday 2 March 2026
 FINAL = RECEIVED + timedelta(days=16)
@@ -98,12 +99,13 @@ def whole_case(email: str = EMAIL, name: str = NAME, *, close: bool = True) -> C
     add_note(complaint, agent, "Customer sounded gloomhollow on the phone.", complaint.version,
              now=at + timedelta(hours=5))  # fmt: skip
     first = OutcomeInput(kind=OutcomeKind.REPLACEMENT_FILE, body="Dear Zebedeus, the manual.",
-                         file=Upload("manual.epub", epub_bytes()))  # fmt: skip
+                         file=Upload("manual.epub", epub_bytes()), root_cause="packing",
+                         root_cause_note="A fumblecourier threw it.")  # fmt: skip
     give_outcome(complaint, agent, first, seen=complaint.version, now=RECEIVED + timedelta(days=2))
     rate_resolution(complaint, 2, "Not marmalise enough.", now=RECEIVED + timedelta(days=3))
     request_review(complaint, "The wobblecrank is still broken.", now=RECEIVED + timedelta(days=4))
     final = OutcomeInput(kind=OutcomeKind.REPLACEMENT_PRODUCT, body="Dear Zebedeus, a new lamp.",
-                         items="1 x lamp", carrier="PostNL",
+                         items="1 x lamp", carrier="PostNL", root_cause="packing",
                          tracking_number="TRK-QX-5521")  # fmt: skip
     send_final_response(complaint, manager, final, seen=complaint.version, now=FINAL)
     referral = record_referral(complaint, manager, body="De Geschillencommissie",
@@ -137,12 +139,13 @@ def files_under(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
 
 
-def database_bytes(app: Flask) -> bytes:
-    """The SQLite file (and its journal) after a checkpoint and VACUUM: what a thief would read."""
+def database_bytes(app: Flask, *, vacuum: bool = False) -> bytes:
+    """The SQLite file and its write-ahead log as they are on disk (after a VACUUM if asked):
+    what someone who copies them would read."""
     db.session.remove()
-    with db.engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        conn.exec_driver_sql("VACUUM")
+    if vacuum:
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("VACUUM")
     db.engine.dispose()
     path = Path(str(app.config["SQLALCHEMY_DATABASE_URI"]).removeprefix("sqlite:///"))
     data = path.read_bytes()
