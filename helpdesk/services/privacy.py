@@ -24,6 +24,7 @@ from ..domain.retention import closed_before
 from ..extensions import db
 from ..models import Complaint
 from ..models.types import utcnow
+from ..search.erasure import expunge_deleted
 from .privacy_erase import CaseResult, Removed, checkpoint, erase_case, plan_case, unlink
 from .privacy_lookup import find_cases, hold_of, outbox_to, quarantined_from
 
@@ -69,8 +70,7 @@ def erase_person(
     for result in _erase_each(ids, "request", now, dry_run, progress):
         _file(report, result)
     report.other = _erase_other_traces(email, dry_run)
-    if report.erased and not dry_run:
-        checkpoint()
+    _after_erasing(report)
     _log("erase", report)
     return report
 
@@ -103,8 +103,7 @@ def purge(
         purge_candidates(older_than_days, now), "retention", now, dry_run, progress
     ):
         _file(report, result)
-    if report.erased and not dry_run:
-        checkpoint()
+    _after_erasing(report)
     _log("purge", report, older_than_days=older_than_days)
     return report
 
@@ -156,6 +155,18 @@ def _erase_other_traces(email: str, dry_run: bool) -> Removed:
         db.session.commit()
         unlink(files)
     return Removed(outbox=len(rows), quarantined=len(files))
+
+
+def _after_erasing(report: PrivacyReport) -> None:
+    """Once per run: no old page left in SQLite's log, no erased word in Whoosh's files."""
+    ids = [r.complaint_id for r in report.erased if r.complaint_id is not None]
+    if report.dry_run or not ids:
+        return
+    checkpoint()
+    try:
+        expunge_deleted(ids)
+    except Exception:
+        log.exception("the erased words stay in the search index files until `search reindex`")
 
 
 def _log(command: str, report: PrivacyReport, **extra: object) -> None:

@@ -36,7 +36,7 @@ from ..domain.retention import (
 )
 from ..extensions import db
 from ..models import AuditEvent, Complaint, OutboxEmail
-from ..search.vocabulary import forget_words, words_of
+from ..search.erasure import forget_words, words_of
 from ..uploads import attachment_path
 from .audit_trail import stored_events, stored_head
 from .lifecycle import record_event
@@ -68,6 +68,7 @@ class CaseResult:
     removed: Removed | None = None
     hold: Hold | None = None
     head: str | None = None
+    complaint_id: int | None = None
 
 
 def plan_case(complaint: Complaint) -> Removed:
@@ -107,7 +108,7 @@ def erase_case(complaint: Complaint, trigger: str, now: datetime) -> CaseResult:
     unlink(files)
     forget_words(words, [complaint.id])
     reference = format_reference(complaint.reference)
-    return CaseResult(reference, removed, None, stored_head(complaint.id))
+    return CaseResult(reference, removed, None, stored_head(complaint.id), complaint.id)
 
 
 def _case_rows(complaint: Complaint) -> list[Any]:

@@ -99,6 +99,11 @@ def test_erase_removes_every_trace_and_keeps_the_statistics(app: Flask) -> None:
     for word in ("Quaxelbaum", "kumquatfiasco", "gloomhollow", "brambleworth", "wobblecrank"):
         assert found(word) == [], word
     assert found("Baksteen") == [kept.id]
+    index = b"".join(
+        p.read_bytes() for p in files_under(Path(app.config["SEARCH_INDEX_DIR"]).parent)
+    )
+    assert [w for w in TRACES if w.lower().encode() in index] == []  # not even in deleted docs
+    assert b"baksteen" in index
     assert verify_complaint(case.complaint) == []
     data = database_bytes(app, vacuum=True)
     for word in TRACES:
