@@ -30,10 +30,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     for key in ("DATA_DIR", "UPLOAD_DIR"):
         Path(app.config[key]).mkdir(parents=True, exist_ok=True)
 
-    from . import cli, errors, security, speedups, uploads, views, web
+    from . import cli, database, errors, security, speedups, uploads, views, web
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
+    database.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -1,14 +1,20 @@
 """Friendly error pages (and fragments for htmx) instead of stack traces; every unexpected
-error logged with its traceback, refusals (403, 429, CSRF) as security events."""
+error logged with its traceback, refusals (403, 429, CSRF) as security events.
+
+A database that is busy beyond its timeout, full, read-only or unreachable is no bug: the
+page answers 503 with Retry-After and says that nothing was saved (the transaction is
+rolled back, with any file it wrote), and the error is logged with its traceback."""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, Response, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from .database import retry_after, unavailable_reason
 from .extensions import db
 from .security import security_event
 
@@ -35,8 +41,26 @@ def _unexpected(error: Exception) -> tuple[str, int]:
     return _page(InternalServerError())
 
 
+def _database(error: DBAPIError) -> tuple[str, int] | Response:
+    """503 with Retry-After when the database cannot take the work now; else a 500."""
+    reason = unavailable_reason(error)
+    if reason is None:
+        if current_app.testing:
+            raise error  # tests see the real error, as with every other one
+        return _unexpected(error)
+    db.session.rollback()
+    log.error(
+        "database unavailable (%s) on %s %s", reason, request.method, request.path, exc_info=error
+    )
+    page = render_template("errors/error.html", code=503, error=error, reason=reason)
+    response = Response(page, status=503)
+    response.headers["Retry-After"] = str(retry_after(reason))
+    return response
+
+
 def init_app(app: Flask) -> None:
     """Register the handlers."""
+    app.register_error_handler(DBAPIError, _database)
     app.register_error_handler(CSRFError, _csrf)
     app.register_error_handler(HTTPException, _page)
     if not app.testing:
