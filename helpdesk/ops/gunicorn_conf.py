@@ -23,7 +23,7 @@ def _int(name: str, default: int) -> int:
 
 
 wsgi_app = "wsgi:app"
-bind = [os.environ.get("HELPDESK_BIND", "127.0.0.1:8000")]
+bind = [os.environ.get("HELPDESK_BIND", "127.0.0.1:5000")]
 proc_name = "helpdesk"
 
 worker_class = "gthread"

@@ -205,7 +205,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Parse the options, prepare the environment, run the set until told to stop."""
     parser = argparse.ArgumentParser(prog="make serve", description=__doc__.split("\n\n")[0])
     parser.add_argument("--host", default="127.0.0.1", help="ignored when HELPDESK_BIND is set")
-    parser.add_argument("--port", type=int, default=8000, help="ignored when HELPDESK_BIND is set")
+    parser.add_argument("--port", type=int, default=5000, help="ignored when HELPDESK_BIND is set")
     args = parser.parse_args(argv)
     env = dict(os.environ)
     env.setdefault("HELPDESK_BIND", f"{args.host}:{args.port}")
