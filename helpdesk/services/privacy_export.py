@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -100,7 +101,9 @@ def _copy(archive: zipfile.ZipFile, member: Member) -> str | None:
     if not member.source.is_file():
         return None
     digest = hashlib.sha256()
-    with member.source.open("rb") as source, archive.open(member.name, "w") as target:
+    info = zipfile.ZipInfo(member.name, time.localtime(member.source.stat().st_mtime)[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED
+    with member.source.open("rb") as source, archive.open(info, "w") as target:
         while chunk := source.read(1 << 20):
             digest.update(chunk)
             target.write(chunk)
