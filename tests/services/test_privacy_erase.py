@@ -5,11 +5,14 @@ changes nothing and a second run finds nothing."""
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
+from pypdf import PdfReader
 from sqlalchemy import event, func, select
 
 from helpdesk import search
@@ -28,6 +31,7 @@ from helpdesk.models import (
 from helpdesk.services.audit_trail import verify_complaint
 from helpdesk.services.privacy import erase_person
 from tests.services.audit_support import new_complaint
+from tests.services.outcomes_support import login
 from tests.services.privacy_support import (
     EMAIL,
     LATER,
@@ -212,3 +216,25 @@ def test_erase_on_postgresql_too(pg_app: Flask) -> None:
 def test_the_address_is_matched_as_the_app_matches_it(app: Flask, email: str) -> None:
     whole_case()
     assert len(erase_person(email, now=LATER).erased) == 1
+
+
+def test_staff_pages_and_case_files_of_an_erased_case_work_and_name_nobody(app: Flask) -> None:
+    case = whole_case()
+    reference = case.complaint.display_reference
+    erase_person(EMAIL, now=LATER)
+    client = app.test_client()
+    login(client, case.manager)
+    base = f"/staff/complaints/{reference}"
+    page = client.get(base)
+    pdf = client.get(f"{base}/case-file.pdf?internal=1")
+    bundle = client.get(f"{base}/evidence-bundle.zip")
+    assert (page.status_code, pdf.status_code, bundle.status_code) == (200, 200, 200)
+    texts = [page.get_data(as_text=True)]
+    texts += [p.extract_text() for p in PdfReader(io.BytesIO(pdf.get_data())).pages]
+    with zipfile.ZipFile(io.BytesIO(bundle.get_data())) as archive:
+        names = archive.namelist()
+        texts.append(archive.read("manifest.json").decode())
+    assert "Personal data erased" in texts[0] and reference in texts[1]
+    assert [n for n in names if n.startswith(("attachments/", "emails/"))] == []
+    for text in texts:
+        assert [w for w in TRACES if w in text] == []
