@@ -9,7 +9,6 @@ address) with the erased cases' new chain heads, and an audit event on each eras
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -26,7 +25,7 @@ from ..models import Complaint
 from ..models.types import utcnow
 from ..search.erasure import expunge_deleted
 from .privacy_erase import CaseResult, Removed, checkpoint, erase_case, plan_case, unlink
-from .privacy_lookup import find_cases, hold_of, outbox_to, quarantined_from
+from .privacy_lookup import find_cases, hold_of, log_line, outbox_to, quarantined_from
 
 __all__ = ["CaseResult", "PrivacyReport", "Removed", "erase_person", "purge", "purge_candidates"]
 
@@ -170,14 +169,14 @@ def _after_erasing(report: PrivacyReport) -> None:
 
 
 def _log(command: str, report: PrivacyReport, **extra: object) -> None:
-    """One structured line per run: the references (never the address), what went, the new
-    chain heads (kept outside the database, they pin each erased case's trail)."""
-    fields = {
-        "dry_run": report.dry_run,
-        "erased": {r.reference: r.head for r in report.erased},
-        "kept": {r.reference: r.hold.kind for r in report.kept if r.hold is not None},
-        "skipped": report.skipped,
-        "other": asdict(report.other),
+    """One line per run: the references, what went, the new chain heads (kept outside the
+    database, they pin each erased case's trail)."""
+    log_line(
+        command,
+        dry_run=report.dry_run,
+        erased={r.reference: r.head for r in report.erased},
+        kept={r.reference: r.hold.kind for r in report.kept if r.hold is not None},
+        skipped=report.skipped,
+        other=asdict(report.other),
         **extra,
-    }
-    log.info("privacy %s %s", command, json.dumps(fields, sort_keys=True, default=str))
+    )

@@ -23,6 +23,7 @@ from ..models import Complaint
 from ..models.types import utcnow
 from .lifecycle import record_event
 from .privacy_data import Member, PersonData, collect
+from .privacy_lookup import log_line
 from .privacy_readme import readme_text
 
 __all__ = ["ExportPathError", "ExportSummary", "check_out_path", "collect", "write_export"]
@@ -76,6 +77,9 @@ def write_export(
         Path(temp).unlink(missing_ok=True)
         raise
     _audit(person, copied, now or utcnow())
+    references = [case["reference"] for case in person.data["complaints"]]
+    log_line("export", complaints=references, files=copied,
+             internal_notes=person.data["internal_notes_included"])  # fmt: skip
     return ExportSummary(out, len(person.complaint_ids), copied, out.stat().st_size)
 
 

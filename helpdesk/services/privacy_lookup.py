@@ -9,6 +9,8 @@ hold emails to them and the quarantine (mail.quarantine) emails from them.
 
 from __future__ import annotations
 
+import json
+import logging
 from datetime import datetime
 from email.parser import BytesHeaderParser
 from email.utils import getaddresses
@@ -24,6 +26,8 @@ from ..models import Complaint, OutboxEmail
 from ..models.types import utcnow
 from .lifecycle import record_event
 from .submission import normalise_email
+
+log = logging.getLogger("helpdesk.privacy")
 
 #: How much of a quarantined email is read to find its sender (the headers).
 _HEAD_BYTES = 256 * 1024
@@ -91,6 +95,7 @@ def set_legal_hold(complaint: Complaint, reason: str, now: datetime | None = Non
     record_event(complaint, "legal_hold_set", now=now, actor="system",
                  detail={"hold_reason": complaint.legal_hold})  # fmt: skip
     db.session.commit()
+    log_line("hold", reference=complaint.display_reference)
 
 
 def release_legal_hold(complaint: Complaint, now: datetime | None = None) -> bool:
@@ -100,4 +105,11 @@ def release_legal_hold(complaint: Complaint, now: datetime | None = None) -> boo
     complaint.legal_hold = None
     record_event(complaint, "legal_hold_released", now=now or utcnow(), actor="system")
     db.session.commit()
+    log_line("release", reference=complaint.display_reference)
     return True
+
+
+def log_line(command: str, **fields: object) -> None:
+    """The one structured line a privacy command leaves: `privacy COMMAND {json}` on the
+    `helpdesk.privacy` logger (references and counts, never an address)."""
+    log.info("privacy %s %s", command, json.dumps(fields, sort_keys=True, default=str))

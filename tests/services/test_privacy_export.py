@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import stat
 import zipfile
 from datetime import datetime
@@ -185,3 +186,15 @@ def test_bad_input_is_one_line_and_exit_2(
     [line] = result.stderr.splitlines()
     assert line.startswith("Error: ") and message in line
     assert "Traceback" not in result.output
+
+
+def test_an_export_leaves_one_log_line_without_the_address(
+    app: Flask, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    reference = whole_case().complaint.display_reference
+    with caplog.at_level(logging.INFO, logger="helpdesk.privacy"):
+        assert export(app, EMAIL, "--out", str(tmp_path / "x.zip")).exit_code == 0
+    [line] = [r.getMessage() for r in caplog.records if r.name == "helpdesk.privacy"]
+    assert line.startswith("privacy export {")
+    assert json.loads(line.split(" ", 2)[2])["complaints"] == [reference]
+    assert "@" not in line
