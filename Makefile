@@ -35,9 +35,12 @@ extract: $(STAMP)  ## Extract messages and update the catalogues
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
-run: install  ## Migrate the SQLite database, seed demo data when empty, serve on 127.0.0.1:$(PORT)
+run: install  ## Migrate the SQLite database, seed demo data when empty, serve on 127.0.0.1:$(PORT) with the search indexer beside it
 	$(FLASK) db upgrade
 	$(FLASK) demo seed --if-empty
+	$(FLASK) search indexer & indexer=$$!; \
+	trap 'kill $$indexer 2>/dev/null; wait $$indexer 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
 	HELPDESK_BASE_URL="$${HELPDESK_BASE_URL:-http://127.0.0.1:$(PORT)}" $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 serve: install  ## Production on one server: db upgrade, gunicorn (gthread 2x4), mail worker, search indexer on 127.0.0.1:$(PORT); Ctrl-C stops all

@@ -1,8 +1,10 @@
 """Full-text search over every complaint and message, behind one small interface.
 
     init_app(app)                  choose the backend (SEARCH_BACKEND: whoosh | postgres) and
-                                   index changed complaints after each commit
-    health() -> str                "ok", "missing index" or "corrupt index: …" (/healthz)
+                                   queue changed complaints in each commit (hooks, queue);
+                                   `flask search indexer` applies the queue (indexer)
+    health() -> str                "ok", "missing index", "corrupt index: …" or "read-only
+                                   index: …" (/healthz); queue_state() its queue's age
     search_inbox(InboxQuery, include_internal=True) -> SearchPage
     index_complaints(ids) / remove_complaints(ids) / reindex_all(progress) / check(fix)
 
@@ -35,6 +37,7 @@ from .help import HELP, hint_text
 from .hooks import EXTENSION, install
 from .nodes import Hint, with_typos
 from .query import parse
+from .queue import QueueState, state
 from .snippets import make_snippets
 from .whoosh_store import corrupt_index_tolerated, log_failure
 
@@ -43,11 +46,13 @@ __all__ = [
     "CheckReport",
     "Hits",
     "IndexUnavailable",
+    "QueueState",
     "SearchPage",
     "check",
     "health",
     "index_complaints",
     "init_app",
+    "queue_state",
     "reindex_all",
     "remove_complaints",
     "search_inbox",
@@ -102,7 +107,12 @@ def _make_backend(app: Flask) -> Backend:
         if not str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
             raise RuntimeError("HELPDESK_SEARCH_BACKEND=postgres needs a PostgreSQL database")
 
-        return PostgresBackend(lambda: db.engine, _zone, procs=procs)
+        return PostgresBackend(
+            lambda: db.engine,
+            _zone,
+            procs=procs,
+            in_transaction=bool(app.config.get("SEARCH_INDEX_IN_TRANSACTION", True)),
+        )
     if name != "whoosh":
         raise RuntimeError(f"HELPDESK_SEARCH_BACKEND must be whoosh or postgres, not {name!r}")
     from .whoosh_backend import WhooshBackend
@@ -120,7 +130,7 @@ def _make_backend(app: Flask) -> Backend:
 
 
 def init_app(app: Flask) -> None:
-    """Pick the backend and index every committed change to a complaint."""
+    """Pick the backend and queue every committed change to a complaint."""
     app.extensions[EXTENSION] = _make_backend(app)
     app.extensions[PAGES] = PageCache()
     install()
@@ -191,13 +201,19 @@ def _search_page(engine: Backend, query: InboxQuery, include_internal: bool) -> 
 
 
 def index_complaints(ids: Iterable[int]) -> None:
-    """Bring these complaints up to date in the index now (bulk changes bypass the hooks)."""
+    """Queue these complaints and apply the queue now (bulk changes bypass the hooks)."""
     backend().index({int(i) for i in ids})
 
 
 def remove_complaints(ids: Iterable[int]) -> None:
     """Take these complaints out of the index (say, just before erasing them)."""
     backend().remove({int(i) for i in ids})
+
+
+def queue_state() -> QueueState:
+    """How many index changes wait in the queue, and since when (/healthz)."""
+    with db.engine.connect() as conn:
+        return state(conn)
 
 
 def reindex_all(progress: bool = True) -> int:

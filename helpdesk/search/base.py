@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Protocol
+from typing import Literal, Protocol
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
@@ -15,6 +16,11 @@ from .nodes import Node
 
 #: How many ordered ids a search keeps in its per-process cache (pages beyond run again).
 CACHED_RANK = 100
+
+#: What a backend did with a batch of queued changes: "applied" (the rows may go), "kept"
+#: (written, but a rebuild runs whose new index may predate it: the rows stay for it),
+#: "waiting" (not written: no index yet, or it is broken; the rows stay).
+Applied = Literal["applied", "kept", "waiting"]
 
 
 @dataclass
@@ -81,7 +87,24 @@ class Backend(Protocol):
         """Run a parsed query with the inbox filters, sort and paging; IndexUnavailable."""
 
     def index(self, ids: set[int]) -> None:
-        """Bring these complaints' documents up to date (deleted ones leave the index)."""
+        """Queue these complaints and apply the queue now (deleted ones leave the index)."""
+
+    # The search queue (search.queue) and the background indexer (search.indexer).
+    lock_timeout: float  # seconds a writer waits for the index's write lock
+    unmerged: bool  # batches left segments that optimise() would merge
+    in_transaction: bool  # entries written in the change's own transaction (search.hooks)
+
+    def writing(self, timeout: float) -> AbstractContextManager[bool]:
+        """Hold the index's write lock (yields False when it stayed busy)."""
+
+    def apply(self, ids: list[int]) -> Applied:
+        """Write these complaints' current documents in one commit (holding `writing`)."""
+
+    def rebuilding(self) -> bool:
+        """True while a rebuild runs."""
+
+    def optimise(self) -> bool:
+        """Merge what batches left behind (when idle); True when something was merged."""
 
     def remove(self, ids: set[int]) -> None:
         """Take these complaints out of the index."""

@@ -1,14 +1,24 @@
-"""`flask --app wsgi search …`: rebuild the index, check it against the database."""
+"""`flask --app wsgi search …`: rebuild the index, check it against the database, and run
+the background indexer that applies queued changes."""
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+from typing import TYPE_CHECKING
 
 import click
 from flask.cli import AppGroup
 
 from .base import CheckReport
+
+if TYPE_CHECKING:
+    from .indexer import Indexer
 
 search_cli = AppGroup("search", help="Search index commands.")
 
@@ -67,3 +77,75 @@ def _print(report: CheckReport) -> None:
             click.echo(f"{len(ids)} {label}: {shown}")
     if report.pending:
         click.echo(f"{report.pending} queued updates not yet in the index.")
+
+
+@search_cli.command("indexer")
+@click.option("--once", is_flag=True, help="Apply what is queued now, then exit.")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.01),
+    default=0.2,
+    show_default=True,
+    help="Seconds between looks at an empty queue.",
+)
+@click.option(
+    "--batch",
+    type=click.IntRange(min=1),
+    default=500,
+    show_default=True,
+    help="Most queued changes per index commit.",
+)
+@click.option("--quiet", is_flag=True, help="No progress bar with --once.")
+def indexer_command(once: bool, interval: float, batch: int, quiet: bool) -> None:
+    """Apply queued changes to the search index (one per deployment), until SIGTERM or
+    Ctrl-C; with --once, what is queued now, then exit (1 when changes had to stay queued)."""
+    from ..extensions import db
+    from . import backend
+    from .indexer import Indexer
+    from .queue import state
+
+    indexer = Indexer(backend(), db.engine, batch=batch, interval=interval)
+    if once:
+        with db.engine.connect() as conn:
+            queued = state(conn).rows
+        _run_once(indexer, queued, quiet)
+        return
+    click.echo(f"Indexing queued changes (every {interval:g} s when idle); Ctrl-C to stop.")
+    stop = threading.Event()
+    with _stop_on_signals(stop):
+        indexer.run(stop)
+    click.echo("Stopped.")
+
+
+def _run_once(indexer: Indexer, queued: int, quiet: bool) -> None:
+    """--once: drain with a progress bar; exit 1 with one line when changes had to stay."""
+    from tqdm import tqdm
+
+    started = time.monotonic()
+    with tqdm(total=queued, unit="change", disable=quiet, desc="search indexer") as bar:
+        indexer.on_batch = lambda outcome: bar.update(outcome.rows)
+        applied = indexer.drain()
+    click.echo(f"Applied {applied} queued changes in {time.monotonic() - started:.1f} s.")
+    if indexer.stuck:
+        click.echo(
+            "search indexer: changes stay queued: the index is missing or broken, or the "
+            "database is unavailable (see the log); `flask --app wsgi search reindex` "
+            "mends the index.",
+            err=True,
+        )
+        sys.exit(1)
+
+
+@contextmanager
+def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
+    """SIGTERM (systemd, make run's trap) and SIGINT (Ctrl-C) end the loop between batches."""
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

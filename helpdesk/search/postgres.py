@@ -10,8 +10,9 @@ tokenizer before PostgreSQL sees them, which keeps hits identical to the Whoosh 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from functools import partial
 from zoneinfo import ZoneInfo
 
@@ -21,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..domain.inbox import InboxQuery
 from ..models import Complaint
 from ..models.search import SearchEntry
-from .base import CheckReport, Hits, IndexUnavailable
+from .base import Applied, CheckReport, Hits, IndexUnavailable
 from .documents import compare_markers, load_documents
 from .fallback import inbox_conditions
 from .nodes import Node, Phrase, Word, leaves
@@ -37,6 +38,8 @@ from .postgres_sql import (
     ensure_schema,
     row_for,
 )
+from .queue import drain
+from .queue import state as queue_state
 from .text import MAX_TOKEN, candidate_distance, is_fuzzy_match
 
 log = logging.getLogger(__name__)
@@ -47,15 +50,24 @@ class PostgresBackend:
 
     name = "postgres"
     cache_size = 0  # other servers change the rows: nothing is remembered per process
+    unmerged = False
+    lock_timeout = 10.0
 
     def __init__(
-        self, engine: Callable[[], Engine], zone: Callable[[], ZoneInfo], procs: int = 2
+        self,
+        engine: Callable[[], Engine],
+        zone: Callable[[], ZoneInfo],
+        procs: int = 2,
+        in_transaction: bool = True,
     ) -> None:
         self._engine = engine
         self._zone = zone
         self.procs = procs
         self._schema_ready = False
         self._pairs = False  # every row has pair lexemes (see _pairs_for)
+        #: Write a change's entry in its own transaction (search.hooks) instead of queueing
+        #: it for the indexer: see docs/performance.md for both measured.
+        self.in_transaction = in_transaction
 
     def cache_token(self) -> object | None:
         """No per-process caching: every server must see every change at once."""
@@ -75,6 +87,32 @@ class PostgresBackend:
         with self._engine().begin() as conn:
             self._ensure(conn)
             self._write(conn, sorted(ids))
+
+    def index_in(self, conn: Connection, ids: Iterable[int]) -> None:
+        """Rewrite these complaints' rows inside the caller's transaction (search.hooks,
+        when `in_transaction`): they commit with the change itself."""
+        self._ensure(conn)
+        self._write(conn, sorted(set(ids)))
+
+    # The queue (search.queue): rows written while not `in_transaction`, or by a change
+    # whose entry could not be written in its transaction, applied by the indexer.
+
+    def writing(self, timeout: float) -> AbstractContextManager[bool]:
+        """No lock of our own: each write locks its complaints' rows (see _write)."""
+        return nullcontext(True)
+
+    def apply(self, ids: list[int]) -> Applied:
+        """Rewrite these complaints' rows in one transaction."""
+        self.index(set(ids))
+        return "applied"
+
+    def rebuilding(self) -> bool:
+        """A rebuild rewrites rows in place: the queue never waits for it."""
+        return False
+
+    def optimise(self) -> bool:
+        """Nothing to merge (PostgreSQL's autovacuum looks after the GIN indexes)."""
+        return False
 
     def _write(self, conn: Connection, ids: list[int], bulk: bool = False) -> None:
         # Lock first, then read: a concurrent writer of the same complaint waits for us,
@@ -247,6 +285,7 @@ class PostgresBackend:
         with self._engine().connect() as conn:
             rows = conn.execute(select(SearchEntry.complaint_id, SearchEntry.marker)).all()
             compare_markers(conn, dict(rows), report)
+            report.pending = queue_state(conn).rows
         health = self.health()
         if health != "ok" and not report.missing:
             report.problem = health
@@ -254,5 +293,6 @@ class PostgresBackend:
             with self._engine().begin() as conn:
                 ensure_schema(conn)
             self.index(set(report.missing) | set(report.stale) | set(report.extra))
+            drain(self, self._engine())
             report.fixed = True
         return report

@@ -1,4 +1,5 @@
-"""The Whoosh backend: searches on the live index, queued writes, rebuilds beside it, checks."""
+"""The Whoosh backend: searches on the live index, batches of queued changes written by one
+writer at a time, segments merged when idle, rebuilds beside the live index, checks."""
 
 from __future__ import annotations
 
@@ -8,18 +9,22 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from contextlib import ExitStack
+from contextlib import AbstractContextManager, ExitStack
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, exists, func, select
+from whoosh.reading import SegmentReader
 
 from ..domain.inbox import InboxQuery
 from ..models import Complaint
-from .base import CACHED_RANK, CheckReport, Hits, IndexUnavailable
+from ..models.search import SearchQueueEntry
+from .base import CACHED_RANK, Applied, CheckReport, Hits, IndexUnavailable
 from .documents import SearchDocument, compare_markers, load_documents
 from .nodes import Node
+from .queue import drain, enqueue_now, forget, row_ids_now
+from .queue import state as queue_state
 from .whoosh_bulk import PARALLEL_FROM, build_index
 from .whoosh_pool import SearcherPool
 from .whoosh_postings import SegmentCache
@@ -33,12 +38,43 @@ from .whoosh_store import (
     has_index,
     open_index,
     quietly,
+    write_problem,
 )
 
 log = logging.getLogger(__name__)
 
+_QUEUED = select(SearchQueueEntry.complaint_id)
+
 #: A healthy index is probed again when its files change, or after this many seconds.
 HEALTH_TTL = 30.0
+#: A batch commit merges segments only when the index has more than this many.
+MAX_SEGMENTS = 8
+#: Segments with fewer documents than this are merged into one when the queue is idle.
+SMALL_SEGMENT = 20_000
+
+
+def _keep_few_segments(writer: Any, segments: list[Any]) -> list[Any]:
+    """Whoosh merge policy of a batch commit: nothing, unless there are more than
+    MAX_SEGMENTS segments; then the smallest ones into one (cheap: they are small)."""
+    if len(segments) <= MAX_SEGMENTS:
+        return segments
+    by_size = sorted(segments, key=lambda s: s.doc_count_all())
+    return _merge_into(writer, segments, by_size[: len(segments) - MAX_SEGMENTS + 1])
+
+
+def _merge_small_segments(writer: Any, segments: list[Any]) -> list[Any]:
+    """Whoosh merge policy when idle: every segment under SMALL_SEGMENT documents into one."""
+    small = [s for s in segments if s.doc_count_all() < SMALL_SEGMENT]
+    return _merge_into(writer, segments, small) if len(small) > 1 else segments
+
+
+def _merge_into(writer: Any, segments: list[Any], chosen: list[Any]) -> list[Any]:
+    """Add the `chosen` segments' documents to the writer's new segment; the rest stay."""
+    for segment in chosen:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return [s for s in segments if s not in chosen]
 
 
 def _probe(live: Path) -> None:
@@ -55,6 +91,7 @@ class WhooshBackend:
     """Search files on local disk, shared by every worker process of this server."""
 
     name = "whoosh"
+    in_transaction = False  # changes are queued; the indexer writes them in batches
 
     def __init__(
         self,
@@ -79,6 +116,8 @@ class WhooshBackend:
         self.lock_timeout = lock_timeout
         self.procs = procs
         self.parallel_from = parallel_from
+        #: True after a batch commit that merged nothing (the indexer then optimises).
+        self.unmerged = False
 
     # --- reading --------------------------------------------------------------------------
     # Searches borrow an open searcher of the live index's current version from a small
@@ -154,7 +193,8 @@ class WhooshBackend:
                 self._results.popitem(last=False)
 
     def health(self) -> str:
-        """'ok', 'missing index' (when complaints exist) or 'corrupt index: …'."""
+        """'ok', 'missing index' (when complaints exist), 'corrupt index: …' or
+        'read-only index: …' (no file can be written in it)."""
         live = self.store.current_dir()
         if live is None or not has_index(live):
             return "missing index" if self._complaint_count() else "ok"
@@ -162,28 +202,84 @@ class WhooshBackend:
         # every few seconds: an "ok" holds while the files stay the same, for a while.
         key, now = fingerprint(live), time.monotonic()
         healthy = self._healthy
-        if healthy is not None and healthy[0] == key and now - healthy[1] < HEALTH_TTL:
-            return "ok"
-        _, error = quietly(lambda: _probe(live))
-        self._healthy = None if error else (key, now)
-        return f"corrupt index: {error}" if error else "ok"
+        if healthy is None or healthy[0] != key or now - healthy[1] >= HEALTH_TTL:
+            _, error = quietly(lambda: _probe(live))
+            self._healthy = None if error else (key, now)
+            if error:
+                return f"corrupt index: {error}"
+        # Permissions and mounts change no file: a file is made and removed every time
+        # (microseconds), so a read-only index is reported before the indexer fails on it.
+        problem = write_problem(live)
+        return f"read-only index: {problem}" if problem else "ok"
 
     def _complaint_count(self) -> int:
         with self._engine().connect() as conn:
             return int(conn.scalar(select(func.count()).select_from(Complaint)) or 0)
 
     # --- writing ------------------------------------------------------------------------
+    # Requests only queue changes (search.queue); the indexer applies them a batch per
+    # commit. A batch commit merges nothing unless the index has more than MAX_SEGMENTS
+    # segments (then only the smallest), so it stays cheap; when the queue is idle the
+    # indexer merges the small segments the batches left (optimise).
+
+    def writing(self, timeout: float) -> AbstractContextManager[bool]:
+        """Hold the writers' lock (yields False when it stayed busy for `timeout` seconds)."""
+        return self.store.write_lock(timeout)
+
+    def apply(self, ids: list[int]) -> Applied:
+        """Write these complaints' current documents in one commit (call it holding
+        `writing`): 'applied', 'kept' while a rebuild runs, 'waiting' without an index."""
+        with self._engine().connect() as conn:
+            docs = load_documents(conn, ids)
+            live = self.store.current_dir()
+            if live is None or not has_index(live):
+                # A new install starts its index from the queue when every complaint is
+                # queued; otherwise some would never be indexed: a rebuild must make it.
+                if conn.scalar(select(exists().where(~Complaint.id.in_(_QUEUED)))):
+                    log.warning("search index missing: run `flask search reindex`")
+                    return "waiting"
+                live = self._create_empty()
+        writer = open_index(live).writer(timeout=self.lock_timeout)
+        try:
+            self._write(writer, ids, docs)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(mergetype=_keep_few_segments)
+        self.unmerged = True
+        if self.store.rebuild_running() or self.store.current_dir() != live:
+            return "kept"
+        return "applied"
+
+    def rebuilding(self) -> bool:
+        """True while a rebuild runs (the indexer then passes over the rows it keeps)."""
+        return self.store.rebuild_running()
+
+    def optimise(self) -> bool:
+        """Merge the small segments left by batches into one (when the queue is idle);
+        False when there was nothing to merge or another writer is busy."""
+        with self.store.write_lock(0.0) as held:
+            live = self.store.current_dir()
+            if not held or live is None or not has_index(live):
+                return False
+            writer = open_index(live).writer(timeout=self.lock_timeout)
+            if sum(1 for s in writer.segments if s.doc_count_all() < SMALL_SEGMENT) < 2:
+                writer.cancel()
+                self.unmerged = False
+                return False
+            writer.commit(mergetype=_merge_small_segments)
+        self.unmerged = False
+        return True
 
     def index(self, ids: set[int]) -> None:
-        """Queue these complaints, then index the queue unless another process is at it.
-        Never raises for a broken index: the ids stay queued for the next writer or rebuild."""
+        """Queue these complaints and apply the queue now (bulk changes behind the ORM's
+        back, `search check --fix`). Never raises for a broken index: the rows stay queued."""
+        engine = self._engine()
         if ids:
-            self.store.enqueue(ids)
-        done, error = quietly(lambda: self.drain(self.lock_timeout))
+            enqueue_now(engine, ids)
+        _, error = quietly(lambda: drain(self, engine, lock_timeout=self.lock_timeout))
         if error:
             log.error("search index update failed (%s): %d ids stay queued", error, len(ids))
-        elif not done:
-            log.warning("search index busy or missing: %d ids stay queued", len(ids))
 
     def remove(self, ids: set[int]) -> None:
         """Delete these documents now; when the lock stays busy, queue them instead."""
@@ -193,39 +289,9 @@ class WhooshBackend:
                 writer = open_index(live).writer(timeout=self.lock_timeout)
                 for cid in sorted(ids):
                     writer.delete_by_term("id", str(cid))
-                writer.commit()
+                writer.commit(merge=False)
                 return
-        self.store.enqueue(ids)
-
-    def drain(self, timeout: float) -> bool:
-        """Index every queued id; False when the lock stayed busy or the index is missing."""
-        with self.store.write_lock(timeout) as held:
-            return held and self._drain_locked()
-
-    def _drain_locked(self) -> bool:
-        files = self.store.pending()
-        if not files:
-            return True
-        ids = self.store.read_ids(files)
-        with self._engine().connect() as conn:
-            docs = load_documents(conn, ids)
-            live = self.store.current_dir()
-            if live is None or not has_index(live):
-                total = conn.scalar(select(func.count()).select_from(Complaint)) or 0
-                if total > len(docs):
-                    log.warning("search index missing: run `flask search reindex`")
-                    return False
-                live = self._create_empty()
-        writer = open_index(live).writer(timeout=self.lock_timeout)
-        try:
-            self._write(writer, ids, docs)
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
-        if not self.store.rebuild_running() and self.store.current_dir() == live:
-            self.store.forget(files)
-        return True
+        enqueue_now(self._engine(), ids)
 
     @staticmethod
     def _write(writer: Any, ids: Iterable[int], docs: dict[int, SearchDocument]) -> None:
@@ -249,20 +315,15 @@ class WhooshBackend:
         self, progress: bool = True, batches: Iterable[list[SearchDocument]] | None = None
     ) -> int:
         """Build a fresh index from the database beside the live one, then swap it in."""
+        engine = self._engine()
         with ExitStack() as stack:
             if not stack.enter_context(self.store.rebuilding()):
                 raise RuntimeError("another rebuild of the search index is running")
-            covered = self.store.pending()  # the database read below includes these changes
+            covered = row_ids_now(engine)  # the database read below includes these changes
             path = self.store.new_version_dir()
             try:
                 count = build_index(
-                    path,
-                    self.schema,
-                    self._engine(),
-                    self.procs,
-                    self.parallel_from,
-                    progress,
-                    batches,
+                    path, self.schema, engine, self.procs, self.parallel_from, progress, batches
                 )
             except BaseException:
                 shutil.rmtree(path, ignore_errors=True)  # the live index stays as it was
@@ -271,14 +332,15 @@ class WhooshBackend:
                 if not held:
                     raise RuntimeError("search index busy: could not swap in the rebuilt index")
                 self.store.swap(path)
-                stack.close()  # release the rebuild lock: queued ids may now leave the queue
-                self.store.forget(covered)
-                self._drain_locked()
+                stack.close()  # release the rebuild lock: queued rows may now leave the queue
+                forget(engine, covered)
+        self.index(set())  # what was queued during the rebuild goes into the new index
         return count
 
     def check(self, fix: bool = False) -> CheckReport:
         """Compare every complaint's marker with the index; `fix` re-indexes what differs."""
-        report = CheckReport(pending=len(self.store.pending()))
+        with self._engine().connect() as conn:
+            report = CheckReport(pending=queue_state(conn).rows)
         problem = self.health()
         if problem != "ok":
             report.problem = problem

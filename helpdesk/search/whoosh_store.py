@@ -4,12 +4,12 @@ Layout, all beside SEARCH_INDEX_DIR (say data/search-index):
 
 - `search-index` is a symlink to the live version in `search-index.d/<stamp>`; a rebuild
   fills a new version and swaps the link atomically, so searches never see a half index.
-- `search-index.queue/*.ids` holds the ids of complaints changed by committed
-  transactions and not yet indexed. Every writer first adds its file there, then whoever
-  holds the write lock indexes everything queued (so a busy lock never drops an update,
-  and concurrent workers' updates go in one commit).
-- `search-index.lock` (flock) serialises writers across processes; `search-index.rebuild`
-  (flock) is held while a rebuild runs, so that queued ids stay queued for the new index.
+- `search-index.lock` (flock) serialises writers across processes (the indexer, a
+  rebuild's swap, `search check --fix`); `search-index.rebuild` (flock) is held while a
+  rebuild runs, so that queued changes stay queued for the new index.
+
+The changes waiting to be indexed are rows of the `search_queue` table (search.queue), not
+files: they are written in the transaction of the change itself.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import logging
 import os
 import re
 import shutil
+import tempfile
 import threading
 import time
 import traceback
@@ -117,18 +118,29 @@ def fingerprint(folder: Path) -> tuple[object, ...]:
     return (str(folder), tuple(sorted(entries)))
 
 
+def write_problem(folder: Path) -> str | None:
+    """None when a file can be made in `folder`; else what stops it ("Read-only file
+    system", "Permission denied", "No space left on device"). Whoosh ignores dot files."""
+    try:
+        handle, name = tempfile.mkstemp(prefix=".probe-", dir=folder)
+        os.close(handle)
+        os.unlink(name)
+    except OSError as exc:
+        return exc.strerror or type(exc).__name__
+    return None
+
+
 def has_index(folder: Path | None) -> bool:
     """True when `folder` holds an index (a table of contents), readable or not."""
     return folder is not None and generation_of(folder) is not None
 
 
 class IndexStore:
-    """The paths, the queue and the locks of one index."""
+    """The paths and the locks of one index."""
 
     def __init__(self, link: Path) -> None:
         self.link = link
         self.versions = link.with_name(link.name + ".d")
-        self.queue = link.with_name(link.name + ".queue")
         self.lock_path = link.with_name(link.name + ".lock")
         self.rebuild_path = link.with_name(link.name + ".rebuild")
 
@@ -171,40 +183,6 @@ class IndexStore:
         for path in self.versions.iterdir():
             if path.resolve() not in kept:
                 shutil.rmtree(path, ignore_errors=True)
-
-    # --- the queue of changed complaints -------------------------------------------------
-
-    def enqueue(self, ids: set[int]) -> None:
-        """Record ids whose documents must be (re)indexed; written atomically."""
-        self.queue.mkdir(parents=True, exist_ok=True)
-        name = f"{time.time_ns()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        tmp = self.queue / f".{name}.tmp"
-        tmp.write_text(" ".join(str(i) for i in sorted(ids)))
-        os.replace(tmp, self.queue / f"{name}.ids")
-
-    def pending(self) -> list[Path]:
-        """The queue files waiting, oldest first."""
-        if not self.queue.is_dir():
-            return []
-        return sorted(self.queue.glob("*.ids"))
-
-    @staticmethod
-    def read_ids(files: list[Path]) -> set[int]:
-        """Every id in these queue files (unreadable parts are skipped)."""
-        ids: set[int] = set()
-        for path in files:
-            try:
-                text = path.read_text()
-            except OSError:
-                continue
-            ids.update(int(part) for part in text.split() if part.isdigit())
-        return ids
-
-    @staticmethod
-    def forget(files: list[Path]) -> None:
-        """Remove queue files whose ids are in the live index now."""
-        for path in files:
-            path.unlink(missing_ok=True)
 
     # --- locks ---------------------------------------------------------------------------
 
