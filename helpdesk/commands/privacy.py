@@ -153,6 +153,11 @@ def _print(report: PrivacyReport) -> None:
     if report.skipped:
         summary += f", {len(report.skipped)} skipped"
     click.echo(summary + (" (dry run: nothing changed)." if report.dry_run else "."))
+    if not report.index_files_clean:
+        click.echo(
+            "The search index was busy: its files keep the erased words (not searchable) "
+            "until the next erase or purge, or `flask search reindex`."
+        )
 
 
 def _removed(removed: Removed) -> str:

@@ -13,6 +13,7 @@ usual re-indexing of the changed complaint: that no file or table keeps their wo
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterable
 from typing import Any
 
@@ -70,23 +71,31 @@ def forget_words(words: Iterable[str], erased_ids: Iterable[int]) -> int:
 
 
 def expunge_deleted(erased_ids: Iterable[int]) -> bool:
-    """Whoosh: index the erased complaints now, then rewrite every segment that holds
-    deleted documents. False when there is nothing to do or the index is busy or missing
-    (the words then leave the files at the next merge or `search reindex`)."""
+    """Whoosh: index the erased complaints now, rewrite every segment that holds deleted
+    documents, and remove the index versions a rebuild superseded (kept for searchers that
+    were still reading them, long done). True when the index files keep no erased word (or
+    there are no such files); False when the index was busy or missing: the words then
+    leave the files at the next erase, purge or `search reindex`."""
     backend = _backend_named("whoosh")
     ids = set(erased_ids)
     if backend is None or not ids:
-        return False
+        return True
     backend.index(ids)
-    with backend.store.write_lock(backend.lock_timeout) as held:
-        live = backend.store.current_dir()
+    store = backend.store
+    with store.write_lock(backend.lock_timeout) as held:
+        live = store.current_dir()
         if not held or live is None or not has_index(live):
             return False
         writer = open_index(live).writer(timeout=backend.lock_timeout)
-        if not any(segment.has_deletions() for segment in writer.segments):
+        if any(segment.has_deletions() for segment in writer.segments):
+            writer.commit(mergetype=_merge_segments_with_deletions)
+        else:
             writer.cancel()
+        if store.rebuild_running():
             return False
-        writer.commit(mergetype=_merge_segments_with_deletions)
+        for version in store.versions.iterdir() if store.versions.is_dir() else ():
+            if version.is_dir() and version.name < live.name:
+                shutil.rmtree(version, ignore_errors=True)
     return True
 
 

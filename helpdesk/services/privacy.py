@@ -44,6 +44,8 @@ class PrivacyReport:
     kept: list[CaseResult] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # changed meanwhile: run again
     other: Removed = field(default_factory=Removed)  # traces tied to no case
+    #: False when the search index's files may still hold erased words (it was busy).
+    index_files_clean: bool = True
 
     @property
     def found_anything(self) -> bool:
@@ -163,9 +165,10 @@ def _after_erasing(report: PrivacyReport) -> None:
         return
     checkpoint()
     try:
-        expunge_deleted(ids)
-    except Exception:
+        report.index_files_clean = expunge_deleted(ids)
+    except Exception:  # the erasure stands; the index files are tidied at the next run
         log.exception("the erased words stay in the search index files until `search reindex`")
+        report.index_files_clean = False
 
 
 def _log(command: str, report: PrivacyReport, **extra: object) -> None:

@@ -31,7 +31,7 @@ from helpdesk.models import (
 from helpdesk.services.audit_trail import verify_complaint
 from helpdesk.services.privacy import erase_person
 from tests.services.audit_support import new_complaint
-from tests.services.outcomes_support import login
+from tests.services.outcomes_support import fast_staff, give_refund, login
 from tests.services.privacy_support import (
     EMAIL,
     LATER,
@@ -238,3 +238,38 @@ def test_staff_pages_and_case_files_of_an_erased_case_work_and_name_nobody(app: 
     assert [n for n in names if n.startswith(("attachments/", "emails/"))] == []
     for text in texts:
         assert [w for w in TRACES if w in text] == []
+
+
+def index_bytes(app: Flask) -> bytes:
+    """Every file of the search index, every version of it."""
+    return b"".join(
+        p.read_bytes() for p in files_under(Path(app.config["SEARCH_INDEX_DIR"]).parent)
+    )
+
+
+def test_an_index_version_a_rebuild_left_behind_loses_the_words_too(app: Flask) -> None:
+    whole_case()
+    search.reindex_all(progress=False)  # the version before it stays, for open searchers
+    versions = Path(str(app.config["SEARCH_INDEX_DIR"]) + ".d")
+    assert len(list(versions.iterdir())) == 2 and b"quaxelbaum" in index_bytes(app)
+    report = erase_person(EMAIL, now=LATER)
+    assert report.index_files_clean
+    assert [w for w in TRACES if w.lower().encode() in index_bytes(app)] == []
+    assert len(list(versions.iterdir())) == 1
+
+
+def test_a_busy_index_is_said_and_tidied_at_the_next_run(app: Flask) -> None:
+    app.config["LEGAL_HOLD_DAYS"] = 0
+    whole_case()
+    bram = new_complaint(name="Bram Baksteen", email="bram@example.nl")
+    give_refund(bram, fast_staff("agent"))  # resolved: no longer being handled
+    backend = search.backend()
+    backend.lock_timeout = 0.2
+    with backend.store.write_lock(0) as held:  # another writer at work
+        assert held
+        result = app.test_cli_runner().invoke(args=["privacy", "erase", EMAIL])
+    assert result.exit_code == 0, result.output
+    assert "The search index was busy" in result.stdout
+    assert b"quaxelbaum" in index_bytes(app)  # in the files, though no search finds it
+    assert erase_person("bram@example.nl", now=LATER).index_files_clean
+    assert [w for w in TRACES if w.lower().encode() in index_bytes(app)] == []
