@@ -1,30 +1,34 @@
 """`flask cases export`: one evidence bundle (ZIP) per matching case, for mediation or a lawyer.
 
     flask --app wsgi cases export [--ref REF] [--status S] [--category C]
-                                  [--from DATE] [--to DATE] [--internal] --out DIR
+                                  [--from DATE] [--to DATE] [--internal] [--rebuild]
+                                  [--jobs N] --out DIR
 
 Dates are the day the complaint was received, in shop time, both ends included. Bundles are
 written as evidence-REF.zip (…-internal.zip with --internal) next to a `.part` name first, so
-DIR never holds half a ZIP; one that is already there is replaced.
+DIR never holds half a ZIP. A bundle already in DIR is kept when nothing it holds has changed
+since it was made (the key in its comment: see documents.bundle), and replaced otherwise;
+--rebuild replaces every one. The cases are rendered in --jobs processes, forked from this
+one once WeasyPrint, its fonts and our stylesheet are loaded.
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import click
-from flask import current_app
 from sqlalchemy import select
 from tqdm import tqdm
 
 from ..clock import shop_timezone
-from ..documents.bundle import bundle_name, evidence_bundle, write_bundle
-from ..documents.casefile import case_file_pdf, file_name
+from ..documents.bundle import bundle_key, bundle_name, evidence_bundle, stored_key, write_bundle
+from ..documents.casefile import case_file_source, file_name, warm_up
 from ..domain.lifecycle import Status
 from ..domain.reference import format_reference, normalise_reference
 from ..extensions import db
@@ -92,44 +96,48 @@ def _out_dir(out: str) -> Path:
     return folder
 
 
-def export_one(reference: str, folder: Path, internal: bool) -> Path:
-    """Write the bundle of one case; returns its path."""
+#: What became of one case: its bundle written, an unchanged one kept, or the case gone.
+Result = Literal["written", "kept", "gone"]
+
+
+def export_one(reference: str, folder: Path, internal: bool, rebuild: bool = False) -> Result:
+    """Write the bundle of one case, unless an unchanged one is already there."""
     case = load_case_file(reference, internal=internal)
     if case is None:  # deleted since the list was made
-        raise LookupError(reference)
+        return "gone"
     target = folder / bundle_name(case)
-    write_bundle(target, evidence_bundle(case, case_file_pdf(case), file_name(case)))
-    return target
+    source = case_file_source(case)
+    key = bundle_key(case, source)
+    if not rebuild and stored_key(target) == key:
+        return "kept"
+    write_bundle(target, evidence_bundle(case, source.pdf(), file_name(case), key))
+    return "written"
 
 
-#: A worker process's own app and job (set by _start_worker in each child).
-_WORKER: dict[str, Any] = {}
+#: What each forked worker renders with (set before the pool forks).
+_JOB: dict[str, Any] = {}
 
 
-def _start_worker(config: dict[str, Any], folder: Path, internal: bool) -> None:
-    """A forked worker builds its own app (its own database connections) and keeps it."""
-    from .. import create_app
+def _start_worker() -> None:
+    """A forked worker: the parent's app and warmed-up renderer, database connections of its own.
 
-    app = create_app(config)
-    app.app_context().push()
-    _WORKER.update(folder=folder, internal=internal)
-
-
-def _export_in_worker(reference: str) -> bool:
-    return _export(reference, _WORKER["folder"], _WORKER["internal"])
+    The parent's pooled connections are set aside, never used nor closed here (a worker
+    leaves with os._exit), as SQLite and psycopg connections must not cross a fork.
+    """
+    for engine in db.engines.values():
+        _JOB.setdefault("inherited", []).append(engine.pool)
+        engine.dispose(close=False)
 
 
-def _export(reference: str, folder: Path, internal: bool) -> bool:
-    try:
-        export_one(reference, folder, internal)
-    except LookupError:
-        return False
-    return True
+def _export_in_worker(reference: str) -> Result:
+    return export_one(reference, _JOB["folder"], _JOB["internal"], _JOB["rebuild"])
 
 
-def export_all(references: list[str], folder: Path, internal: bool, jobs: int) -> int:
-    """Write every bundle, in `jobs` processes; returns how many were written."""
-    written = 0
+def export_all(
+    references: list[str], folder: Path, internal: bool, jobs: int, rebuild: bool = False
+) -> dict[Result, int]:
+    """Write every bundle, in `jobs` processes; returns how many were written and kept."""
+    counts: dict[Result, int] = {"written": 0, "kept": 0, "gone": 0}
     bar = tqdm(
         total=len(references),
         desc="Exporting",
@@ -140,16 +148,20 @@ def export_all(references: list[str], folder: Path, internal: bool, jobs: int) -
     with bar:
         if jobs <= 1 or len(references) < 2 * jobs:
             for reference in references:
-                written += _export(reference, folder, internal)
+                counts[export_one(reference, folder, internal, rebuild)] += 1
                 bar.update(1)
-            return written
+            return counts
+        _JOB.update(folder=folder, internal=internal, rebuild=rebuild)
+        warm_up()  # once here, instead of once in every worker
+        gc.collect()
+        gc.freeze()  # what the workers inherit is never walked, nor copied by a collection
         context = multiprocessing.get_context("fork")
-        setup = (dict(current_app.config), folder, internal)
-        with context.Pool(jobs, _start_worker, setup) as pool:
-            for done in pool.imap_unordered(_export_in_worker, references, chunksize=4):
-                written += done
+        with context.Pool(jobs, _start_worker) as pool:
+            for result in pool.imap_unordered(_export_in_worker, references, chunksize=4):
+                counts[result] += 1
                 bar.update(1)
-    return written
+        gc.unfreeze()
+    return counts
 
 
 @cases_cli.command("export")
@@ -159,6 +171,9 @@ def export_all(references: list[str], folder: Path, internal: bool, jobs: int) -
 @click.option("--from", "start", metavar="DATE", help="Received on or after (YYYY-MM-DD).")
 @click.option("--to", "end", metavar="DATE", help="Received on or before (YYYY-MM-DD).")
 @click.option("--internal", is_flag=True, help="The internal version, with internal notes.")
+@click.option(
+    "--rebuild", is_flag=True, help="Make every bundle anew, even those unchanged since made."
+)
 @click.option("--out", required=True, metavar="DIR", help="Folder for the ZIP files.")
 @click.option(
     "--jobs",
@@ -174,6 +189,7 @@ def export_command(
     start: str | None,
     end: str | None,
     internal: bool,
+    rebuild: bool,
     out: str,
     jobs: int,
 ) -> None:
@@ -185,5 +201,6 @@ def export_command(
     if code is not None and not references:
         raise BadInput(f"No complaint has the reference {format_reference(code)}.")
     db.session.rollback()  # workers read on their own connections; hold no transaction open
-    written = export_all(references, folder, internal, jobs)
-    click.echo(f"{written} evidence bundle(s) written to {folder}.")
+    counts = export_all(references, folder, internal, jobs, rebuild)
+    kept = f", {counts['kept']} unchanged since made and kept" if counts["kept"] else ""
+    click.echo(f"{counts['written']} evidence bundle(s) written to {folder}{kept}.")

@@ -4,6 +4,10 @@ It holds the case file PDF, every original attachment, the original emails of a 
 that came by email, `manifest.json` (each file's name, size and SHA-256, the audit chain's
 head) and `SHA256SUMS` (the same hashes in the form `sha256sum -c` reads). Names inside
 the ZIP are ours (a number and a cleaned name), never a path a customer chose.
+
+The ZIP's comment carries a key (`bundle_key`): the case file's key and a stamp of every
+original file. A bundle whose key is unchanged holds what a new one would hold (only the
+moment it was made differs), so `cases export` can keep it instead of making it again.
 """
 
 from __future__ import annotations
@@ -19,10 +23,12 @@ from typing import Any
 from ..services.casefile import CaseFile, shop_name
 from ..services.raw_email import raw_email_path
 from ..uploads import attachment_path, safe_filename
-from .casefile import file_words
+from .casefile import CaseFileSource, file_words
 
 MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"
+#: How the ZIP's comment starts; the key follows it.
+KEY_MARK = b"helpdesk evidence bundle, key sha256:"
 #: Already-compressed kinds are stored as they are; text is deflated.
 _STORED_TYPES = ("image/", "application/pdf", "application/zip", "video/", "audio/")
 
@@ -50,8 +56,38 @@ def bundle_name(case: CaseFile) -> str:
     return f"{bundle}-{case.reference}{suffix}.zip"
 
 
-def evidence_bundle(case: CaseFile, pdf: bytes, pdf_name: str) -> bytes:
-    """The ZIP of a case file (its PDF already rendered) with every original file."""
+def bundle_key(case: CaseFile, source: CaseFileSource) -> str:
+    """What a bundle of this case would hold, as a SHA-256: its case file, and each original
+    file's name, size and modification time as found on disk now (or that it is missing)."""
+    digest = hashlib.sha256(f"bundle 1\0{source.key}\0".encode())
+    for item in case.attachments:
+        digest.update(_stamp(attachment_path(item), item.original_name, item.sha256))
+    for email in case.inbound_emails:
+        digest.update(_stamp(raw_email_path(email), email.received_at.isoformat(), email.sha256))
+    return digest.hexdigest()
+
+
+def _stamp(path: Path, *facts: str) -> bytes:
+    try:
+        found = path.stat()
+    except OSError:
+        return "\0".join(("missing", *facts, "")).encode()
+    return "\0".join((str(found.st_size), str(found.st_mtime_ns), *facts, "")).encode()
+
+
+def stored_key(path: Path) -> str | None:
+    """The key in the comment of the bundle at `path` (None: no bundle, or not one of ours)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            comment = archive.comment
+    except (OSError, zipfile.BadZipFile):
+        return None
+    return comment[len(KEY_MARK) :].decode("ascii") if comment.startswith(KEY_MARK) else None
+
+
+def evidence_bundle(case: CaseFile, pdf: bytes, pdf_name: str, key: str | None = None) -> bytes:
+    """The ZIP of a case file (its PDF already rendered) with every original file; `key`
+    (from bundle_key, read before the files were) goes in its comment."""
     members = [Member(pdf_name, pdf, "case_file", "application/pdf", {})]
     missing: list[dict[str, Any]] = []
     for number, item in enumerate(case.attachments, start=1):
@@ -76,7 +112,7 @@ def evidence_bundle(case: CaseFile, pdf: bytes, pdf_name: str) -> bytes:
         members.append(
             Member(f"emails/{number:03d}.eml", path.read_bytes(), "email", "message/rfc822", extra)
         )
-    return _zip(case, members, missing)
+    return _zip(case, members, missing, key)
 
 
 def manifest(
@@ -109,7 +145,9 @@ def manifest(
     }
 
 
-def _zip(case: CaseFile, members: list[Member], missing: list[dict[str, Any]]) -> bytes:
+def _zip(
+    case: CaseFile, members: list[Member], missing: list[dict[str, Any]], key: str | None
+) -> bytes:
     moment = case.generated_at.timetuple()[:6]
     text = json.dumps(manifest(case, members, missing), indent=2, ensure_ascii=False)
     sums = "".join(f"{m.sha256}  {m.name}\n" for m in members)
@@ -119,6 +157,8 @@ def _zip(case: CaseFile, members: list[Member], missing: list[dict[str, Any]]) -
             _add(archive, member.name, member.data, moment, _stored(member.content_type))
         _add(archive, MANIFEST, text.encode("utf-8"), moment, False)
         _add(archive, SUMS, sums.encode("utf-8"), moment, False)
+        if key is not None:
+            archive.comment = KEY_MARK + key.encode("ascii")
     return out.getvalue()
 
 

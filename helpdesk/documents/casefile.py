@@ -2,19 +2,30 @@
 
 A4, a header on every page (shop, reference, variant) and "page N of M" in the footer; the
 text stays text (pypdf reads it back), and the PDF is tagged for screen readers.
+
+`case_file_source` is the step before WeasyPrint: the HTML and the pictures, with a key that
+changes whenever anything the PDF shows would change (every word of the HTML, the pictures,
+the stylesheet, this code and the renderer's version), except the moment the file is made.
+`cases export` keeps a bundle whose key is unchanged instead of printing it again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
+import secrets
 import warnings
+from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache, cached_property
+from importlib.metadata import version
 from pathlib import Path
 
 from babel.numbers import format_decimal
 from flask import current_app, render_template
 from flask_babel import force_locale
+from markupsafe import escape
 from PIL import Image, UnidentifiedImageError
 
 from ..dates import day_text, moment_text
@@ -30,10 +41,50 @@ THUMBNAIL_SIZE = 480
 STYLESHEET = "casefile.css"
 
 
+#: Stands for the moment the file is made while the HTML is keyed (random: no user text has it).
+_MADE_ON = f"made-on-{secrets.token_hex(12)}"
+
+
+@dataclass(frozen=True)
+class CaseFileSource:
+    """A case file ready for the renderer: HTML (the moment it is made marked), pictures."""
+
+    marked_html: str
+    made_on: str
+    images: dict[str, tuple[bytes, str]]
+
+    @property
+    def html(self) -> str:
+        """The HTML as printed."""
+        return self.marked_html.replace(_MADE_ON, str(escape(self.made_on)))
+
+    @cached_property
+    def key(self) -> str:
+        """SHA-256 of everything the PDF shows but the moment it was made, and of how it is made."""
+        digest = hashlib.sha256(renderer_fingerprint().encode())
+        digest.update(self.marked_html.replace(_MADE_ON, "").encode())
+        for name, (data, kind) in sorted(self.images.items()):
+            digest.update(f"\0{name}\0{kind}\0".encode() + hashlib.sha256(data).digest())
+        return digest.hexdigest()
+
+    def pdf(self) -> bytes:
+        """The PDF."""
+        # WeasyPrint (about 20 MB) is loaded on the first PDF, not in every web worker at start.
+        from .pdf import render_pdf
+
+        return render_pdf(
+            self.html, static_dir=_static_dir(), stylesheet=STYLESHEET, images=self.images
+        )
+
+
 def case_file_pdf(case: CaseFile) -> bytes:
     """The PDF of a case file, in the complaint's language."""
-    # WeasyPrint (about 20 MB) is loaded on the first PDF, not in every web worker at start.
-    from .pdf import IMAGE_SCHEME, render_pdf
+    return case_file_source(case).pdf()
+
+
+def case_file_source(case: CaseFile) -> CaseFileSource:
+    """The HTML and the pictures of a case file, in the complaint's language."""
+    from .pdf import IMAGE_SCHEME
 
     images = thumbnails(case)
     with force_locale(case.language):
@@ -41,6 +92,7 @@ def case_file_pdf(case: CaseFile) -> bytes:
             "pdf/casefile.html",
             case=case,
             complaint=case.complaint,
+            made_on=_MADE_ON,
             shop=shop_name(),
             shop_email=current_app.config["SHOP_COMPLAINTS_EMAIL"],
             notice=dispute_notice(case.complaint),
@@ -51,7 +103,30 @@ def case_file_pdf(case: CaseFile) -> bytes:
             size=lambda count: _size(count, case.language),
             amount=lambda cents: format_amount(cents, case.language),
         )
-    return render_pdf(html, static_dir=_static_dir(), stylesheet=STYLESHEET, images=images)
+    return CaseFileSource(html, _moment(case.generated_at), images)
+
+
+#: Regular, bold and monospaced text: the fonts the case file uses.
+_WARM_UP_HTML = '<p>Case file <b>ABCD</b> <span class="hash">0123</span></p>'
+
+
+def warm_up() -> None:
+    """Load WeasyPrint, the fonts and the stylesheet now (processes forked later share them)."""
+    from .pdf import render_pdf
+
+    render_pdf(_WARM_UP_HTML, static_dir=_static_dir(), stylesheet=STYLESHEET)
+
+
+@cache
+def renderer_fingerprint() -> str:
+    """What makes the same HTML print differently: the renderer, our stylesheet and code."""
+    digest = hashlib.sha256()
+    for package in ("weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "pillow"):
+        digest.update(f"{package} {version(package)}\n".encode())
+    here = Path(__file__).parent
+    for path in sorted([*here.glob("*.py"), *_static_dir().glob("*")]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 #: The documents' file names in the complaint's language: (case file, evidence bundle, internal).
