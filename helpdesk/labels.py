@@ -46,6 +46,19 @@ OUTCOMES = {
     "correction": _l("Clarification or correction"),
 }
 
+#: The root causes the list starts with (migration 0009); managers may rename them (their
+#: own name is then shown instead) and add others, which have only their own name.
+ROOT_CAUSES = {
+    "carrier_damage": _l("Carrier damage"),
+    "packing": _l("Packing"),
+    "wrong_item": _l("Wrong item picked"),
+    "download_server": _l("Download server"),
+    "payment_provider": _l("Payment provider"),
+    "unclear_product_page": _l("Unclear product page"),
+    "customer_error": _l("Customer error"),
+    "other": _l("Other"),
+}
+
 #: The complaint form's "Preferred solution" choices (domain.outcomes.PREFERRED_SOLUTIONS).
 PREFERRED_SOLUTIONS = {**OUTCOMES, "not_sure": _l("Not sure")}
 _NOT_STATED = {"": _l("not stated")}
@@ -82,6 +95,11 @@ def outcome_label(kind: str) -> str:
     return _word(OUTCOMES, kind)
 
 
+def root_cause_label(key: str, name: str | None = None) -> str:
+    """The words for a root cause: a manager's own name, else the translated seeded words."""
+    return name or _word(ROOT_CAUSES, key)
+
+
 def preferred_solution_label(key: str | None) -> str:
     """The words for the remedy a customer asked for; "not stated" when they did not say."""
     if not key:
@@ -108,6 +126,9 @@ AUDIT_ACTIONS = {
     "referral_decision_recorded": _l("Decision of the dispute body recorded"),
     "referral_compliance_recorded": _l("Compliance with the decision recorded"),
     "rated": _l("Customer rated the resolution"),
+    "corrective_action_recorded": _l("Corrective action recorded for this complaint"),
+    "corrective_action_done": _l("Corrective action done"),
+    "corrective_action_checked": _l("Corrective action checked"),
     "acknowledgement_withheld": _l("Acknowledgement email withheld (too many for this address)"),
     "email_retried": _l("Failed email queued again"),
     "personal_data_exported": _l("Personal data exported (privacy request)"),

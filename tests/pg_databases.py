@@ -16,6 +16,7 @@ PostgreSQL search backend made its indexes) or that cannot be emptied within a f
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from collections.abc import Iterator
@@ -191,7 +192,9 @@ class PgCopies:
 
 def _empty_statement(conn: Any) -> str:
     """DELETE FROM every table but alembic_version, children before parents, and every
-    sequence back to its start: the template's rows (none) and ids, in one go."""
+    sequence back to its start; then the rows a migration put in the template (root_cause's
+    seeded list) back, with their ids and their sequences after them: the template's rows
+    and ids, in one go."""
     tables = {row[0] for row in conn.execute(TABLES)} - {"alembic_version"}
     graph: dict[str, set[str]] = {table: set() for table in tables}
     for child, parent in conn.execute(FOREIGN_KEYS):
@@ -202,4 +205,21 @@ def _empty_statement(conn: Any) -> str:
     # Names from the catalogue, not from input.
     statements = [f'DELETE FROM "{table}"' for table in order]  # noqa: S608
     statements += [f'ALTER SEQUENCE "{seq}" RESTART' for (seq,) in conn.execute(SEQUENCES)]
+    for table in reversed(order):  # parents first
+        statements += _seeded_rows(conn, table)
     return "; ".join(statements)
+
+
+def _seeded_rows(conn: Any, table: str) -> list[str]:
+    """The statements that put the template's rows of `table` back (none when it has none)."""
+    rows = conn.execute(f'SELECT json_agg(t) FROM "{table}" t').fetchone()[0]  # noqa: S608
+    if not rows:
+        return []
+    data = json.dumps(rows)
+    assert "$seed$" not in data
+    values = f'json_populate_recordset(NULL::"{table}", $seed${data}$seed$)'
+    found = [f'INSERT INTO "{table}" SELECT * FROM {values}']  # noqa: S608
+    serial = conn.execute("SELECT pg_get_serial_sequence(%s, 'id')", (f'"{table}"',)).fetchone()
+    if serial and serial[0]:
+        found.append(f"SELECT setval('{serial[0]}', (SELECT max(id) FROM \"{table}\"))")  # noqa: S608
+    return found

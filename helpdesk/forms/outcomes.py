@@ -17,6 +17,7 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectChoice,
+    SelectField,
     StringField,
     TextAreaField,
 )
@@ -27,6 +28,7 @@ from ..models import Complaint
 from ..services.casework import Seen, seen_now
 from ..services.outcome_checks import OutcomeInput
 from ..services.outcome_errors import InvalidInput
+from ..services.root_causes import MAX_NOTE, label, list_root_causes
 from ..uploads import Upload
 from .base import Form
 
@@ -91,6 +93,18 @@ class OutcomeForm(CaseForm):
         validate_choice=False,
     )
     file = FileField(_l("Replacement file"))
+    root_cause = SelectField(_l("Root cause"), validate_choice=False)
+    root_cause_note = TextAreaField(
+        _l("Root cause note"), render_kw={"rows": 2, "maxlength": MAX_NOTE}
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The list managers keep, as it is now (services.root_causes).
+        self.root_cause.choices = [
+            SelectChoice("", _l("Choose the root cause")),
+            *(SelectChoice(cause.key, label(cause)) for cause in list_root_causes()),
+        ]
 
     def to_input(self, kind: OutcomeKind) -> OutcomeInput:
         """The typed values as the service's input (the file read into memory)."""
@@ -107,6 +121,8 @@ class OutcomeForm(CaseForm):
             amount=self.amount.data or "",
             refund_type=self.refund_type.data or "",
             file=upload,
+            root_cause=self.root_cause.data or "",
+            root_cause_note=self.root_cause_note.data or "",
         )
 
 
@@ -126,10 +142,16 @@ class ReviewForm(Form):
 
 
 class RatingForm(Form):
-    """The customer's "Rate this resolution"."""
+    """The customer's "Rate this resolution": the resolution, and how we handled it."""
 
     score = RadioField(
         _l("How satisfied are you with how we resolved your complaint?"),
+        choices=[SelectChoice(str(score), words) for score, words in RATING_WORDS.items()],
+        coerce=_int_or_none,
+        validate_choice=False,
+    )
+    handling_score = RadioField(
+        _l("How satisfied are you with how we handled your complaint?"),
         choices=[SelectChoice(str(score), words) for score, words in RATING_WORDS.items()],
         coerce=_int_or_none,
         validate_choice=False,

@@ -19,9 +19,10 @@ from ..domain.outcomes import (
     parse_amount_cents,
     sniff_replacement,
 )
-from ..models import Attachment
+from ..models import Attachment, RootCause
 from ..uploads import CheckedUpload, Upload, safe_filename
 from .outcome_errors import InvalidInput
+from .root_causes import MAX_NOTE, find_root_cause
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ class OutcomeInput:
     amount: str = ""
     refund_type: str = ""  # "full" | "partial"
     file: Upload | None = None
+    root_cause: str = ""  # a root cause's key (services.root_causes); required
+    root_cause_note: str = ""
 
 
 @dataclass
@@ -46,6 +49,8 @@ class Details:
     amount_cents: int | None = None
     upload: CheckedUpload | None = None
     reuse_attachment: Attachment | None = None
+    root_cause: RootCause | None = None
+    root_cause_note: str = ""
 
 
 def check_details(data: OutcomeInput, *, keep_file: Attachment | None = None) -> Details:
@@ -61,6 +66,7 @@ def check_details(data: OutcomeInput, *, keep_file: Attachment | None = None) ->
     elif len(body) > MAX_BODY:
         errors["body"] = _("The text may be at most %(count)d characters.", count=MAX_BODY)
     details = Details()
+    _check_root_cause(data, details, errors)
     kind = data.kind
     if kind == OutcomeKind.REPLACEMENT_PRODUCT:
         _check_shipment(data, details, errors)
@@ -76,6 +82,18 @@ def check_details(data: OutcomeInput, *, keep_file: Attachment | None = None) ->
     if errors:
         raise InvalidInput(errors)
     return details
+
+
+def _check_root_cause(data: OutcomeInput, details: Details, errors: dict[str, str]) -> None:
+    """Why it happened: one of the root causes still offered, and an optional note."""
+    cause = find_root_cause(data.root_cause) if data.root_cause else None
+    if cause is None or not cause.active:
+        errors["root_cause"] = _("Choose the root cause of this complaint.")
+    details.root_cause = cause
+    note = data.root_cause_note.replace("\r\n", "\n").strip()
+    if len(note) > MAX_NOTE:
+        errors["root_cause_note"] = _("At most %(count)d characters.", count=MAX_NOTE)
+    details.root_cause_note = note
 
 
 def _check_shipment(data: OutcomeInput, details: Details, errors: dict[str, str]) -> None:

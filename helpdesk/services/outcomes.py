@@ -196,6 +196,8 @@ def record_outcome(
         amount_cents=details.amount_cents,
         attachment=attachment,
         sent_at=now,
+        root_cause=details.root_cause,
+        root_cause_note=details.root_cause_note,
     )
     db.session.add(outcome)
     db.session.flush()
@@ -251,6 +253,8 @@ def audit_detail(outcome: Outcome) -> dict[str, Any]:
             detail[key] = outcome.data[key]
     if outcome.attachment is not None:
         detail["file_sha256"] = outcome.attachment.sha256
+    if outcome.root_cause is not None:
+        detail["root_cause"] = outcome.root_cause.key
     return detail
 
 

@@ -45,9 +45,19 @@ def can_change_rating(rating: Rating, now: datetime | None = None) -> bool:
 
 
 def rate_resolution(
-    complaint: Complaint, score: int | None, comment: str = "", *, now: datetime | None = None
+    complaint: Complaint,
+    score: int | None,
+    comment: str = "",
+    *,
+    handling_score: int | None = None,
+    now: datetime | None = None,
 ) -> Rating:
-    """Store (or, within CHANGE_HOURS, replace) the customer's rating; audit event "rated"."""
+    """Store (or, within CHANGE_HOURS, replace) the customer's rating; audit event "rated".
+
+    `score` rates the resolution and is required; `handling_score` rates how the complaint
+    was handled and may be left out (None): an answer to the first question alone still
+    counts, and ratings from before the second question have none.
+    """
     now = now or utcnow()
     if not can_rate(complaint):
         raise WrongStatus(_("You can rate the resolution once we have sent our response."))
@@ -55,6 +65,8 @@ def rate_resolution(
     errors = {}
     if score not in SCORES:
         errors["score"] = _("Choose a rating from 1 to 5.")
+    if handling_score is not None and handling_score not in SCORES:
+        errors["handling_score"] = _("Choose a rating from 1 to 5.")
     if len(text) > MAX_COMMENT:
         errors["comment"] = _("At most %(count)d characters.", count=MAX_COMMENT)
     if errors:
@@ -63,7 +75,7 @@ def rate_resolution(
     failure: Exception | None = None
     for _attempt in range(2):
         try:
-            return _store(complaint, score, text, now)
+            return _store(complaint, (score, handling_score), text, now)
         except (IntegrityError, StaleDataError, OperationalError) as exc:
             # A double click or a change at the same moment: try once more on fresh data
             # (the second try finds the first click's rating and replaces it with the same).
@@ -72,12 +84,21 @@ def rate_resolution(
     raise WrongStatus(_("Your rating could not be saved just now. Please try again.")) from failure
 
 
-def _store(complaint: Complaint, score: int, text: str, now: datetime) -> Rating:
+def _store(
+    complaint: Complaint, scores: tuple[int, int | None], text: str, now: datetime
+) -> Rating:
     """Add or replace the rating and its audit event, then commit."""
+    score, handling_score = scores
     rating = current_rating(complaint)
     replaced = rating is not None
     if rating is None:
-        rating = Rating(complaint=complaint, score=score, comment=text, created_at=now)
+        rating = Rating(
+            complaint=complaint,
+            score=score,
+            handling_score=handling_score,
+            comment=text,
+            created_at=now,
+        )
         db.session.add(rating)
     elif not can_change_rating(rating, now):
         raise AlreadyRated(
@@ -88,13 +109,10 @@ def _store(complaint: Complaint, score: int, text: str, now: datetime) -> Rating
             )
         )
     else:
-        rating.score, rating.comment = score, text
-    record_event(
-        complaint,
-        "rated",
-        now=now,
-        actor="customer",
-        detail={"score": score, "replaced": replaced, "with_comment": bool(text)},
-    )
+        rating.score, rating.handling_score, rating.comment = score, handling_score, text
+    detail = {"score": score, "replaced": replaced, "with_comment": bool(text)}
+    if handling_score is not None:
+        detail["handling_score"] = handling_score
+    record_event(complaint, "rated", now=now, actor="customer", detail=detail)
     db.session.commit()
     return rating

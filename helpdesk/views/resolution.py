@@ -31,7 +31,13 @@ from ..services.templates import prefill_text
 from ..tracking import tracked_complaint
 from ..uploads import attachment_path
 from ..web import is_htmx, render
-from .resolution_panels import customer_resolution, outcome_facts, outcome_panel, review_panel
+from .resolution_panels import (
+    customer_resolution,
+    outcome_facts,
+    outcome_panel,
+    outcome_root_cause,
+    review_panel,
+)
 
 bp = Blueprint("resolution", __name__)
 
@@ -182,7 +188,12 @@ def rating() -> ResponseReturnValue:
     if not form.validate_on_submit():
         return customer_page(complaint, rating_form=form)
     try:
-        rate_resolution(complaint, form.score.data, form.comment.data or "")
+        rate_resolution(
+            complaint,
+            form.score.data,
+            form.comment.data or "",
+            handling_score=form.handling_score.data,
+        )
     except InvalidInput as error:
         show_errors(form, error)
         return customer_page(complaint, rating_form=form)
@@ -233,5 +244,6 @@ def _panel_helpers() -> dict[str, Any]:
         "outcome_panel": outcome_panel,
         "review_panel": review_panel,
         "outcome_facts": outcome_facts,
+        "outcome_root_cause": outcome_root_cause,
         "resolution_view": customer_resolution,
     }

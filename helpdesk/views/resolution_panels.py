@@ -31,6 +31,7 @@ from ..services.outcomes import (
 )
 from ..services.ratings import can_change_rating, can_rate, current_rating
 from ..services.review import can_request_review, review_possible_until
+from ..services.root_causes import label as root_cause_words
 from ..services.templates import prefill_text
 from ..web import select_locale_cached
 
@@ -57,6 +58,17 @@ def outcome_facts(outcome: Outcome, language: str | None = None) -> list[tuple[s
             facts.append((label, str(data[key])))
     if outcome.attachment is not None:
         facts.append((_("Replacement file"), outcome.attachment.original_name))
+    return facts
+
+
+def outcome_root_cause(outcome: Outcome) -> list[tuple[str, str]]:
+    """Why it happened, for staff: the root cause and its note as (label, value) pairs."""
+    cause = outcome.root_cause
+    if cause is None:
+        return []
+    facts = [(_("Root cause"), root_cause_words(cause))]
+    if outcome.root_cause_note:
+        facts.append((_("Root cause note"), outcome.root_cause_note))
     return facts
 
 
@@ -97,6 +109,8 @@ def final_form_for(complaint: Complaint, kind: OutcomeKind, first: Outcome | Non
     """A fresh final-response form: the kind's template, the first outcome's facts if kept."""
     form = OutcomeForm(prefix="final", formdata=None)
     form.body.data = prefill_text(kind, complaint)
+    if first is not None and first.root_cause is not None:
+        form.root_cause.data = first.root_cause.key  # the reviewer may correct it
     if first is not None and first.kind == kind.value:
         data = first.data or {}
         for name in ("items", "carrier", "tracking_number"):
@@ -162,6 +176,7 @@ class CustomerResolution:
         form = RatingForm(prefix="rating", formdata=None)
         if self.rating is not None:
             form.score.data, form.comment.data = self.rating.score, self.rating.comment
+            form.handling_score.data = self.rating.handling_score
         return form
 
 

@@ -44,7 +44,7 @@ def refund_input(
     body: str = "Dear {name}, we refund {amount}. Regards, {shop}", **kw: Any
 ) -> OutcomeInput:
     """A valid refund outcome as staff would fill it in."""
-    values: dict[str, Any] = {"amount": "12,50", "refund_type": "partial"}
+    values: dict[str, Any] = {"amount": "12,50", "refund_type": "partial", "root_cause": "packing"}
     values.update(kw)
     return OutcomeInput(kind=OutcomeKind.REFUND, body=body, **values)
 

@@ -87,7 +87,9 @@ def test_a_dutch_complaint_gets_dutch_text_and_a_dutch_email(app: Flask) -> None
 def test_a_replacement_product_needs_items_carrier_and_tracking(app: Flask) -> None:
     agent = fast_staff("agent")
     complaint = new_complaint()
-    empty = OutcomeInput(kind=OutcomeKind.REPLACEMENT_PRODUCT, body="We send a new one.")
+    empty = OutcomeInput(
+        kind=OutcomeKind.REPLACEMENT_PRODUCT, body="We send a new one.", root_cause="packing"
+    )
     with pytest.raises(InvalidInput) as refused:
         give_outcome(complaint, agent, empty, seen=complaint.version, now=ANSWERED)
     assert set(refused.value.errors) == {"items", "carrier", "tracking_number"}
@@ -98,6 +100,7 @@ def test_a_replacement_product_needs_items_carrier_and_tracking(app: Flask) -> N
         items="1 × mug",
         carrier="PostNL",
         tracking_number="3SABC123",
+        root_cause="packing",
     )
     outcome = give_outcome(complaint, agent, good, seen=complaint.version, now=ANSWERED)
     assert outcome.body == "Sent 1 × mug with PostNL: 3SABC123."
@@ -137,6 +140,7 @@ def test_a_replacement_file_is_stored_and_linked_for_download(app: Flask) -> Non
         kind=OutcomeKind.REPLACEMENT_FILE,
         body="Here is your book. {download_link_note}",
         file=Upload("../../etc/My Book.epub", epub_bytes()),
+        root_cause="download_server",
     )
     outcome = give_outcome(complaint, agent, data, seen=complaint.version, now=ANSWERED)
     attachment = outcome.attachment
@@ -163,7 +167,9 @@ def test_a_replacement_file_is_stored_and_linked_for_download(app: Flask) -> Non
 def test_bad_replacement_files_are_refused(app: Flask, upload: Upload | None, message: str) -> None:
     agent = fast_staff("agent")
     complaint = new_complaint()
-    data = OutcomeInput(kind=OutcomeKind.REPLACEMENT_FILE, body="Here is the file.", file=upload)
+    data = OutcomeInput(
+        kind=OutcomeKind.REPLACEMENT_FILE, body="Here is the file.", file=upload, root_cause="other"
+    )
     with pytest.raises(InvalidInput) as refused:
         give_outcome(complaint, agent, data, seen=complaint.version, now=ANSWERED)
     assert message in refused.value.errors["file"]
@@ -181,7 +187,10 @@ def test_a_file_over_the_limit_is_refused(app: Flask) -> None:
     complaint = new_complaint()
     big = pdf_bytes() + b"\n%" + b"x" * (1024 * 1024)
     data = OutcomeInput(
-        kind=OutcomeKind.REPLACEMENT_FILE, body="Here is the file.", file=Upload("big.pdf", big)
+        kind=OutcomeKind.REPLACEMENT_FILE,
+        body="Here is the file.",
+        file=Upload("big.pdf", big),
+        root_cause="other",
     )
     with pytest.raises(InvalidInput) as refused:
         give_outcome(complaint, agent, data, seen=complaint.version, now=ANSWERED)
@@ -295,6 +304,7 @@ def test_a_refused_file_outcome_leaves_no_file_behind(app: Flask, tmp_path: Path
         kind=OutcomeKind.REPLACEMENT_FILE,
         body="Here is the file.",
         file=Upload("book.pdf", pdf_bytes()),
+        root_cause="other",
     )
     with pytest.raises(AlreadySent):
         give_outcome(complaint, agent, data, seen=complaint.version, now=ANSWERED)

@@ -34,6 +34,7 @@ def test_the_outcome_email_arrives_with_the_download_link(app: Flask, smtp_serve
         kind=OutcomeKind.REPLACEMENT_FILE,
         body="Dear {name}, here is the corrected manual. {download_link_note}",
         file=Upload("manual.pdf", pdf_bytes()),
+        root_cause="unclear_product_page",
     )
     give_outcome(complaint, fast_staff("agent"), data, seen=complaint.version, now=ANSWERED)
     messages = _deliver(app, smtp_server, 2)  # the acknowledgement, then the outcome

@@ -166,6 +166,7 @@ def test_the_kind_may_change_in_the_final_response(app: Flask, people: dict[str,
         items="A new mug",
         carrier="DHL",
         tracking_number="JD0001",
+        root_cause="packing",
     )
     final = send_final_response(
         complaint, people["first"], data, seen=complaint.version, now=DECIDED
@@ -253,10 +254,15 @@ def test_a_replacement_file_may_be_sent_again_in_the_final_response(
         kind=OutcomeKind.REPLACEMENT_FILE,
         body="Here: {download_link_note}",
         file=Upload("guide.pdf", pdf_bytes()),
+        root_cause="download_server",
     )
     sent = give_outcome(complaint, people["agent"], first, seen=complaint.version, now=ANSWERED)
     request_review(complaint, REASON, now=ASKED)
-    again = OutcomeInput(kind=OutcomeKind.REPLACEMENT_FILE, body="The same file, explained.")
+    again = OutcomeInput(
+        kind=OutcomeKind.REPLACEMENT_FILE,
+        body="The same file, explained.",
+        root_cause="download_server",
+    )
     final = send_final_response(
         complaint, people["first"], again, seen=complaint.version, now=DECIDED
     )

@@ -26,6 +26,7 @@ def _send_file(**complaint: Any) -> Attachment:
         kind=OutcomeKind.REPLACEMENT_FILE,
         body="Here is your corrected book. {download_link_note}",
         file=Upload("Corrected <Book>.epub", epub_bytes()),
+        root_cause="download_server",
     )
     outcome = give_outcome(case, agent, data, seen=case.version)
     assert outcome.attachment is not None

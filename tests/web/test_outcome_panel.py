@@ -36,10 +36,12 @@ def _form(client: FlaskClient, url: str) -> dict[str, str]:
     html = client.get(url).get_data(as_text=True)
     body = re.search(r'<textarea[^>]*name="outcome-body"[^>]*>\s*(.*?)</textarea>', html, re.S)
     assert body
+    assert '<option value="packing">Packing</option>' in html  # the root cause to choose
     return {
         "outcome-version": _hidden(html, "outcome-version"),
         "outcome-seen": _hidden(html, "outcome-seen"),
         "outcome-body": body.group(1).replace("&#39;", "'"),
+        "outcome-root_cause": "packing",
     }
 
 

@@ -40,11 +40,16 @@ def reviewed(people: dict[str, Any]) -> Any:
 
 
 def _final_fields(html: str) -> dict[str, str]:
+    """The hidden fields and the root cause chosen already, as the browser would send them."""
     fields = {}
     for name in ("final-version", "final-seen"):
         match = re.search(rf'name="{name}" type="hidden" value="([^"]*)"', html)
         assert match, name
         fields[name] = match.group(1)
+    select = re.search(r'<select[^>]*name="final-root_cause"[^>]*>(.*?)</select>', html, re.S)
+    assert select, "final-root_cause"
+    chosen = re.search(r'<option selected value="([^"]*)"', select.group(1))
+    fields["final-root_cause"] = chosen.group(1) if chosen else ""
     return fields
 
 
