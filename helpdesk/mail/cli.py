@@ -21,9 +21,9 @@ import click
 from flask.cli import AppGroup
 
 from ..extensions import db
+from ..outbox.queue import list_unsent, outbox_counts, requeue
 from .inbound import TEMPORARY_ERRORS, ingest_message
 from .maildir import ingest_maildir
-from .outbox import list_unsent, outbox_counts, requeue
 from .sender import SendReport, send_pending
 from .smtp import SMTPConfigError
 

@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..extensions import db
 from ..models import OutboxEmail
 from ..models.types import utcnow
+from ..services.acknowledge import acknowledge_by_email
 from .attachments import AttachmentUnavailable, make_attachments
 from .refs import subject_with_reference
 from .smtp import DEFAULT_TIMEOUT, SMTPConfigError, SMTPConnection, SMTPSettings, parse_smtp_url
@@ -232,8 +233,6 @@ def _mark_sent(row: OutboxEmail, moment: datetime, report: SendReport) -> None:
     db.session.commit()
     report.sent += 1
     if row.kind == "acknowledgement" and row.complaint is not None:
-        from ..services.acknowledge import acknowledge_by_email
-
         try:
             acknowledge_by_email(row.complaint, moment)
         except SQLAlchemyError:

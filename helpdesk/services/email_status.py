@@ -1,6 +1,6 @@
 """What staff see of a case's emails, and "Retry now" for one that was given up.
 
-An outbox email (mail.outbox) is *sent* (sent_at), *failed* (failed_at: a permanent refusal,
+An outbox email (outbox.queue) is *sent* (sent_at), *failed* (failed_at: a permanent refusal,
 repeated, so the drain gave up) or *waiting* (neither: queued, or retried with backoff after
 temporary errors). The case page lists a complaint's emails in these words; the inbox marks
 complaints with a failed email and filters them ("Emails failed"). "Retry now" queues a
@@ -19,9 +19,9 @@ from sqlalchemy import ColumnElement, and_, exists, func, select, update
 
 from .. import labels
 from ..extensions import db
-from ..mail.outbox import requeue_values
 from ..models import Complaint, OutboxEmail, Staff
 from ..models.types import utcnow
+from ..outbox.queue import requeue_values
 from .lifecycle import record_event
 
 #: SQL: an email given up and not sent (ix_outbox_email_failed_at finds them).

@@ -4,7 +4,7 @@ manager's legal hold: shared by the export (services.privacy_export) and the era
 
 A person is found by their address as the app matches addresses (services.submission's
 normalise_email on complaint.email_normalized); besides their complaints, the outbox may
-hold emails to them and the quarantine (mail.quarantine) emails from them.
+hold emails to them and the quarantine (files.quarantine) emails from them.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 from ..domain.retention import CaseFacts, Hold, hold_for
 from ..extensions import db
-from ..mail.quarantine import quarantine_dir
+from ..files.quarantine import quarantine_dir
 from ..models import Complaint, OutboxEmail
 from ..models.types import utcnow
 from .lifecycle import record_event
@@ -52,7 +52,7 @@ def outbox_to(email: str) -> list[OutboxEmail]:
 
 
 def quarantined_from(email: str) -> list[Path]:
-    """Quarantined emails (mail.quarantine) sent from, or on behalf of, this address."""
+    """Quarantined emails (files.quarantine) sent from, or on behalf of, this address."""
     folder, wanted = quarantine_dir(), normalise_email(email)
     if not folder.is_dir():
         return []

@@ -17,9 +17,9 @@ from sqlalchemy import select
 from ..domain.lifecycle import Status
 from ..extensions import db
 from ..links import tracking_url
-from ..mail.outbox import queue_email
 from ..models import Complaint, Message, Staff
 from ..models.types import utcnow
+from ..outbox.queue import queue_email
 from .casework import (
     ActionRefused,
     Aspect,

@@ -21,9 +21,9 @@ from ..domain.lifecycle import Status
 from ..domain.outcomes import is_review_open, review_deadline
 from ..extensions import db
 from ..links import tracking_url
-from ..mail.outbox import queue_email
 from ..models import Complaint, Message, Outcome, Staff
 from ..models.types import utcnow
+from ..outbox.queue import queue_email
 from .casework import Seen, check_fresh
 from .lifecycle import change_status, record_event
 from .outcome_checks import OutcomeInput, check_details

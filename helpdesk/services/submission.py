@@ -18,9 +18,9 @@ from ..domain.outcomes import PREFERRED_SOLUTIONS
 from ..domain.reference import generate_reference
 from ..extensions import db
 from ..links import tracking_url
-from ..mail.outbox import queue_email
 from ..models import Complaint, Message
 from ..models.types import utcnow
+from ..outbox.queue import queue_email
 from ..uploads import CheckedUpload, Upload, UploadError, check_evidence_files, store_upload
 from .lifecycle import record_event
 from .raw_email import store_raw_email

@@ -16,8 +16,8 @@ from sqlalchemy import text
 from helpdesk.domain.lifecycle import Status
 from helpdesk.domain.outcomes import OutcomeKind
 from helpdesk.extensions import db
+from helpdesk.files.quarantine import quarantine
 from helpdesk.mail.inbound import ingest_message
-from helpdesk.mail.quarantine import quarantine
 from helpdesk.models import Complaint, OutboxEmail, Staff
 from helpdesk.models.types import utcnow
 from helpdesk.services.casework import acknowledge
