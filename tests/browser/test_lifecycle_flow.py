@@ -176,6 +176,7 @@ def agent_gives_refund(page: Any) -> None:
     assert_not_reloaded(page)
     page.get_by_label("Amount (EUR)").fill("12,50")
     page.get_by_label("Partial refund").check()
+    page.get_by_label("Root cause", exact=True).select_option("packing")
     page.get_by_role("button", name="Send outcome").click()
     page.locator("#outcome-panel").get_by_text("Outcome sent").wait_for()
     assert "€12.50 (partial refund)" in page.locator("#outcome-panel").inner_text()

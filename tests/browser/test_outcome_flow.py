@@ -41,6 +41,7 @@ def test_one_click_fills_one_more_sends_then_a_review(
     assert "We are refunding {amount} to you." in text.input_value()
     page.get_by_label("Amount (EUR)").fill("12,50")
     page.get_by_label("Full refund").check()
+    page.get_by_label("Root cause", exact=True).select_option("Carrier damage")
     page.get_by_role("button", name="Send outcome").click()
     page.locator("#outcome-panel").get_by_text("Outcome sent").wait_for()
     assert "€12.50 (full refund)" in page.locator("#outcome-panel").inner_text()
