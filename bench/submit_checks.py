@@ -24,7 +24,7 @@ from sqlalchemy import create_engine, inspect, text
 from submit_load import Outcome, spread
 
 #: Submissions per search block: a prefix may stand for at most 400 indexed words
-#: (helpdesk.search.whoosh_plan.MAX_EXPANSION), so a block stays well below.
+#: (helpdesk.search.whoosh.plan.MAX_EXPANSION), so a block stays well below.
 BLOCK = 250
 #: The last letters of a description word number it within its block; the rest is the
 #: block's prefix (bench/submissions.py makes the words).

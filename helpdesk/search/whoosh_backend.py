@@ -25,11 +25,11 @@ from .documents import SearchDocument, compare_markers, load_documents
 from .nodes import Node
 from .queue import drain, enqueue_now, forget, row_ids_now
 from .queue import state as queue_state
+from .whoosh.fast.postings import SegmentCache
+from .whoosh.pool import SearcherPool
+from .whoosh.schema import fields_for, make_schema
+from .whoosh.search import Ranked, rank
 from .whoosh_bulk import PARALLEL_FROM, build_index
-from .whoosh_pool import SearcherPool
-from .whoosh_postings import SegmentCache
-from .whoosh_schema import fields_for, make_schema
-from .whoosh_search import Ranked, rank
 from .whoosh_store import (
     IndexStore,
     create_index,

@@ -29,8 +29,8 @@ from whoosh.writing import SegmentWriter
 
 from ..models import Complaint
 from .documents import SearchDocument, iter_documents
-from .whoosh_blocks import write_block
-from .whoosh_schema import fields_for
+from .whoosh.fast.blocks import write_block
+from .whoosh.schema import fields_for
 from .whoosh_store import create_index, open_index
 
 #: Below this many complaints a rebuild runs in this process (starting workers costs more).

@@ -10,8 +10,8 @@ import pytest
 from whoosh import formats
 from whoosh.index import create_in
 
-from helpdesk.search.whoosh_phrase import decode_deltas, pair_phrase_docs, phrase_docs
-from helpdesk.search.whoosh_schema import make_schema
+from helpdesk.search.whoosh.fast.phrase import decode_deltas, pair_phrase_docs, phrase_docs
+from helpdesk.search.whoosh.schema import make_schema
 
 WORDS = ["the", "parcel", "was", "broken", "very", "download", "link", "not", "working"]
 

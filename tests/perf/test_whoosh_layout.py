@@ -17,11 +17,11 @@ from whoosh.query import Term
 from helpdesk.domain.inbox import InboxQuery
 from helpdesk.search.nodes import And, Phrase, Word
 from helpdesk.search.text import is_fuzzy_match
+from helpdesk.search.whoosh.fast.postings import SegmentCache, _column, read_postings
+from helpdesk.search.whoosh.plan import vocabulary_near
+from helpdesk.search.whoosh.schema import TextField, make_schema
+from helpdesk.search.whoosh.search import rank
 from helpdesk.search.whoosh_bulk import BulkWriter, write_toc
-from helpdesk.search.whoosh_plan import vocabulary_near
-from helpdesk.search.whoosh_postings import SegmentCache, _column, read_postings
-from helpdesk.search.whoosh_schema import TextField, make_schema
-from helpdesk.search.whoosh_search import rank
 from helpdesk.search.whoosh_store import open_index
 
 WORDS = ["parcel", "broken", "download", "link", "refund", "late", "very", "the", "label"]

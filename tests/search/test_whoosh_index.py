@@ -21,7 +21,7 @@ from helpdesk.search import whoosh_backend
 from helpdesk.search.documents import iter_documents
 from helpdesk.search.hooks import EXTENSION
 from helpdesk.search.queue import state as queue_state
-from helpdesk.search.whoosh_schema import TextField, make_schema
+from helpdesk.search.whoosh.schema import TextField, make_schema
 from helpdesk.search.whoosh_store import IndexStore, create_index
 from tests.search.support import Spec, add_complaints, find
 

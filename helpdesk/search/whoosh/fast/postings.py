@@ -28,7 +28,7 @@ from whoosh.columns import NumericColumn
 from whoosh.matching import ListMatcher, WrappingMatcher
 from whoosh.reading import TermNotFound
 
-from ..labels import CATEGORIES, STATUSES
+from ....labels import CATEGORIES, STATUSES
 
 CATEGORY_KEYS = tuple(CATEGORIES)
 STATUS_KEYS = tuple(STATUSES)

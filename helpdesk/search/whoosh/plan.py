@@ -8,9 +8,9 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from .nodes import And, Node, Not, Or, Word
-from .text import is_fuzzy_match, variants
-from .whoosh_postings import SegmentCache
+from ..nodes import And, Node, Not, Or, Word
+from ..text import is_fuzzy_match, variants
+from .fast.postings import SegmentCache
 
 MAX_EXPANSION = 400  # terms one prefix or typo may stand for
 

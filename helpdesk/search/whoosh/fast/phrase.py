@@ -23,8 +23,8 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.reading import TermNotFound
 from whoosh.system import _INT_SIZE
 
-from .whoosh_postings import _unwrap, read_postings
-from .whoosh_schema import pair_term
+from ..schema import pair_term
+from .postings import _unwrap, read_postings
 
 _LIST_PICKLE = b"\x80\x02]"  # protocol 2, then an empty list: how Whoosh pickles positions
 

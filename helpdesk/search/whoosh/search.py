@@ -19,12 +19,11 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import numpy.typing as npt
 
-from ..domain.inbox import InboxQuery
-from .base import day_after_start, day_start, empty_facets
-from .nodes import And, Everything, Exact, Filter, Node, Not, Or, Phrase, Word
-from .whoosh_phrase import pair_phrase_docs, phrase_docs
-from .whoosh_plan import Plan, fields_of, resolve
-from .whoosh_postings import (
+from ...domain.inbox import InboxQuery
+from ..base import day_after_start, day_start, empty_facets
+from ..nodes import And, Everything, Exact, Filter, Node, Not, Or, Phrase, Word
+from .fast.phrase import pair_phrase_docs, phrase_docs
+from .fast.postings import (
     CATEGORY_KEYS,
     DUE_SHIFT,
     STATUS_KEYS,
@@ -35,7 +34,8 @@ from .whoosh_postings import (
     mask_of,
     read_postings,
 )
-from .whoosh_schema import epoch, has_pairs
+from .plan import Plan, fields_of, resolve
+from .schema import epoch, has_pairs
 
 K1 = 1.2
 RECENCY = 1e-13  # seconds since 1970 x this: a tie-breaker far below any real score gap
