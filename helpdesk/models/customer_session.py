@@ -1,6 +1,6 @@
 """Customer sessions ended with "Leave": a copied cookie of one no longer opens the case.
 
-A customer's opened case lives in the signed session cookie (tracking.py) with a random
+A customer's opened case lives in the signed session cookie (web/tracking.py) with a random
 session id. The cookie cannot be taken back, so "Leave" records the id here until the
 cookie would have expired anyway; tracking refuses a session whose id is listed. Only the
 id's SHA-256 is kept, and nothing that names the customer or the complaint.

@@ -1,6 +1,6 @@
 """Ending a customer's session on the server ("Leave"), and asking whether one was ended.
 
-The opened case lives in the customer's signed session cookie (tracking.py), which the
+The opened case lives in the customer's signed session cookie (web/tracking.py), which the
 server cannot take back: a copy of it kept working after "Leave". So each opening gets a
 random session id, and "Leave" lists that id (as its SHA-256) until the cookie would have
 expired anyway. Leaving ends this browser's session only: the same customer's phone, opened

@@ -23,13 +23,13 @@ from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from ..auth import StaffPrincipal, is_safe_next, staff_required
 from ..extensions import limiter
 from ..forms.staff import LoginForm
 from ..models import Staff
-from ..security import security_event
 from ..services import accounts, login_throttle
 from ..web import render
+from ..web.auth import StaffPrincipal, is_safe_next, staff_required
+from ..web.security import security_event
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
 

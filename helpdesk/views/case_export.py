@@ -13,10 +13,10 @@ import logging
 from flask import Blueprint, Response, abort, request
 from flask.typing import ResponseReturnValue
 
-from ..auth import current_staff, manager_required
 from ..documents.bundle import bundle_name, evidence_bundle
 from ..documents.casefile import case_file_pdf, file_name
 from ..services.casefile import CaseFile, load_case_file
+from ..web.auth import current_staff, manager_required
 
 bp = Blueprint("case_export", __name__, url_prefix="/staff/complaints")
 log = logging.getLogger(__name__)

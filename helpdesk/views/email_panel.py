@@ -10,8 +10,8 @@ from flask import Blueprint, abort, flash, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from ..auth import current_staff, staff_required
 from ..services.email_status import RetryRefused, find_case_email, retry_email
+from ..web.auth import current_staff, staff_required
 from .resolution import case_complaint, go
 
 #: Registered inside the staff blueprint: "staff.emails.retry".

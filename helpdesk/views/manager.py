@@ -10,7 +10,6 @@ from flask import Blueprint, abort, flash, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from ..auth import current_staff, manager_required
 from ..domain.outcomes import PLACEHOLDERS, OutcomeKind
 from ..forms.outcomes import OutcomeForm, TemplateForm
 from ..models import Complaint
@@ -30,6 +29,7 @@ from ..services.templates import (
     update_template,
 )
 from ..web import is_htmx, render
+from ..web.auth import current_staff, manager_required
 from . import mediation
 from .resolution import case_complaint, go, outcome_kind, submit_outcome_form
 from .resolution_panels import ReviewPanel, final_form_for, review_panel

@@ -15,7 +15,6 @@ from flask import Blueprint, abort, flash, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from ..auth import current_staff, manager_required
 from ..forms.mediation import ReferralForm, typed_date
 from ..forms.outcomes import show_errors
 from ..models import Complaint, Referral, Staff
@@ -23,6 +22,7 @@ from ..services import mediation
 from ..services.casework import StaleEdit
 from ..services.outcome_errors import InvalidInput, OutcomeRefused
 from ..web import is_htmx, render
+from ..web.auth import current_staff, manager_required
 from .mediation_panel import REFERRAL_FORMS, Posted, form_prefix, mediation_panel
 from .resolution import case_complaint, go
 

@@ -25,7 +25,9 @@ from ..forms.public import AnswerForm, ComplaintForm, TrackForm, new_submission_
 from ..models import Attachment, Complaint
 from ..services.customer import add_customer_message, find_complaint
 from ..services.submission import Upload, UploadError, submit_complaint
-from ..tracking import (
+from ..uploads import attachment_path
+from ..web import is_htmx, render, select_locale
+from ..web.tracking import (
     customer_clocks,
     customer_timeline,
     is_customer_file,
@@ -34,8 +36,6 @@ from ..tracking import (
     remember_tracked,
     tracked_complaint,
 )
-from ..uploads import attachment_path
-from ..web import is_htmx, render, select_locale
 
 bp = Blueprint("public", __name__, url_prefix="" or None)
 

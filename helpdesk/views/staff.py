@@ -15,7 +15,6 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import labels
-from ..auth import current_staff, manager_required, staff_required
 from ..domain.lifecycle import Status
 from ..extensions import db
 from ..forms.staff import (
@@ -30,6 +29,7 @@ from ..services.email_status import case_emails, failed_email_flags
 from ..services.inbox import InboxFilters, assignable_staff, inbox_dates, list_inbox
 from ..services.mediation import mediation_flags
 from ..web import is_htmx, render
+from ..web.auth import current_staff, manager_required, staff_required
 from . import email_panel
 from .case_actions import ACTIONS, FORMS, done_message
 from .inbox_rows import inbox_rows

@@ -13,11 +13,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.routing import AnyConverter, IntegerConverter
 
-from helpdesk.auth import is_safe_next
 from helpdesk.extensions import db
 from helpdesk.models import StaffSession
 from helpdesk.models.types import utcnow
 from helpdesk.services import accounts
+from helpdesk.web.auth import is_safe_next
 from tests.conftest import STAFF_PASSWORD as PASSWORD
 from tests.services.casework_support import (
     HTMX,

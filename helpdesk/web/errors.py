@@ -14,8 +14,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from .database import retry_after, unavailable_reason
-from .extensions import db
+from ..database import retry_after, unavailable_reason
+from ..extensions import db
 from .security import security_event
 
 log = logging.getLogger("helpdesk.errors")
