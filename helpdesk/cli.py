@@ -12,9 +12,12 @@ def register_commands(app: Flask) -> None:
     from .commands.demo import demo_cli
     from .commands.files import files_cli
     from .commands.privacy import privacy_cli
+    from .commands.reports import reports_cli
     from .commands.staff import staff_cli
     from .mail.cli import mail_cli
     from .search.cli import search_cli
 
-    for group in (staff_cli, demo_cli, cases_cli, mail_cli, search_cli, files_cli, privacy_cli):
+    groups = (staff_cli, demo_cli, cases_cli, mail_cli, search_cli, files_cli, privacy_cli,
+              reports_cli)  # fmt: skip
+    for group in groups:
         app.cli.add_command(group)

@@ -29,6 +29,7 @@ from ..models.types import utcnow
 from .builder import ComplaintBuilder
 from .bulk_load import after_bulk_load
 from .files import write_files
+from .improvement import finish_improvement, record_demo_actions, root_cause_ids
 from .referrals import refer_some
 from .rows import Batch, Context, Ids, finish_batch
 from .story import Plan, build_story, draw_age, draw_plan, place_story
@@ -97,6 +98,7 @@ class SeedReport:
     ratings: int = 0
     attachments: int = 0
     referrals: int = 0
+    corrective_actions: int = 0
     seconds: float = 0.0
     reindexed: bool = False
     by_status: dict[str, int] = field(default_factory=dict)
@@ -217,8 +219,9 @@ TABLES = (
 )
 
 
-def _write(batch: Batch, upload_dir: Path, seed: int) -> None:
+def _write(batch: Batch, upload_dir: Path, seed: int, root_causes: dict[str, int]) -> None:
     """Write the files, then every row of the batch in one transaction (files go on failure)."""
+    finish_improvement(batch, seed, root_causes)
     finish_batch(batch, seed)
     written = write_files(upload_dir, batch.files)
     try:
@@ -258,6 +261,7 @@ def seed_demo(
     ctx = Context(staff_ids, names, shop, seed, ids, existing)
     cal, tz = business_calendar(), shop_timezone()
     upload_dir = Path(current_app.config["UPLOAD_DIR"])
+    root_causes = root_cause_ids()
     report = SeedReport()
     complaint_id = first_id
     for chunk in _chunks(plan_complaints(count, seed, first_id, now, progress), chunk_size):
@@ -270,12 +274,13 @@ def seed_demo(
                 report.by_status.get(item.plan.target.value, 0) + 1
             )
             complaint_id += 1
-        _write(batch, upload_dir, seed)
+        _write(batch, upload_dir, seed, root_causes)
         for name, _model in TABLES:
             setattr(report, name, getattr(report, name) + len(getattr(batch, name)))
         if progress:
             progress("write", len(chunk))
     report.referrals = refer_some(DEMO_STAFF[2].email, now)
+    report.corrective_actions = record_demo_actions(DEMO_STAFF[1].email, DEMO_STAFF[0].email, now)
     after_bulk_load()
     if reindex:
         report.reindexed = _reindex()

@@ -1,0 +1,243 @@
+"""The report as CSV for a spreadsheet (policy clause 7, "Download CSV"): the tidy table of
+every figure (period, measure, category, value), and one row per complaint.
+
+Both are UTF-8 with a byte-order mark (so Excel reads the encoding), CRLF line ends (the
+csv module's), ISO dates (YYYY-MM-DD) and a point as the decimal sign: rates and averages
+with four decimals, euros with two. An empty value means "none" (a median of no
+complaints, a rate of nothing). The per-complaint rows hold no personal data (no name,
+email or text): reference code, dates, keys and figures only.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from ..clock import shop_timezone
+from ..domain.reports import Compliance, Period, week_start
+from ..domain.sla import local_date
+from ..extensions import db
+from ..labels import CATEGORIES
+from ..models import Complaint, Rating, Referral, RootCause
+from .report_queries import ReportFilters, conditions
+from .reports import Report, Scores
+
+BOM = "\ufeff"
+TIDY_HEADER = ("period", "measure", "category", "value")
+ALL = "all"
+#: Rows written per chunk of the per-complaint export (bounded memory at 100,000).
+CHUNK = 2000
+
+Row = tuple[str, str, str, str]
+
+
+def period_label(period: Period) -> str:
+    """An ISO 8601 interval of dates: 2026-12-01/2026-12-17."""
+    return f"{period.start.isoformat()}/{period.end.isoformat()}"
+
+
+def _number(value: float | int | None, decimals: int = 4) -> str:
+    """A count as it is, a rate or an average with `decimals` decimals, None as ""."""
+    if value is None:
+        return ""
+    if isinstance(value, int):
+        return str(value)
+    return f"{value:.{decimals}f}"
+
+
+def _euros(cents: int) -> str:
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+
+
+def tidy_rows(report: Report) -> list[Row]:
+    """Every figure of `report` as (period, measure, category, value) rows."""
+    label = period_label(report.period)
+    rows: list[Row] = []
+
+    def add(measure: str, category: str, value: float | int | str | None) -> None:
+        text = value if isinstance(value, str) else _number(value)
+        rows.append((label, measure, category, text))
+
+    add("complaints", ALL, report.complaints)
+    totals = report.per_week.by_category()
+    for category in CATEGORIES:
+        add("complaints", category, totals.get(category, 0))
+    for week in report.per_week.weeks:
+        # The week's days inside the report's period (the first and last may be partial).
+        span = Period(max(week, report.period.start), min(_sunday(week), report.period.end))
+        week_label = period_label(span)
+        for category in CATEGORIES:
+            rows.append((week_label, "complaints_per_week", category,
+                         str(report.per_week.count(week, category))))  # fmt: skip
+    for name, figures in (("ack", report.acknowledgement), ("response", report.response)):
+        _clock_rows(add, name, figures.compliance)
+        add(f"{name}_days_median", ALL, figures.median_days)
+        add(f"{name}_days_p90", ALL, figures.p90_days)
+    for kind, n in sorted(report.outcomes.items()):
+        add("outcomes", kind, n)
+    add("refunds", ALL, report.refunds)
+    add("refund_total_eur", ALL, _euros(report.refund_cents))
+    add("review_requests", ALL, report.review_requested)
+    add("review_rate", ALL, report.review_rate)
+    add("final_responses", ALL, report.final_responses)
+    add("review_changed_outcome", ALL, report.review_changed)
+    add("review_change_rate", ALL, report.review_change_rate)
+    add("referred_to_mediation", ALL, report.referred)
+    add("mediation_rate", ALL, report.mediation_rate)
+    for decision, n in sorted(report.decisions.items()):
+        add("mediation_decisions", decision, n)
+    for (sought, given), n in sorted(report.remedies.items()):
+        add("remedy_sought_given", f"{sought}>{given}", n)
+    for name, scores in (
+        ("resolution", report.resolution_scores),
+        ("handling", report.handling_scores),
+    ):
+        _score_rows(add, f"satisfaction_{name}", scores)
+    for key, n in sorted(report.root_causes.items()):
+        add("root_causes", key, n)
+    return rows
+
+
+def _sunday(day: date) -> date:
+    """The last day of the week of `day`."""
+    return week_start(day) + timedelta(days=6)
+
+
+def _clock_rows(add: Any, name: str, compliance: Compliance) -> None:
+    add(f"{name}_met", ALL, compliance.met)
+    add(f"{name}_missed", ALL, compliance.missed)
+    add(f"{name}_open_overdue", ALL, compliance.open_overdue)
+    add(f"{name}_open_in_time", ALL, compliance.open_in_time)
+    add(f"{name}_compliance_rate", ALL, compliance.rate)
+
+
+def _score_rows(add: Any, measure: str, scores: Scores) -> None:
+    for score in range(1, 6):
+        add(measure, str(score), scores.counts.get(score, 0))
+    add(f"{measure}_answers", ALL, scores.answers)
+    add(f"{measure}_average", ALL, scores.average)
+
+
+def _csv_text(rows: Iterable[Iterable[object]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def tidy_csv(reports: Iterable[Report]) -> str:
+    """The tidy table of one or more reports (say, a period and the one before), with BOM."""
+    rows: list[Iterable[object]] = [TIDY_HEADER]
+    for report in reports:
+        rows.extend(tidy_rows(report))
+    return BOM + _csv_text(rows)
+
+
+# --- one row per complaint -------------------------------------------------------------
+
+COMPLAINT_HEADER = (
+    "reference",
+    "received_on",
+    "category",
+    "channel",
+    "language",
+    "status",
+    "preferred_solution",
+    "outcome",
+    "root_cause",
+    "refund_eur",
+    "acknowledged_on",
+    "days_to_acknowledge",
+    "acknowledged_on_time",
+    "responded_on",
+    "days_to_respond",
+    "responded_on_time",
+    "review_requested_on",
+    "review_changed_outcome",
+    "rating_resolution",
+    "rating_handling",
+    "referrals",
+    "mediation_decision",
+)
+
+
+def complaint_csv(period: Period, filters: ReportFilters) -> Iterator[str]:
+    """The per-complaint table, in pieces of text (BOM and header first), oldest first."""
+    yield BOM + _csv_text([COMPLAINT_HEADER])
+    tz = shop_timezone()
+    referrals = (
+        select(
+            Referral.complaint_id,
+            func.count().label("referrals"),
+            func.max(Referral.decision).label("decision"),
+        )
+        .group_by(Referral.complaint_id)
+        .subquery()
+    )
+    query = (
+        select(
+            Complaint.reference,
+            Complaint.received_on,
+            Complaint.category,
+            Complaint.channel,
+            Complaint.language,
+            Complaint.status,
+            Complaint.preferred_solution,
+            Complaint.outcome_kind,
+            RootCause.key,
+            Complaint.outcome_refund_cents,
+            Complaint.acknowledged_at,
+            Complaint.days_to_acknowledge,
+            Complaint.acknowledged_on_time,
+            Complaint.responded_at,
+            Complaint.days_to_respond,
+            Complaint.responded_on_time,
+            Complaint.review_requested_at,
+            Complaint.review_changed,
+            Rating.score,
+            Rating.handling_score,
+            referrals.c.referrals,
+            referrals.c.decision,
+        )
+        .outerjoin(RootCause, RootCause.id == Complaint.outcome_root_cause_id)
+        .outerjoin(Rating, Rating.complaint_id == Complaint.id)
+        .outerjoin(referrals, referrals.c.complaint_id == Complaint.id)
+        .where(*conditions(period, filters))
+        .order_by(Complaint.received_on, Complaint.id)
+        .execution_options(yield_per=CHUNK)
+    )
+    for chunk in db.session.execute(query).partitions(CHUNK):
+        yield _csv_text(_complaint_row(row, tz) for row in chunk)
+
+
+def _complaint_row(row: Any, tz: Any) -> list[str]:
+    (reference, received_on, category, channel, language, status, sought, outcome, cause,
+     cents, acknowledged_at, ack_days, ack_on_time, responded_at, response_days,
+     response_on_time, review_at, changed, score, handling, referred, decision) = row  # fmt: skip
+    return [
+        reference, _day(received_on), category, channel, language, status, sought or "",
+        outcome or "", cause or "", "" if cents is None else _euros(cents),
+        _moment(acknowledged_at, tz), _number(ack_days), _yes_no(ack_on_time),
+        _moment(responded_at, tz), _number(response_days), _yes_no(response_on_time),
+        _moment(review_at, tz), _yes_no(changed), _number(score), _number(handling),
+        str(referred or 0), decision or "",
+    ]  # fmt: skip
+
+
+def _day(value: date | None) -> str:
+    return "" if value is None else value.isoformat()
+
+
+def _moment(value: datetime | None, tz: Any) -> str:
+    """The shop's date of a moment, ISO."""
+    return "" if value is None else local_date(value, tz).isoformat()
+
+
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else ("yes" if value else "no")

@@ -1,0 +1,296 @@
+"""Rising trends (policy clause 7: "told when a category or product rises well above its
+usual level"): a category, root cause or product keyword whose weekly count passes the rule
+of domain.reports.check_trend; each new one is stored and emailed to the managers once.
+
+What is counted, per week (Monday to Sunday, shop dates):
+
+- category: complaints received that week;
+- root cause: first outcomes given that week, by their root cause (a root cause is known
+  only once an outcome is given, so counting by receipt would always lag);
+- keyword: complaints received that week whose description uses the word. The shop keeps
+  no catalogue of products, so product keywords are the customers' own words: letters
+  only, at least KEYWORD_MIN_LENGTH long, not an English or Dutch stop word (the search
+  tokenizer's lists), and used in at most KEYWORD_MAX_SHARE of the complaints of the
+  weeks before (more is everyday language: greetings, "order", "refund"; measured on the
+  demo data those are in 6-33 % of complaints, a product's name in 1-2 %). A product's name
+  that suddenly turns up in many complaints passes the rule. At most MAX_KEYWORD_ALERTS
+  keywords per run, those furthest above their threshold.
+
+Two weeks are checked each run: the week so far (so a spike is told as it happens) and the
+last complete week (so one that passed the rule only on Sunday is told on Monday). A week's
+history is the TREND_WEEKS weeks before it, from the week of the first complaint on.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import cast
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from ..clock import shop_timezone
+from ..domain.reports import TREND_WEEKS, TrendCheck, check_trend, week_start
+from ..domain.sla import local_date
+from ..extensions import db
+from ..labels import category_label, root_cause_label
+from ..mail.outbox import queue_email
+from ..models import Complaint, Outcome, RootCause, Staff, TrendAlert
+from ..models.types import utcnow
+from ..search.text import STOP_EN, STOP_NL, tokens
+from .reports import shop_today
+
+DIMENSIONS = ("category", "root_cause", "keyword")
+KEYWORD_MIN_LENGTH = 4
+KEYWORD_MAX_SHARE = 0.05
+MAX_KEYWORD_ALERTS = 10
+#: Descriptions read per round trip while counting keywords.
+CHUNK = 2000
+_STOP = STOP_EN | STOP_NL
+
+#: Called with how many complaints' descriptions were just read (for a progress bar).
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Trend:
+    """One key whose count in one week passed the rule."""
+
+    dimension: str
+    key: str
+    week: date
+    check: TrendCheck
+
+
+def weeks_checked(today: date) -> list[date]:
+    """The Mondays of the last complete week and of the week so far."""
+    this_week = week_start(today)
+    return [this_week - timedelta(weeks=1), this_week]
+
+
+def _span(week: date) -> list[date]:
+    """The history weeks of `week` and the week itself, oldest first."""
+    return [week - timedelta(weeks=n) for n in range(TREND_WEEKS, -1, -1)]
+
+
+def find_trends(today: date, *, progress: Progress | None = None) -> list[Trend]:
+    """Every key rising in a checked week (see the module's docstring)."""
+    weeks = weeks_checked(today)
+    first = _span(weeks[0])[0]
+    counts = {
+        "category": _category_counts(first, today),
+        "root_cause": _root_cause_counts(first, today),
+        "keyword": _keyword_counts(first, today, progress),
+    }
+    totals: Counter[date] = Counter()
+    for by_week in counts["category"].values():
+        totals.update(by_week)
+    since = _first_week()
+    found: list[Trend] = []
+    for dimension in DIMENSIONS:
+        rising = [
+            Trend(dimension, key, week, check)
+            for week in weeks
+            for key, by_week in sorted(counts[dimension].items())
+            if (check := _check(by_week, week, since)).rising
+        ]
+        if dimension == "keyword":
+            rising = [t for t in rising if not _everyday(counts["keyword"][t.key], totals, t.week)]
+            rising.sort(key=lambda t: t.check.threshold - t.check.count)
+            rising = rising[:MAX_KEYWORD_ALERTS]
+        found.extend(rising)
+    return found
+
+
+def _everyday(by_week: Counter[date], totals: Counter[date], week: date) -> bool:
+    """True for a word used in more than KEYWORD_MAX_SHARE of the complaints of the weeks
+    before `week`."""
+    history = _span(week)[:-1]
+    used = sum(by_week.get(day, 0) for day in history)
+    return used > KEYWORD_MAX_SHARE * sum(totals.get(day, 0) for day in history)
+
+
+def _check(by_week: Counter[date], week: date, since: date | None) -> TrendCheck:
+    """The rule for one key and week; the weeks before the first complaint ever are no
+    history (a new helpdesk has no usual level yet: domain.reports.TREND_MIN_HISTORY)."""
+    history = [by_week.get(day, 0) for day in _span(week)[:-1] if since and day >= since]
+    return check_trend(history, by_week.get(week, 0))
+
+
+def _first_week() -> date | None:
+    """The week of the first complaint received (None without complaints)."""
+    first = db.session.scalar(select(func.min(Complaint.received_on)))
+    return week_start(first) if first is not None else None
+
+
+def _category_counts(first: date, today: date) -> dict[str, Counter[date]]:
+    """Complaints received per category per week, from the week of `first` on."""
+    query = (
+        select(Complaint.received_on, Complaint.category, func.count())
+        .where(Complaint.received_on >= first, Complaint.received_on <= today)
+        .group_by(Complaint.received_on, Complaint.category)
+    )
+    found: dict[str, Counter[date]] = defaultdict(Counter)
+    for day, category, n in db.session.execute(query):
+        found[category][week_start(cast(date, day))] += int(n)
+    return found
+
+
+def _root_cause_counts(first: date, today: date) -> dict[str, Counter[date]]:
+    """First outcomes given per root cause per week (shop dates of sending)."""
+    tz = shop_timezone()
+    since = datetime.combine(first, datetime.min.time(), tz)
+    query = (
+        select(Outcome.sent_at, RootCause.key)
+        .join(RootCause, RootCause.id == Outcome.root_cause_id)
+        .where(Outcome.is_final.is_(False), Outcome.sent_at >= since)
+    )
+    found: dict[str, Counter[date]] = defaultdict(Counter)
+    for sent_at, key in db.session.execute(query):
+        day = local_date(sent_at, tz)
+        if day <= today:
+            found[key][week_start(day)] += 1
+    return found
+
+
+def keywords(text: str) -> set[str]:
+    """The words of a description that count as keywords."""
+    return {
+        word
+        for word in tokens(text)
+        if len(word) >= KEYWORD_MIN_LENGTH and word.isalpha() and word not in _STOP
+    }
+
+
+def _keyword_counts(
+    first: date, today: date, progress: Progress | None
+) -> dict[str, Counter[date]]:
+    """Complaints per keyword per week (each complaint counts a word once)."""
+    found: dict[str, Counter[date]] = defaultdict(Counter)
+    for chunk in _descriptions(first, today):
+        for day, description in chunk:
+            week = week_start(day)
+            for word in keywords(description):
+                found[word][week] += 1
+        if progress is not None:
+            progress(len(chunk))
+    return found
+
+
+def _descriptions(first: date, today: date) -> Iterator[list[tuple[date, str]]]:
+    """(shop date of receipt, description) of the complaints received since `first`, in
+    chunks (keyset on id)."""
+    last = 0
+    while True:
+        query = (
+            select(Complaint.id, Complaint.received_on, Complaint.description)
+            .where(
+                Complaint.received_on >= first,
+                Complaint.received_on <= today,
+                Complaint.id > last,
+            )
+            .order_by(Complaint.id)
+            .limit(CHUNK)
+        )
+        rows = db.session.execute(query).all()
+        if not rows:
+            return
+        last = rows[-1][0]
+        # received_on is never NULL here: it is bounded in the WHERE.
+        yield [(cast(date, day), text) for _id, day, text in rows]
+
+
+def count_descriptions(today: date) -> int:
+    """How many descriptions find_trends reads (the length of its progress bar)."""
+    first = _span(weeks_checked(today)[0])[0]
+    query = select(func.count()).where(
+        Complaint.received_on >= first, Complaint.received_on <= today
+    )
+    return int(db.session.scalar(query) or 0)
+
+
+# --- alerts ------------------------------------------------------------------------------
+
+
+def alert_new_trends(
+    *, today: date | None = None, now: datetime | None = None, progress: Progress | None = None
+) -> list[TrendAlert]:
+    """Store the trends not alerted before and email them to every active manager (one
+    email each, listing them), in one commit. Returns the new alerts."""
+    now = now or utcnow()
+    today = today or shop_today(now)
+    trends = find_trends(today, progress=progress)
+    known = _known(trends)
+    new = [
+        TrendAlert(
+            dimension=t.dimension,
+            key=t.key,
+            week_start=t.week,
+            count=t.check.count,
+            mean=t.check.mean,
+            threshold=t.check.threshold,
+            created_at=now,
+        )
+        for t in trends
+        if (t.dimension, t.key, t.week) not in known
+    ]
+    if not new:
+        return []
+    db.session.add_all(new)
+    _email_managers(new)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Another run stored the same alerts at the same moment: it sends them.
+        db.session.rollback()
+        return []
+    return new
+
+
+def _known(trends: Iterable[Trend]) -> set[tuple[str, str, date]]:
+    weeks = {t.week for t in trends}
+    if not weeks:
+        return set()
+    query = select(TrendAlert.dimension, TrendAlert.key, TrendAlert.week_start).where(
+        TrendAlert.week_start.in_(weeks)
+    )
+    return {(dimension, key, week) for dimension, key, week in db.session.execute(query)}
+
+
+def _email_managers(alerts: list[TrendAlert]) -> None:
+    """One email per active manager listing the new alerts (no commit)."""
+    managers = db.session.scalars(
+        select(Staff).where(Staff.role == "manager", Staff.active.is_(True)).order_by(Staff.id)
+    )
+    names = dict(db.session.execute(select(RootCause.key, RootCause.name)).all())
+    context = {
+        "alerts": alerts,
+        "words": lambda alert: alert_words(alert, names),
+        "shop_name": current_app.config["SHOP_NAME"],
+        "reports_link": str(current_app.config["BASE_URL"]).rstrip("/") + "/staff/reports",
+    }
+    language = current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
+    for manager in managers:
+        queue_email(
+            kind="trend_alert",
+            to=manager.email,
+            template="trend_alert",
+            language=language,
+            **context,
+        )
+
+
+def alert_words(alert: TrendAlert, root_cause_names: dict[str, str | None]) -> str:
+    """What rose, in words: "Category: Billing or payment", "Root cause: Packing",
+    "Keyword: lamp" (called while the email is rendered, in its language)."""
+    if alert.dimension == "category":
+        return str(_("Category: %(name)s", name=category_label(alert.key)))
+    if alert.dimension == "root_cause":
+        name = root_cause_label(alert.key, root_cause_names.get(alert.key))
+        return str(_("Root cause: %(name)s", name=name))
+    return str(_("Keyword: %(word)s", word=alert.key))
