@@ -30,8 +30,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     for key in ("DATA_DIR", "UPLOAD_DIR"):
         Path(app.config[key]).mkdir(parents=True, exist_ok=True)
 
-    from . import cli, database, speedups, uploads, views, web
+    from . import cli, database, speedups, views, web
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
+    from .files import uploads
     from .web import errors, security
 
     db.init_app(app)

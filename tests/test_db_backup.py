@@ -17,11 +17,11 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
 from helpdesk.extensions import db
+from helpdesk.files.uploads import attachment_path
 from helpdesk.mail.inbound import ingest_message
 from helpdesk.models import Attachment, AuditEvent, Complaint, InboundEmail
 from helpdesk.services.raw_email import raw_email_path
 from helpdesk.services.submission import Upload, submit_complaint
-from helpdesk.uploads import attachment_path
 from tests.conftest import make_app
 from tests.services.test_submission import new_complaint, png_bytes
 

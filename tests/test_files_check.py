@@ -34,7 +34,7 @@ WORKER = textwrap.dedent(
     from helpdesk.extensions import db
     from helpdesk.services.submission import NewComplaint, _create
     from helpdesk.models.types import utcnow
-    from helpdesk.uploads import check_evidence_files, Upload
+    from helpdesk.files.uploads import check_evidence_files, Upload
     from tests.services.test_submission import png_bytes
 
     app = make_app(Path(sys.argv[2]), sys.argv[3])

@@ -26,15 +26,15 @@ import click
 from sqlalchemy import select
 from tqdm import tqdm
 
-from ..clock import shop_timezone
 from ..documents.bundle import bundle_key, bundle_name, evidence_bundle, stored_key, write_bundle
 from ..documents.casefile import case_file_source, file_name, warm_up
 from ..domain.lifecycle import Status
 from ..domain.reference import format_reference, normalise_reference
 from ..extensions import db
-from ..labels import CATEGORIES
 from ..models import Complaint
+from ..runtime.clock import shop_timezone
 from ..services.casefile import load_case_file
+from ..words.labels import CATEGORIES
 from .cases import BadInput, cases_cli
 
 

@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 from tqdm import tqdm
 
-from ..db_stats import refresh_statistics
+from ..database.stats import refresh_statistics
 from ..domain.audit_chain import ChainBreak
 from ..domain.reference import format_reference, normalise_reference
 from ..extensions import db

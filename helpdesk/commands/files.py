@@ -32,8 +32,8 @@ from sqlalchemy import select
 from tqdm import tqdm
 
 from ..extensions import db
+from ..files.uploads import TEMP_SUFFIX
 from ..models import Attachment, Complaint, InboundEmail
-from ..uploads import TEMP_SUFFIX
 
 files_cli = AppGroup("files", help="Look after the stored files (uploads and raw emails).")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from ..db_stats import refresh_statistics
+from ..database.stats import refresh_statistics
 from ..extensions import db
 
 

@@ -28,11 +28,11 @@ from flask_babel import force_locale
 from markupsafe import escape
 from PIL import Image, UnidentifiedImageError
 
-from ..dates import day_text, moment_text
+from ..files.uploads import attachment_path, over_pixel_budget
 from ..services.casefile import CaseFile, shop_name
 from ..services.dispute_bodies import dispute_notice
 from ..services.outcomes import format_amount
-from ..uploads import attachment_path, over_pixel_budget
+from ..words.dates import day_text, moment_text
 
 log = logging.getLogger(__name__)
 

@@ -24,12 +24,12 @@ from wtforms import (
 from wtforms.validators import InputRequired
 
 from ..domain.outcomes import OutcomeKind
+from ..files.uploads import Upload
 from ..models import Complaint
 from ..services.casework import Seen, seen_now
 from ..services.outcome_checks import OutcomeInput
 from ..services.outcome_errors import InvalidInput
 from ..services.root_causes import MAX_NOTE, label, list_root_causes
-from ..uploads import Upload
 from .base import Form
 
 #: The words next to each rating (1 = worst).

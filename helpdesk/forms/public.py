@@ -19,10 +19,10 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, Regexp, ValidationError
 
-from .. import labels
 from ..domain.outcomes import PREFERRED_SOLUTIONS
 from ..domain.reference import is_reference
 from ..services.submission import NewComplaint
+from ..words import labels
 from .base import Form
 
 #: A practical address check (no dependency): one @, a dotted domain, no spaces or brackets.

@@ -20,7 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
-from .. import labels
+from ..words import labels
 from .base import Form
 
 MAX_TEXT = 20_000

@@ -20,10 +20,10 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from ..extensions import db
 from ..files.quarantine import quarantine
+from ..files.uploads import CheckedUpload, Upload, UploadError, check_evidence
 from ..models import Complaint
 from ..services.customer import MAX_BODY, add_customer_message, find_message
 from ..services.submission import NewComplaint, normalise_email, submit_complaint
-from ..uploads import CheckedUpload, Upload, UploadError, check_evidence
 from .parsing import ParsedEmail, UnreadableEmail, parse_email
 from .refs import find_references
 from .text import find_order_number, guess_language, strip_quoted

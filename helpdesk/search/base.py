@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup
 
 from ..domain.inbox import InboxQuery
-from ..labels import CATEGORIES, STATUSES
+from ..words.labels import CATEGORIES, STATUSES
 from .nodes import Node
 
 #: How many ordered ids a search keeps in its per-process cache (pages beyond run again).

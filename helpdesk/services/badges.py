@@ -9,9 +9,9 @@ from datetime import datetime
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from ..clock import Clocked, acknowledgement_clock, response_clock
 from ..domain.sla import Clock, ClockState
 from ..models.types import utcnow
+from ..runtime.clock import Clocked, acknowledgement_clock, response_clock
 
 
 @dataclass(frozen=True)

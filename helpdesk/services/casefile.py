@@ -14,7 +14,6 @@ from datetime import date, datetime
 from flask import current_app
 from sqlalchemy import select
 
-from ..clock import business_calendar, shop_timezone
 from ..domain.casefile import ClockFacts, SlaRow, Transition, sla_table
 from ..extensions import db
 from ..models import (
@@ -27,6 +26,7 @@ from ..models import (
     Referral,
 )
 from ..models.types import utcnow
+from ..runtime.clock import business_calendar, shop_timezone
 from .audit_trail import chain_head, verify_complaint
 from .case_loading import get_case
 

@@ -26,11 +26,11 @@ from flask_babel import gettext as _
 from sqlalchemy import func, inspect, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import labels
 from ..domain.lifecycle import Status
 from ..extensions import db
 from ..models import Complaint, Message, Staff
 from ..models.types import utcnow
+from ..words import labels
 from .case_loading import get_case as get_case  # re-exported: the views load cases here
 from .lifecycle import change_status, record_event
 

@@ -13,9 +13,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..domain.lifecycle import Status
 from ..domain.reference import normalise_reference
 from ..extensions import db
+from ..files.uploads import CheckedUpload, Upload, UploadError, check_evidence_files, store_upload
 from ..models import Complaint, Message
 from ..models.types import utcnow
-from ..uploads import CheckedUpload, Upload, UploadError, check_evidence_files, store_upload
 from .lifecycle import advance_to, record_event
 from .raw_email import store_raw_email
 from .submission import clean_text, normalise_email

@@ -19,9 +19,9 @@ from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from ..clock import shop_timezone
 from ..config import MediationSetting, parse_mediation
 from ..models import Complaint
+from ..runtime.clock import shop_timezone
 
 #: European Consumer Centre Netherlands: free advice on purchases across borders.
 ECC_URL = "https://www.eccnederland.nl/"

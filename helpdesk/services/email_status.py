@@ -17,11 +17,11 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, exists, func, select, update
 
-from .. import labels
 from ..extensions import db
 from ..models import Complaint, OutboxEmail, Staff
 from ..models.types import utcnow
 from ..outbox.queue import requeue_values
+from ..words import labels
 from .lifecycle import record_event
 
 #: SQL: an email given up and not sent (ix_outbox_email_failed_at finds them).

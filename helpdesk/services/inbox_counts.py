@@ -7,12 +7,12 @@ from typing import Any
 
 from sqlalchemy import Date, Integer, bindparam, func, select
 
-from ..clock import business_calendar, shop_timezone
 from ..domain.inbox import InboxQuery
 from ..domain.sla import local_date
 from ..extensions import db
 from ..models import Complaint
 from ..models.types import utcnow
+from ..runtime.clock import business_calendar, shop_timezone
 from .email_status import count_with_failed_email
 from .inbox_filters import OPEN_KEYS
 from .mediation import count_in_mediation

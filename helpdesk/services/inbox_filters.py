@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .. import labels
 from ..domain.inbox import SORTS, InboxQuery
 from ..models.complaint import OPEN_STATUSES
+from ..words import labels
 
 PER_PAGE = 25
 MAX_PAGE = 10_000

@@ -15,12 +15,12 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.orm.attributes import flag_modified
 
-from ..clock import business_calendar, shop_timezone
 from ..domain.audit_chain import GENESIS, EventContent, link
 from ..domain.clocks import COLUMNS, Clocks, running_due, transition
 from ..domain.lifecycle import Status, path_to
 from ..extensions import db
 from ..models import AuditEvent, Complaint, Staff
+from ..runtime.clock import business_calendar, shop_timezone
 from .audit_trail import stored_head
 
 #: session.info key: {complaint: chain hash of its newest event in this transaction}. Weak

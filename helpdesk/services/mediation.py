@@ -21,12 +21,12 @@ from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..clock import business_calendar, shop_timezone
 from ..domain.mediation import reply_deadline
 from ..domain.sla import local_date
 from ..extensions import db
 from ..models import Complaint, Referral, Staff
 from ..models.types import utcnow
+from ..runtime.clock import business_calendar, shop_timezone
 from .casework import StaleEdit
 from .lifecycle import record_event
 from .mediation_checks import (

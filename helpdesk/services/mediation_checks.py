@@ -14,10 +14,10 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from ..clock import shop_timezone
 from ..domain.mediation import DECISIONS
 from ..domain.sla import local_date
 from ..models import Complaint, Referral
+from ..runtime.clock import shop_timezone
 from .outcome_errors import InvalidInput
 
 BODY_MAX, REFERENCE_MAX, NOTE_MAX = 200, 100, 5000

@@ -19,8 +19,8 @@ from ..domain.outcomes import (
     parse_amount_cents,
     sniff_replacement,
 )
+from ..files.uploads import CheckedUpload, Upload, safe_filename
 from ..models import Attachment, RootCause
-from ..uploads import CheckedUpload, Upload, safe_filename
 from .outcome_errors import InvalidInput
 from .root_causes import MAX_NOTE, find_root_cause
 

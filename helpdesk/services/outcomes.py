@@ -21,17 +21,17 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..clock import shop_timezone
 from ..domain.lifecycle import Status
 from ..domain.outcomes import OutcomeKind, fill_placeholders, review_deadline
 from ..domain.reports import GivenOutcome, ended_with
 from ..domain.sla import local_date
 from ..extensions import db
-from ..links import download_token, tracking_url
-from ..mail.outbox import queue_email
+from ..files.uploads import UploadError, store_upload
 from ..models import Attachment, Complaint, Message, Outcome, Staff
 from ..models.types import utcnow
-from ..uploads import UploadError, store_upload
+from ..outbox.queue import queue_email
+from ..runtime.clock import shop_timezone
+from ..runtime.links import download_token, tracking_url
 from .casework import Aspect, Seen, StaleEdit, check_fresh
 from .dispute_bodies import DeadlockNotice, dispute_notice
 from .lifecycle import advance_to, record_event

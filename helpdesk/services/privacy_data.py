@@ -20,9 +20,9 @@ from typing import Any
 from flask import current_app
 
 from ..domain.reference import format_reference
+from ..files.uploads import attachment_path, safe_filename
 from ..models import Complaint, OutboxEmail
 from ..models.types import utcnow
-from ..uploads import attachment_path, safe_filename
 from .audit_trail import stored_events
 from .privacy_lookup import find_cases, hold_of, outbox_to, quarantined_from
 from .raw_email import raw_email_path

@@ -35,9 +35,9 @@ from ..domain.retention import (
     kept_detail,
 )
 from ..extensions import db
+from ..files.uploads import attachment_path
 from ..models import AuditEvent, Complaint, OutboxEmail
 from ..search.erasure import forget_words, words_of
-from ..uploads import attachment_path
 from .audit_trail import stored_events, stored_head
 from .lifecycle import record_event
 from .raw_email import raw_email_path

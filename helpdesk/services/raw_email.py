@@ -16,8 +16,8 @@ from pathlib import Path
 from flask import current_app
 
 from ..extensions import db
+from ..files.uploads import write_new_file
 from ..models import Complaint, InboundEmail, Message
-from ..uploads import write_new_file
 
 
 def raw_email_dir() -> Path:

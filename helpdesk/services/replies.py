@@ -16,10 +16,10 @@ from sqlalchemy import select
 
 from ..domain.lifecycle import Status
 from ..extensions import db
-from ..links import tracking_url
 from ..models import Complaint, Message, Staff
 from ..models.types import utcnow
 from ..outbox.queue import queue_email
+from ..runtime.links import tracking_url
 from .casework import (
     ActionRefused,
     Aspect,

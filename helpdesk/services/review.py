@@ -20,10 +20,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..domain.lifecycle import Status
 from ..domain.outcomes import is_review_open, review_deadline
 from ..extensions import db
-from ..links import tracking_url
 from ..models import Complaint, Message, Outcome, Staff
 from ..models.types import utcnow
 from ..outbox.queue import queue_email
+from ..runtime.links import tracking_url
 from .casework import Seen, check_fresh
 from .lifecycle import change_status, record_event
 from .outcome_checks import OutcomeInput, check_details

@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..labels import root_cause_label
 from ..models import RootCause, Staff
+from ..words.labels import root_cause_label
 from .outcome_errors import InvalidInput, require_manager
 
 MAX_NAME = 100

@@ -11,17 +11,17 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from .. import labels
-from ..clock import business_calendar, shop_timezone
 from ..domain.clocks import opening_clocks
 from ..domain.outcomes import PREFERRED_SOLUTIONS
 from ..domain.reference import generate_reference
 from ..extensions import db
-from ..links import tracking_url
+from ..files.uploads import CheckedUpload, Upload, UploadError, check_evidence_files, store_upload
 from ..models import Complaint, Message
 from ..models.types import utcnow
 from ..outbox.queue import queue_email
-from ..uploads import CheckedUpload, Upload, UploadError, check_evidence_files, store_upload
+from ..runtime.clock import business_calendar, shop_timezone
+from ..runtime.links import tracking_url
+from ..words import labels
 from .lifecycle import record_event
 from .raw_email import store_raw_email
 

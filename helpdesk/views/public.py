@@ -18,14 +18,14 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response as BaseResponse
 
-from .. import links
 from ..domain.reference import normalise_reference
 from ..extensions import db, limiter
+from ..files.uploads import attachment_path
 from ..forms.public import AnswerForm, ComplaintForm, TrackForm, new_submission_token
 from ..models import Attachment, Complaint
+from ..runtime import links
 from ..services.customer import add_customer_message, find_complaint
 from ..services.submission import Upload, UploadError, submit_complaint
-from ..uploads import attachment_path
 from ..web import is_htmx, render, select_locale
 from ..web.tracking import (
     customer_clocks,

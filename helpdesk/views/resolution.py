@@ -16,21 +16,21 @@ from flask import Blueprint, Response, abort, flash, redirect, send_file, url_fo
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from ..auth import current_staff, staff_required
 from ..domain.outcomes import OutcomeKind, parse_kind
 from ..extensions import db, limiter
+from ..files.uploads import attachment_path
 from ..forms.outcomes import OutcomeForm, RatingForm, ReviewForm, show_errors
-from ..links import read_download_token
 from ..models import Attachment, Complaint
+from ..runtime.links import read_download_token
 from ..services.casework import StaleEdit, get_case
 from ..services.outcome_errors import InvalidInput, OutcomeRefused
 from ..services.outcomes import give_outcome
 from ..services.ratings import rate_resolution
 from ..services.review import request_review
 from ..services.templates import prefill_text
-from ..tracking import tracked_complaint
-from ..uploads import attachment_path
 from ..web import is_htmx, render
+from ..web.auth import current_staff, staff_required
+from ..web.tracking import tracked_complaint
 from .resolution_panels import (
     customer_resolution,
     outcome_facts,

@@ -15,12 +15,11 @@ from typing import Any
 from flask import url_for
 from flask_babel import gettext as _
 
-from .. import labels
 from ..domain.lifecycle import Status
 from ..domain.outcomes import OutcomeKind
 from ..forms.outcomes import RATING_WORDS, OutcomeForm, RatingForm, ReviewForm
-from ..links import download_token
 from ..models import Complaint, Outcome, Rating, Staff
+from ..runtime.links import download_token
 from ..services.dispute_bodies import DeadlockNotice, dispute_notice
 from ..services.outcomes import (
     OUTCOME_FROM,
@@ -34,6 +33,7 @@ from ..services.review import can_request_review, review_possible_until
 from ..services.root_causes import label as root_cause_words
 from ..services.templates import prefill_text
 from ..web import select_locale_cached
+from ..words import labels
 
 
 def kinds() -> list[tuple[str, str]]:

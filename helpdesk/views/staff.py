@@ -14,7 +14,6 @@ from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import labels
 from ..domain.lifecycle import Status
 from ..extensions import db
 from ..forms.staff import (
@@ -30,6 +29,7 @@ from ..services.inbox import InboxFilters, assignable_staff, inbox_dates, list_i
 from ..services.mediation import mediation_flags
 from ..web import is_htmx, render
 from ..web.auth import current_staff, manager_required, staff_required
+from ..words import labels
 from . import email_panel
 from .case_actions import ACTIONS, FORMS, done_message
 from .inbox_rows import inbox_rows
@@ -253,7 +253,7 @@ def _stale(error: StaleDataError) -> ResponseReturnValue:
 @staff_required
 def attachment(attachment_id: int) -> ResponseReturnValue:
     """A complaint's file, always as a download with its stored content type."""
-    from ..uploads import attachment_path
+    from ..files.uploads import attachment_path
 
     item = db.session.get(Attachment, attachment_id)
     if item is None:

@@ -17,9 +17,9 @@ from flask import (
 )
 from jinja2_fragments.flask import render_block
 
-from .. import labels
-from ..dates import day_text, moment_text
 from ..domain.reference import format_reference
+from ..words import labels
+from ..words.dates import day_text, moment_text
 
 
 def is_htmx() -> bool:

@@ -20,12 +20,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, bindparam, select
 from sqlalchemy.orm import joinedload
 
-from .. import labels
-from ..clock import acknowledgement_clock, response_clock
 from ..domain.sla import Clock
 from ..extensions import db
 from ..models import Attachment, AuditEvent, Complaint, Message
+from ..runtime.clock import acknowledgement_clock, response_clock
 from ..services.customer_sessions import end_session, is_ended
+from ..words import labels
 
 _KEY = "tracked"
 #: How long an opened case stays open in the browser without asking again.

@@ -6,7 +6,7 @@ Create Date: 2026-12-03 08:30:00
 
 Issue 13 (policy clause 7, learning from complaints):
 - root_cause: the list managers keep, seeded with eight entries (their words are translated
-  in helpdesk.labels); outcome.root_cause_id and root_cause_note say why it happened.
+  in helpdesk.words.labels); outcome.root_cause_id and root_cause_note say why it happened.
 - corrective_action (+ corrective_action_complaint) and trend_alert (each alert sent once).
 - rating.handling_score: the second question, satisfaction with the handling.
 - complaint.received_on, days_to_acknowledge, acknowledged_on_time, days_to_respond,
@@ -159,7 +159,7 @@ def _backfill(conn):
     """Every complaint's report figures, in batches of BATCH (bounded memory)."""
     from datetime import date
 
-    from helpdesk.clock import business_calendar, shop_timezone
+    from helpdesk.runtime.clock import business_calendar, shop_timezone
     from helpdesk.domain.reports import business_days_taken
     from helpdesk.domain.sla import ACK_DAYS, RESPONSE_DAYS, due_date, is_on_time, local_date
 

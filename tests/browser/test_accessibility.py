@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from helpdesk.links import tracking_url
 from helpdesk.models.types import utcnow
+from helpdesk.runtime.links import tracking_url
 from helpdesk.services.replies import request_information
 from tests.browser.conftest import ConsoleLog, LiveServer, log_in
 from tests.services.outcomes_support import STAFF_PASSWORD, fast_staff, give_refund, new_complaint

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from helpdesk.clock import business_calendar
 from helpdesk.domain.mediation import reply_deadline
 from helpdesk.models.types import utcnow
+from helpdesk.runtime.clock import business_calendar
 from helpdesk.services.mediation import shop_today
 from tests.browser.conftest import ConsoleLog, LiveServer, log_in
 from tests.services.outcomes_support import STAFF_PASSWORD, fast_staff, give_refund, new_complaint

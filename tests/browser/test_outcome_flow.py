@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from helpdesk.extensions import db
-from helpdesk.links import tracking_url
 from helpdesk.models import Complaint
+from helpdesk.runtime.links import tracking_url
 from tests.browser.conftest import ConsoleLog, LiveServer
 from tests.services.outcomes_support import STAFF_PASSWORD, fast_staff, new_complaint
 

@@ -12,8 +12,8 @@ import pytest
 from PIL import Image
 
 from helpdesk.extensions import db
+from helpdesk.files.uploads import attachment_path
 from helpdesk.models import Attachment, Complaint
-from helpdesk.uploads import attachment_path
 from tests.browser.conftest import ConsoleLog, LiveServer
 from tests.services.test_submission import ensure_catalogs, jpeg_bytes
 

@@ -16,9 +16,9 @@ from pypdf import PdfReader
 
 from helpdesk.documents.bundle import stored_key
 from helpdesk.documents.casefile import case_file_source
+from helpdesk.files.uploads import attachment_path
 from helpdesk.services.casefile import load_case_file
 from helpdesk.services.replies import add_note
-from helpdesk.uploads import attachment_path
 from tests.documents.casefile_support import full_case
 from tests.documents.test_casefile_delivery import check_bundle
 from tests.services.outcomes_support import fast_staff

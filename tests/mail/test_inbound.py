@@ -7,12 +7,12 @@ from pathlib import Path
 
 from helpdesk.domain.lifecycle import Status
 from helpdesk.extensions import db
+from helpdesk.files.uploads import attachment_path
 from helpdesk.mail.inbound import ingest_message
 from helpdesk.mail.sender import send_pending
 from helpdesk.models import Attachment, Complaint, Message, OutboxEmail
 from helpdesk.models.types import utcnow
 from helpdesk.services.lifecycle import advance_to
-from helpdesk.uploads import attachment_path
 from tests.mail.conftest import eml, png_bytes
 
 

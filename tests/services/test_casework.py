@@ -11,11 +11,11 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from helpdesk.clock import acknowledgement_clock
 from helpdesk.domain.lifecycle import Status
 from helpdesk.domain.sla import ClockState
 from helpdesk.extensions import db
 from helpdesk.models import AuditEvent, Complaint
+from helpdesk.runtime.clock import acknowledgement_clock
 from helpdesk.services import casework
 from helpdesk.services.casework import ActionRefused, CaseworkError
 from helpdesk.services.lifecycle import advance_to

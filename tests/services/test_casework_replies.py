@@ -9,11 +9,11 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from helpdesk.clock import response_clock
 from helpdesk.domain.lifecycle import Status
 from helpdesk.domain.sla import ClockState
 from helpdesk.extensions import db
 from helpdesk.models import AuditEvent, Complaint, Message, OutboxEmail
+from helpdesk.runtime.clock import response_clock
 from helpdesk.services import replies
 from helpdesk.services.casework import ActionRefused, CaseworkError, seen_now
 from helpdesk.services.lifecycle import advance_to

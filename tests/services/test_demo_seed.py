@@ -19,7 +19,6 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
 from helpdesk import create_app
-from helpdesk.clock import business_calendar, shop_timezone
 from helpdesk.demo.seeding import DEMO_STAFF, allocate, seed_demo
 from helpdesk.domain.lifecycle import Status
 from helpdesk.domain.reference import normalise_reference
@@ -34,6 +33,7 @@ from helpdesk.models import (
     Rating,
     Staff,
 )
+from helpdesk.runtime.clock import business_calendar, shop_timezone
 from helpdesk.services.lifecycle import change_status, refresh_sla_due
 
 #: The day after King's Day 2026, so the spread-out dates cross Easter and King's Day.

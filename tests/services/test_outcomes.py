@@ -12,14 +12,14 @@ from sqlalchemy import event, func, select
 
 from helpdesk.domain.outcomes import OutcomeKind
 from helpdesk.extensions import db
-from helpdesk.links import read_download_token
+from helpdesk.files.uploads import Upload, attachment_path
 from helpdesk.models import Attachment, AuditEvent, Message, OutboxEmail, Outcome
+from helpdesk.runtime.links import read_download_token
 from helpdesk.services.casework import StaleEdit, seen_now
 from helpdesk.services.customer import add_customer_message
 from helpdesk.services.outcome_errors import AlreadySent, InvalidInput, NotAllowed, WrongStatus
 from helpdesk.services.outcomes import OutcomeInput, first_outcome, give_outcome
 from helpdesk.services.templates import prefill_text
-from helpdesk.uploads import Upload, attachment_path
 from tests.services.outcomes_support import (
     ANSWERED,
     RECEIVED,

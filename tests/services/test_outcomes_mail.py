@@ -7,11 +7,11 @@ from typing import Any
 from flask import Flask
 
 from helpdesk.domain.outcomes import OutcomeKind
+from helpdesk.files.uploads import Upload
 from helpdesk.mail.sender import send_pending
 from helpdesk.services.dispute_bodies import dispute_bodies
 from helpdesk.services.outcomes import OutcomeInput, give_outcome
 from helpdesk.services.review import request_review, send_final_response
-from helpdesk.uploads import Upload
 from tests.services.outcomes_support import (
     ANSWERED,
     fast_staff,

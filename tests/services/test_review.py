@@ -245,8 +245,8 @@ def test_bad_final_response_values_store_nothing(app: Flask, people: dict[str, A
 def test_a_replacement_file_may_be_sent_again_in_the_final_response(
     app: Flask, people: dict[str, Any]
 ) -> None:
+    from helpdesk.files.uploads import Upload
     from helpdesk.services.outcomes import give_outcome
-    from helpdesk.uploads import Upload
     from tests.services.outcomes_support import pdf_bytes
 
     complaint = new_complaint()

@@ -1,4 +1,4 @@
-"""services.root_causes: the seeded list (its words from helpdesk.labels, translated), and
+"""services.root_causes: the seeded list (its words from helpdesk.words.labels, translated), and
 managers adding, renaming and retiring entries (an outcome must name one still offered)."""
 
 from __future__ import annotations

@@ -8,10 +8,10 @@ from datetime import timedelta
 from flask import Flask
 from flask.testing import FlaskClient
 
-from helpdesk import links
 from helpdesk.extensions import db
 from helpdesk.models import Complaint, EndedCustomerSession
 from helpdesk.models.types import utcnow
+from helpdesk.runtime import links
 from helpdesk.services.customer_sessions import end_session, is_ended
 from helpdesk.services.submission import Upload, submit_complaint
 from tests.services.test_submission import new_complaint, png_bytes

@@ -13,10 +13,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from helpdesk.clock import business_calendar
 from helpdesk.domain.mediation import reply_deadline
 from helpdesk.extensions import db
 from helpdesk.models import AuditEvent, Referral
+from helpdesk.runtime.clock import business_calendar
 from helpdesk.services.mediation import record_referral, shop_today
 from tests.services.outcomes_support import fast_staff, give_refund, login, new_complaint
 

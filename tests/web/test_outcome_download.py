@@ -11,11 +11,11 @@ from flask.testing import FlaskClient
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from helpdesk.domain.outcomes import OutcomeKind
-from helpdesk.links import _DOWNLOAD_SALT, download_token
+from helpdesk.files.uploads import Upload
 from helpdesk.models import Attachment
 from helpdesk.models.types import utcnow
+from helpdesk.runtime.links import _DOWNLOAD_SALT, download_token
 from helpdesk.services.outcomes import OutcomeInput, give_outcome
-from helpdesk.uploads import Upload
 from tests.services.outcomes_support import epub_bytes, fast_staff, new_complaint, open_case
 
 
@@ -92,7 +92,7 @@ def test_a_tampered_link_gets_the_same_page(app: Flask, client: FlaskClient, tam
 
 def test_a_customers_own_evidence_is_not_served_here(app: Flask, client: FlaskClient) -> None:
     from helpdesk.extensions import db
-    from helpdesk.uploads import store_upload
+    from helpdesk.files.uploads import store_upload
     from tests.services.outcomes_support import png_bytes
 
     complaint = new_complaint(now=utcnow())

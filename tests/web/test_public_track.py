@@ -13,13 +13,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 
-from helpdesk import links
 from helpdesk.domain.lifecycle import Status
 from helpdesk.extensions import db
+from helpdesk.files.uploads import store_upload
 from helpdesk.models import Attachment, Complaint, Message
+from helpdesk.runtime import links
 from helpdesk.services.lifecycle import advance_to
 from helpdesk.services.submission import Upload, submit_complaint
-from helpdesk.uploads import store_upload
 from tests.services.test_submission import (
     FRIDAY,
     jpeg_bytes,

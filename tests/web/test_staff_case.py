@@ -14,12 +14,12 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from helpdesk.extensions import db
+from helpdesk.files.uploads import attachment_path
 from helpdesk.models import Complaint, Message, OutboxEmail, Staff
 from helpdesk.models.types import utcnow
 from helpdesk.services import casework, replies
 from helpdesk.services.customer import add_customer_message
 from helpdesk.services.submission import NewComplaint, Upload, submit_complaint
-from helpdesk.uploads import attachment_path
 from tests.services.casework_support import HTMX, login, new_complaint, submit
 
 STALE = "Someone else changed this complaint while you were writing."

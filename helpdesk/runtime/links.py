@@ -9,7 +9,7 @@ from flask import current_app, has_request_context, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 if TYPE_CHECKING:
-    from .models import Attachment, Complaint
+    from ..models import Attachment, Complaint
 
 _TRACK_SALT = "helpdesk.track.v1"
 _DOWNLOAD_SALT = "helpdesk.download.v1"

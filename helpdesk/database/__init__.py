@@ -25,7 +25,7 @@ worker, cron commands) on every new connection:
   services keep the rows consistent, and PostgreSQL enforces them).
 
 `unavailable_reason` sorts an error into busy, full, read-only or unreachable: the web
-answers those with 503 and Retry-After (helpdesk.errors), /healthz reports them.
+answers those with 503 and Retry-After (helpdesk.web.errors), /healthz reports them.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
-from .extensions import db
+from ..extensions import db
 
 log = logging.getLogger(__name__)
 

@@ -39,8 +39,8 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import event
 
-from .extensions import db
-from .models import Attachment, Complaint, Message
+from ..extensions import db
+from ..models import Attachment, Complaint, Message
 
 log = logging.getLogger(__name__)
 

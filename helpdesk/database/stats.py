@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from .extensions import db
+from ..extensions import db
 
 
 def refresh_statistics() -> None:
