@@ -179,14 +179,15 @@ def get_report(period: Period, filters: ReportFilters, *, today: date | None = N
     referred, decisions = q.referral_counts(period, filters)
     resolution, handling = _scores(q.rating_counts(period, filters))
     keys = q.root_cause_keys()
+    complaints = sum(row.complaints for row in days)
     return Report(
         period=period,
         filters=filters,
         today=today,
-        complaints=sum(row.complaints for row in days),
+        complaints=complaints,
         per_week=_weekly(period, days),
-        acknowledgement=ClockFigures(_compliance(clocks, "ack"), ack_days),
-        response=ClockFigures(_compliance(clocks, "response"), response_days),
+        acknowledgement=ClockFigures(_compliance(clocks, "ack", complaints), ack_days),
+        response=ClockFigures(_compliance(clocks, "response", complaints), response_days),
         outcomes=_tally(groups, lambda g: g.kind or NO_OUTCOME),
         refunds=sum(g.refunds for g in groups),
         refund_cents=sum(g.refund_cents for g in groups),
@@ -224,14 +225,10 @@ def _days_taken(
     return dict(ack), dict(response)
 
 
-def _compliance(clocks: Counter[str], clock: str) -> Compliance:
+def _compliance(clocks: Counter[str], clock: str, complaints: int) -> Compliance:
+    met, missed = clocks[f"{clock}_met"], clocks[f"{clock}_missed"]
     overdue = clocks[f"{clock}_overdue"]
-    return Compliance(
-        met=clocks[f"{clock}_met"],
-        missed=clocks[f"{clock}_missed"],
-        open_overdue=overdue,
-        open_in_time=clocks[f"{clock}_open"] - overdue,
-    )
+    return Compliance(met, missed, overdue, complaints - met - missed - overdue)
 
 
 def _tally(groups: list[OutcomeGroup], key: Callable[[OutcomeGroup], str]) -> dict[str, int]:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from helpdesk.domain.reports import Compliance, custom_period
 from helpdesk.extensions import db
 from helpdesk.models import Complaint, Outcome, RootCause
+from helpdesk.services import report_queries
 from helpdesk.services.reports import (
     NO_OUTCOME,
     NOT_STATED,
@@ -122,7 +123,9 @@ def test_what_customers_asked_for_and_got(may: Report) -> None:
     }
 
 
-def test_satisfaction_and_root_causes(data: DataSet, may: Report) -> None:
+def test_satisfaction_and_root_causes(
+    data: DataSet, may: Report, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert may.resolution_scores.counts == {5: 1, 2: 1, 4: 1}
     assert may.resolution_scores.average == pytest.approx(11 / 3)
     assert may.handling_scores.counts == {4: 1, 5: 1}  # C3 skipped the second question
@@ -132,6 +135,12 @@ def test_satisfaction_and_root_causes(data: DataSet, may: Report) -> None:
         (reference(data, "C3"), "Took too long.", 2, None),
         (reference(data, "C1"), "Quick and fair.", 5, 4),
     ]
+    newest = report_queries.latest_comments(MAY, ReportFilters(), 1)
+    assert [c.comment for c in newest] == ["Took too long."]
+    monkeypatch.setattr(report_queries, "NEWEST_RATINGS", 1)  # C3's rating only: not on 12 May
+    c1_day = custom_period(date(2026, 5, 12), date(2026, 5, 12))
+    older = report_queries.latest_comments(c1_day, ReportFilters(), 1)
+    assert [c.comment for c in older] == ["Quick and fair."]
     assert may.root_causes == {"carrier_damage": 1, "download_server": 1, "payment_provider": 1,
                                "packing": 1}  # fmt: skip
     assert may.root_cause_names["packing"] is None  # the seeded words, translated
