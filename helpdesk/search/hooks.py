@@ -25,8 +25,8 @@ from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import Attachment, Complaint, Message, Outcome, Rating
+from .failures import corrupt_index_tolerated, log_failure
 from .queue import drain, enqueue
-from .whoosh_store import corrupt_index_tolerated, log_failure
 
 log = logging.getLogger(__name__)
 

@@ -20,8 +20,8 @@ from sqlalchemy import Engine
 
 from ..database import unavailable_reason
 from .base import Backend
+from .failures import corrupt_index_tolerated, log_failure
 from .queue import BATCH, Outcome, apply_batch
-from .whoosh_store import corrupt_index_tolerated, log_failure
 
 log = logging.getLogger(__name__)
 

@@ -2,9 +2,11 @@
 
 The same rules feed the Whoosh index and the PostgreSQL tsvectors (which receive the
 tokens already split, so PostgreSQL's own parser cannot split them differently), which is
-what lets one contract suite expect the same hits from both. The Snowball stemmers and
-stop-word lists are Whoosh's (`whoosh.lang`), the same algorithms and lists PostgreSQL's
-`english` and `dutch` configurations use.
+what lets one contract suite expect the same hits from both. The stop-word lists are
+PostgreSQL's `english` and `dutch` ones (as Whoosh ships them too: a test compares). The
+Snowball stemmers are Whoosh's (`whoosh.lang.snowball`, the algorithms PostgreSQL's
+configurations use; the current Snowball releases stem Dutch differently), loaded on the
+first stem: the only Whoosh code a PostgreSQL deployment runs, and none of the engine.
 """
 
 from __future__ import annotations
@@ -13,17 +15,48 @@ import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
-from whoosh.lang import stemmer_for_language, stopwords_for_language
-
 #: Letters and digits only: PostgreSQL's parser keeps such a run as one token.
 TOKEN_RE = re.compile(r"[^\W_]+")
 #: Longer runs are noise (hashes, base64); neither side indexes or searches them.
 MAX_TOKEN = 40
 
-_STEM_EN: Callable[[str], str] = stemmer_for_language("en")
-_STEM_NL: Callable[[str], str] = stemmer_for_language("nl")
-STOP_EN = frozenset(stopwords_for_language("en"))
-STOP_NL = frozenset(stopwords_for_language("nl"))
+
+def _word_list(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+#: PostgreSQL's stop words (src/backend/snowball/stopwords), as whoosh.lang has them.
+
+STOP_EN = _word_list(
+    """
+    a about above after again against all am an and any are as at be because been
+    before being below between both but by can did do does doing don down during
+    each few for from further had has have having he her here hers herself him
+    himself his how i if in into is it its itself just me more most my myself no nor
+    not now of off on once only or other our ours ourselves out over own s same she
+    should so some such t than that the their theirs them themselves then there
+    these they this those through to too under until up very was we were what when
+    where which while who whom why will with you your yours yourself yourselves
+    """
+)
+STOP_NL = _word_list(
+    """
+    aan al alles als altijd andere ben bij daar dan dat de der deze die dit doch
+    doen door dus een eens en er ge geen geweest haar had heb hebben heeft hem het
+    hier hij hoe hun iemand iets ik in is ja je kan kon kunnen maar me meer men met
+    mij mijn moet na naar niet niets nog nu of om omdat onder ons ook op over reeds
+    te tegen toch toen tot u uit uw van veel voor want waren was wat werd wezen wie
+    wil worden wordt zal ze zelf zich zij zijn zo zonder zou
+    """
+)
+
+
+@lru_cache(maxsize=1)
+def _stemmers() -> tuple[Callable[[str], str], Callable[[str], str]]:
+    """The English and Dutch Snowball stemmers (loaded on first use)."""
+    from whoosh.lang import stemmer_for_language
+
+    return stemmer_for_language("en"), stemmer_for_language("nl")
 
 
 def tokens(text: str) -> list[str]:
@@ -43,10 +76,11 @@ def variants(token: str) -> tuple[str, ...]:
     if not token.isalpha():
         return (token,)
     found = [token]
+    stem_en, stem_nl = _stemmers()
     if token not in STOP_EN:
-        found.append(_STEM_EN(token))
+        found.append(stem_en(token))
     if token not in STOP_NL:
-        found.append(_STEM_NL(token))
+        found.append(stem_nl(token))
     return tuple(dict.fromkeys(found))
 
 

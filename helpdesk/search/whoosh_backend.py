@@ -25,11 +25,14 @@ from .documents import SearchDocument, compare_markers, load_documents
 from .nodes import Node
 from .queue import drain, enqueue_now, forget, row_ids_now
 from .queue import state as queue_state
-from .whoosh.fast.postings import SegmentCache
+from .whoosh.build import build_index
+from .whoosh.fast.reads import FAST
 from .whoosh.pool import SearcherPool
+from .whoosh.reads import STOCK
 from .whoosh.schema import fields_for, make_schema
 from .whoosh.search import Ranked, rank
-from .whoosh_bulk import PARALLEL_FROM, build_index
+from .whoosh.segments import SegmentCache
+from .whoosh_bulk import PARALLEL_FROM
 from .whoosh_store import (
     IndexStore,
     create_index,
@@ -102,6 +105,8 @@ class WhooshBackend:
         lock_timeout: float = 10.0,
         procs: int = 2,
         parallel_from: int = PARALLEL_FROM,
+        *,
+        fast: bool = True,
     ) -> None:
         self.store = IndexStore(index_dir)
         self.schema = make_schema()
@@ -109,7 +114,9 @@ class WhooshBackend:
         self._zone = zone
         self._lock = threading.Lock()
         self._healthy: tuple[tuple[object, ...], float] | None = None  # (files, when)
-        self._segments = SegmentCache()
+        #: The speed-ups (whoosh/fast) on, or Whoosh's public API only (LIBRARY_PATCHES=0).
+        self.fast = fast
+        self._segments = SegmentCache(FAST if fast else STOCK)
         self._searchers = SearcherPool()
         self._results: OrderedDict[tuple[object, ...], Ranked] = OrderedDict()
         self.cache_size = cache_size
@@ -323,7 +330,14 @@ class WhooshBackend:
             path = self.store.new_version_dir()
             try:
                 count = build_index(
-                    path, self.schema, engine, self.procs, self.parallel_from, progress, batches
+                    path,
+                    self.schema,
+                    engine,
+                    self.procs,
+                    self.parallel_from,
+                    progress,
+                    batches,
+                    fast=self.fast,
                 )
             except BaseException:
                 shutil.rmtree(path, ignore_errors=True)  # the live index stays as it was

@@ -1,4 +1,5 @@
-"""Exact-phrase matching on a real Whoosh segment agrees with a plain reading of the text."""
+"""Exact-phrase matching on a real Whoosh segment agrees with a plain reading of the text,
+read with the speed-ups (fast) and with Whoosh's public API only (stock)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ import pytest
 from whoosh import formats
 from whoosh.index import create_in
 
-from helpdesk.search.whoosh.fast.phrase import decode_deltas, pair_phrase_docs, phrase_docs
+from helpdesk.search.whoosh.fast.phrase import decode_deltas
+from helpdesk.search.whoosh.fast.reads import FAST
+from helpdesk.search.whoosh.phrase import pair_phrase_docs, phrase_docs
+from helpdesk.search.whoosh.reads import STOCK, Reads
 from helpdesk.search.whoosh.schema import make_schema
 
 WORDS = ["the", "parcel", "was", "broken", "very", "download", "link", "not", "working"]
@@ -51,29 +55,39 @@ def _naive(texts: list[str], words: list[str]) -> set[int]:
     }
 
 
+@pytest.fixture(params=[FAST, STOCK], ids=["fast", "stock"])
+def reads(request: pytest.FixtureRequest) -> Reads:
+    """How the segment is read: the speed-ups, or Whoosh's public API only."""
+    found: Reads = request.param
+    return found
+
+
 @pytest.mark.parametrize(
     "phrase",
     ["download link", "very very", "the parcel was", "not working the", "broken", "link link link"],
 )
-def test_phrase_docs_match_the_text(segment: Any, phrase: str) -> None:
+def test_phrase_docs_match_the_text(segment: Any, phrase: str, reads: Reads) -> None:
     """Two-, three-word and repeated-word phrases, in public text and in notes."""
     texts = _texts(7, 600)
     words = phrase.split()
     terms = [w.encode() for w in words]
-    public = phrase_docs(segment, "pos", terms, set())
+    public = phrase_docs(reads, segment, "pos", terms, set())
     assert public == _naive([t for t, _ in texts], words)
     notes = _naive([n for _, n in texts], words)
-    assert phrase_docs(segment, "npos", terms, set()) == notes
-    assert phrase_docs(segment, "npos", terms, public) == notes - public
+    assert phrase_docs(reads, segment, "npos", terms, set()) == notes
+    assert phrase_docs(reads, segment, "npos", terms, public) == notes - public
     if len(words) > 1:  # what searches use: pair terms, positions only for 3+ words
-        assert pair_phrase_docs(segment, "pair", "pos", tuple(words), set()) == public
-        assert pair_phrase_docs(segment, "npair", "npos", tuple(words), public) == notes - public
+        assert pair_phrase_docs(reads, segment, "pair", "pos", tuple(words), set()) == public
+        assert (
+            pair_phrase_docs(reads, segment, "npair", "npos", tuple(words), public)
+            == notes - public
+        )
 
 
-def test_phrase_of_an_unknown_word_matches_nothing(segment: Any) -> None:
+def test_phrase_of_an_unknown_word_matches_nothing(segment: Any, reads: Reads) -> None:
     """A word that is not indexed leaves no candidates."""
-    assert phrase_docs(segment, "pos", [b"download", b"zebra"], set()) == set()
-    assert pair_phrase_docs(segment, "pair", "pos", ("download", "zebra"), set()) == set()
+    assert phrase_docs(reads, segment, "pos", [b"download", b"zebra"], set()) == set()
+    assert pair_phrase_docs(reads, segment, "pair", "pos", ("download", "zebra"), set()) == set()
 
 
 def test_decode_deltas_matches_whoosh() -> None:

@@ -17,10 +17,13 @@ from whoosh.query import Term
 from helpdesk.domain.inbox import InboxQuery
 from helpdesk.search.nodes import And, Phrase, Word
 from helpdesk.search.text import is_fuzzy_match
-from helpdesk.search.whoosh.fast.postings import SegmentCache, _column, read_postings
+from helpdesk.search.whoosh.fast.postings import read_postings
+from helpdesk.search.whoosh.fast.reads import FAST
 from helpdesk.search.whoosh.plan import vocabulary_near
+from helpdesk.search.whoosh.reads import STOCK, Reads
 from helpdesk.search.whoosh.schema import TextField, make_schema
 from helpdesk.search.whoosh.search import rank
+from helpdesk.search.whoosh.segments import SegmentCache
 from helpdesk.search.whoosh_bulk import BulkWriter, write_toc
 from helpdesk.search.whoosh_store import open_index
 
@@ -87,6 +90,9 @@ def test_packed_blocks_read_as_whoosh_reads_them(bulk: Any, name: str, term: byt
     ids, weights = read_postings(reader, name, term, weights=True)
     assert ids.tolist() == expected_ids
     assert np.allclose(weights, expected_weights)
+    ids, weights = STOCK.postings(reader, name, term, weights=True)  # the speed-ups off
+    assert ids.tolist() == expected_ids
+    assert np.allclose(weights, expected_weights)
     assert len(bulk.search(Term(name, term), limit=None)) == len(expected_ids)
 
 
@@ -94,7 +100,8 @@ def test_packed_blocks_read_as_whoosh_reads_them(bulk: Any, name: str, term: byt
 def test_columns_read_as_whoosh_reads_them(bulk: Any, name: str) -> None:
     (leaf, _), *_ = bulk.reader().leaf_readers()
     expected = list(leaf.column_reader(name, translate=False))
-    assert _column(leaf, name, leaf.doc_count_all()).tolist() == expected
+    assert FAST.column(leaf, name, leaf.doc_count_all()).tolist() == expected
+    assert STOCK.column(leaf, name, leaf.doc_count_all()).tolist() == expected
 
 
 def test_whoosh_merges_packed_segments_with_its_own(bulk: Any, tmp_path: Path) -> None:
@@ -130,13 +137,24 @@ def _naive_phrase(texts: list[str], words: list[str]) -> set[int]:
 
 
 def _rank(searcher: Any, node: Any) -> set[int]:
+    """The complaints matching `node`, with the speed-ups and without (they must agree)."""
     from zoneinfo import ZoneInfo
 
-    ranked = rank(
-        searcher, SegmentCache(), node, InboxQuery(sort="relevance"), True, ZoneInfo("UTC"), 5000
-    )
-    assert ranked.total == len(ranked.ids)
-    return set(ranked.ids)
+    found = []
+    for reads in (FAST, STOCK):
+        ranked = rank(
+            searcher,
+            SegmentCache(reads),
+            node,
+            InboxQuery(sort="relevance"),
+            True,
+            ZoneInfo("UTC"),
+            5000,
+        )
+        assert ranked.total == len(ranked.ids)
+        found.append(ranked.ids)
+    assert found[0] == found[1]
+    return set(found[0])
 
 
 @pytest.mark.parametrize("phrase", ["download link", "the parcel", "very late the", "link link"])
@@ -175,8 +193,11 @@ def test_an_index_built_before_pair_terms_still_answers(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("typo", TYPOS)
 @pytest.mark.parametrize("edits", [1, 2])
-def test_typo_candidates_are_the_vocabulary_within_reach(bulk: Any, typo: str, edits: int) -> None:
+@pytest.mark.parametrize("reads", [FAST, STOCK], ids=["fast", "stock"])
+def test_typo_candidates_are_the_vocabulary_within_reach(
+    bulk: Any, typo: str, edits: int, reads: Reads
+) -> None:
     reader = bulk.reader()
     vocabulary = {t.decode() for t in reader.lexicon("text")}
     expected = {w for w in vocabulary if is_fuzzy_match(w, typo, edits)}
-    assert vocabulary_near(reader, SegmentCache(), typo, edits, False) == expected
+    assert vocabulary_near(reader, SegmentCache(reads), typo, edits, False) == expected

@@ -161,3 +161,13 @@ def test_edit_distance_counts_a_swap_as_one() -> None:
     assert is_fuzzy_match("package", "packgae", 1)
     assert not is_fuzzy_match("backage", "package", 1)  # the first letter must match
     assert [auto_edits(w) for w in ("box", "refnd", "packages", "12345")] == [0, 1, 2, 0]
+
+
+def test_stop_words_are_the_lists_whoosh_and_postgresql_use() -> None:
+    """The lists are kept here (so PostgreSQL search loads no Whoosh module for them)."""
+    from whoosh.lang import stopwords_for_language
+
+    from helpdesk.search.text import STOP_EN, STOP_NL
+
+    assert stopwords_for_language("en") == STOP_EN
+    assert stopwords_for_language("nl") == STOP_NL

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..nodes import And, Node, Not, Or, Word
 from ..text import is_fuzzy_match, variants
-from .fast.postings import SegmentCache
+from .segments import SegmentCache
 
 MAX_EXPANSION = 400  # terms one prefix or typo may stand for
 

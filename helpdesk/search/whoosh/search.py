@@ -22,8 +22,11 @@ import numpy.typing as npt
 from ...domain.inbox import InboxQuery
 from ..base import day_after_start, day_start, empty_facets
 from ..nodes import And, Everything, Exact, Filter, Node, Not, Or, Phrase, Word
-from .fast.phrase import pair_phrase_docs, phrase_docs
-from .fast.postings import (
+from .phrase import pair_phrase_docs, phrase_docs
+from .plan import Plan, fields_of, resolve
+from .reads import Reads
+from .schema import epoch, has_pairs
+from .segments import (
     CATEGORY_KEYS,
     DUE_SHIFT,
     STATUS_KEYS,
@@ -32,10 +35,7 @@ from .fast.postings import (
     SegmentCache,
     SegmentData,
     mask_of,
-    read_postings,
 )
-from .plan import Plan, fields_of, resolve
-from .schema import epoch, has_pairs
 
 K1 = 1.2
 RECENCY = 1e-13  # seconds since 1970 x this: a tie-breaker far below any real score gap
@@ -56,9 +56,16 @@ class SegmentRun:
     positive leaf's scores (a document's score is their sum)."""
 
     def __init__(
-        self, reader: Any, data: SegmentData, plan: Plan, include_internal: bool, zone: ZoneInfo
+        self,
+        reads: Reads,
+        reader: Any,
+        data: SegmentData,
+        plan: Plan,
+        include_internal: bool,
+        zone: ZoneInfo,
     ) -> None:
         self.reader = reader
+        self.reads = reads
         self.data = data
         self.plan = plan
         self.include_internal = include_internal
@@ -109,7 +116,7 @@ class SegmentRun:
         docs = self.data.nothing()
         scores: Floats | None = np.zeros(size) if scored else None
         for name, term, idf in self.plan.words.get(id(node), []):
-            ids, weights = read_postings(self.reader, name, term, weights=scored)
+            ids, weights = self.reads.postings(self.reader, name, term, weights=scored)
             if not len(ids):
                 continue
             docs[ids] = True
@@ -129,11 +136,13 @@ class SegmentRun:
                 fields_of(self.include_internal, "pos"),
                 strict=True,
             ):
-                found |= pair_phrase_docs(self.reader, pairs, positions, node.words, found)
+                found |= pair_phrase_docs(
+                    self.reads, self.reader, pairs, positions, node.words, found
+                )
         else:  # an index from before pair terms: positions in `text`
             terms = [w.encode() for w in node.words]
             for name in fields_of(self.include_internal, "text"):
-                found |= phrase_docs(self.reader, name, terms, found)
+                found |= phrase_docs(self.reads, self.reader, name, terms, found)
         docs = mask_of(self.data.size, np.fromiter(found, dtype=np.int64, count=len(found)))
         if self.plan.scored and not negated:
             self.leaf_scores.append(np.where(docs, PHRASE_WEIGHT * len(node.words), 0.0))
@@ -150,9 +159,9 @@ class SegmentRun:
     def _exact(self, node: Exact) -> Mask:
         docs = self.data.nothing()
         if node.reference:
-            docs[read_postings(self.reader, "ref", node.reference.encode())[0]] = True
+            docs[self.reads.postings(self.reader, "ref", node.reference.encode())[0]] = True
         if node.order:
-            docs[read_postings(self.reader, "order", node.order.encode())[0]] = True
+            docs[self.reads.postings(self.reader, "order", node.order.encode())[0]] = True
         return docs
 
     def _filter(self, node: Filter) -> Mask:
@@ -176,9 +185,9 @@ class SegmentRun:
         docs = self.data.nothing()
         if node.field == "email" and value.endswith("*"):
             for term in self.reader.expand_prefix("email", value[:-1]):
-                docs[read_postings(self.reader, "email", term)[0]] = True
+                docs[self.reads.postings(self.reader, "email", term)[0]] = True
             return docs
-        docs[read_postings(self.reader, node.field, value.encode())[0]] = True
+        docs[self.reads.postings(self.reader, node.field, value.encode())[0]] = True
         return docs
 
 
@@ -246,7 +255,7 @@ def rank(
     for reader, _ in searcher.reader().leaf_readers():
         if reader.segment() is None or not reader.doc_count_all():
             continue
-        run = SegmentRun(reader, cache.get(reader), plan, include_internal, zone)
+        run = SegmentRun(cache.reads, reader, cache.get(reader), plan, include_internal, zone)
         docs = _matches(run, node, query, facets)
         total += int(np.count_nonzero(docs))
         first = docs & run.exact

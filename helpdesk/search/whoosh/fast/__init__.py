@@ -1,0 +1,11 @@
+"""The Whoosh speed-ups: the only place that reads or writes Whoosh's private attributes.
+
+    postings  posting lists and numeric columns read a block at a time into numpy arrays
+    phrase    position data read only from the blocks that can hold a candidate
+    blocks    posting blocks written with packed ids and weights
+    bulk      the rebuild writer: whole segments in one go, in parallel processes
+
+They rely on whoosh-reloaded 2.7.5's file layout (pinned in pyproject.toml);
+tests/search/test_layout.py checks that no module outside this folder touches Whoosh's
+internals.
+"""
