@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, abort, request
 from flask.typing import ResponseReturnValue
 
 from ..documents.bundle import bundle_name, evidence_bundle
 from ..documents.casefile import case_file_pdf, file_name
+from ..files.downloads import send_bytes
 from ..services.casefile import CaseFile, load_case_file
 from ..web.auth import current_staff, manager_required
 
@@ -36,20 +37,12 @@ def _case(reference: str) -> CaseFile:
     return case
 
 
-def _download(data: bytes, name: str, mimetype: str) -> Response:
-    response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 @bp.get("/<reference>/case-file.pdf")
 @manager_required
 def case_file(reference: str) -> ResponseReturnValue:
     """ "Export case file": the PDF, as a download."""
     case = _case(reference)
-    return _download(case_file_pdf(case), file_name(case), "application/pdf")
+    return send_bytes(case_file_pdf(case), file_name(case), "application/pdf")
 
 
 @bp.get("/<reference>/evidence-bundle.zip")
@@ -58,4 +51,4 @@ def bundle(reference: str) -> ResponseReturnValue:
     """ "Evidence bundle": the PDF, the original files and emails, and a manifest (ZIP)."""
     case = _case(reference)
     data = evidence_bundle(case, case_file_pdf(case), file_name(case))
-    return _download(data, bundle_name(case), "application/zip")
+    return send_bytes(data, bundle_name(case), "application/zip")

@@ -10,7 +10,6 @@ from flask import (
     flash,
     redirect,
     request,
-    send_file,
     session,
     url_for,
 )
@@ -20,7 +19,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from ..domain.reference import normalise_reference
 from ..extensions import db, limiter
-from ..files.uploads import attachment_path
+from ..files.downloads import send_attachment, stored_file
 from ..forms.public import AnswerForm, ComplaintForm, TrackForm, new_submission_token
 from ..models import Attachment, Complaint
 from ..runtime import links
@@ -216,16 +215,10 @@ def download(attachment_id: int) -> BaseResponse:
     attachment = db.session.get(Attachment, attachment_id)
     if complaint is None or attachment is None or not is_customer_file(complaint, attachment):
         abort(404)
-    path = attachment_path(attachment)
-    if not path.is_file():
+    path = stored_file(attachment)
+    if path is None:
         abort(404)
-    return send_file(
-        path,
-        mimetype=attachment.content_type,
-        as_attachment=True,
-        download_name=attachment.original_name,
-        max_age=0,
-    )
+    return send_attachment(attachment, path)
 
 
 @bp.post("/track/leave")

@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, send_file, url_for
+from flask import Blueprint, Response, abort, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from ..domain.outcomes import OutcomeKind, parse_kind
 from ..extensions import db, limiter
-from ..files.uploads import attachment_path
+from ..files.downloads import send_attachment, stored_file
 from ..forms.outcomes import OutcomeForm, RatingForm, ReviewForm, show_errors
 from ..models import Attachment, Complaint
 from ..runtime.links import read_download_token
@@ -210,24 +210,16 @@ def download(token: str) -> ResponseReturnValue:
     """A replacement file from a signed link: always a download; expired or tampered → help."""
     found = read_download_token(token)
     attachment = db.session.get(Attachment, found[0]) if found else None
+    path = stored_file(attachment) if attachment is not None else None
     if (
         found is None
         or attachment is None
         or attachment.stored_name != found[1]
         or attachment.purpose != "replacement"
-        or not attachment_path(attachment).is_file()
+        or path is None
     ):
         return render("resolution/download_invalid.html"), 404
-    response = send_file(
-        attachment_path(attachment),
-        mimetype=attachment.content_type,
-        as_attachment=True,
-        download_name=attachment.original_name,
-        max_age=0,
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return send_attachment(attachment, path)
 
 
 @bp.after_request

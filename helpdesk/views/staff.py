@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain.lifecycle import Status
 from ..extensions import db
+from ..files.downloads import send_attachment, stored_file
 from ..forms.staff import (
     CaseActionForm,
 )
@@ -253,24 +254,11 @@ def _stale(error: StaleDataError) -> ResponseReturnValue:
 @staff_required
 def attachment(attachment_id: int) -> ResponseReturnValue:
     """A complaint's file, always as a download with its stored content type."""
-    from ..files.uploads import attachment_path
-
     item = db.session.get(Attachment, attachment_id)
-    if item is None:
+    path = stored_file(item) if item is not None else None
+    if item is None or path is None:
         abort(404)
-    path = attachment_path(item)
-    if not path.is_file():
-        abort(404)
-    response = send_file(
-        path,
-        mimetype=item.content_type,
-        as_attachment=True,
-        download_name=item.original_name,
-        max_age=0,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_attachment(item, path)
 
 
 @bp.get("/team")

@@ -434,6 +434,8 @@ def test_the_customer_downloads_their_own_files(app: Flask, client: FlaskClient)
     assert response.mimetype == "application/pdf"
     assert response.data == pdf  # a PDF is kept byte for byte
     assert "no-store" in response.headers["Cache-Control"]
+    # The same safe headers as every other download (files.downloads).
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
     response.close()
 
 
