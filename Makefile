@@ -13,7 +13,7 @@ PORT ?= 5000
 STAMP := $(VENV)/.installed-stamp
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: help install run serve test check lint typecheck bench translations extract mail-sink migration clean
+.PHONY: help install run serve test test-sqlite test-postgres check lint typecheck bench translations extract mail-sink migration clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -50,8 +50,28 @@ serve: install  ## Production on one server: db upgrade, gunicorn (gthread 2x4),
 mail-sink: install  ## A local SMTP server on 127.0.0.1:1025 that prints every email (for make run)
 	$(BIN)/python -m aiosmtpd -n -c aiosmtpd.handlers.Debugging stdout -l 127.0.0.1:1025
 
-test: install  ## Run the whole test suite (browser tests use /usr/bin/chromium)
-	$(BIN)/pytest -n 2 --dist loadgroup
+# The suite, two workers; PYTEST_ARGS adds options (e.g. PYTEST_ARGS="-x --lf").
+PYTEST := $(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+# The PostgreSQL run leaves out the tests marked postgres: the SQLite run has run them on
+# PostgreSQL already (pg_app, any_app's postgres case).
+test: install  ## The whole suite on SQLite, then on PostgreSQL when HELPDESK_TEST_POSTGRES_URL is set (CI=true: must be)
+	HELPDESK_TEST_DATABASE=sqlite $(PYTEST)
+	@if [ -n "$$HELPDESK_TEST_POSTGRES_URL" ]; then \
+	  echo "make test: the suite again on PostgreSQL"; \
+	  HELPDESK_TEST_DATABASE=postgres $(PYTEST) -m "not postgres"; \
+	elif [ "$$CI" = true ]; then \
+	  echo "make test: HELPDESK_TEST_POSTGRES_URL is not set; CI runs the suite on PostgreSQL too" >&2; \
+	  exit 1; \
+	else \
+	  echo "make test: PostgreSQL run skipped: set HELPDESK_TEST_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres"; \
+	fi
+
+test-sqlite: install  ## The whole suite on SQLite only (and the PostgreSQL-only tests when HELPDESK_TEST_POSTGRES_URL is set)
+	HELPDESK_TEST_DATABASE=sqlite $(PYTEST)
+
+test-postgres: install  ## The whole suite on PostgreSQL only (HELPDESK_TEST_POSTGRES_URL)
+	HELPDESK_TEST_DATABASE=postgres $(PYTEST)
 
 lint: install  ## ruff lint and format check
 	$(BIN)/ruff check .
