@@ -21,11 +21,11 @@ from flask.cli import AppGroup
 from tqdm import tqdm
 
 from ..domain.reports import PeriodError, custom_period, quick_period
-from ..labels import category_label, root_cause_label
 from ..models import TrendAlert
 from ..services.report_csv import complaint_csv, tidy_csv
 from ..services.reports import ReportInputError, check_filters, get_report, shop_today
 from ..services.trends import alert_new_trends, count_descriptions, find_trends
+from ..words.labels import category_label, root_cause_label
 from .cases import BadInput
 
 reports_cli = AppGroup("reports", help="Report figures: rising-trend alerts and CSV files.")

@@ -21,11 +21,11 @@ from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..clock import business_calendar, shop_timezone
 from ..domain.lifecycle import Status
 from ..extensions import db
 from ..models import Attachment, AuditEvent, Complaint, Message, Outcome, Rating, Staff
 from ..models.types import utcnow
+from ..runtime.clock import business_calendar, shop_timezone
 from .builder import ComplaintBuilder
 from .bulk_load import after_bulk_load
 from .files import write_files

@@ -18,12 +18,12 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from ..clock import shop_timezone
 from ..domain.reports import Compliance, Period, week_start
 from ..domain.sla import local_date
 from ..extensions import db
-from ..labels import CATEGORIES
 from ..models import Complaint, Rating, Referral, RootCause
+from ..runtime.clock import shop_timezone
+from ..words.labels import CATEGORIES
 from .report_queries import ReportFilters, conditions
 from .reports import Report, Scores
 

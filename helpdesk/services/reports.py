@@ -17,12 +17,12 @@ from datetime import date, datetime
 
 from flask import current_app
 
-from ..clock import shop_timezone
 from ..domain.outcomes import PREFERRED_SOLUTIONS
 from ..domain.reports import Compliance, Period, mean, median, percentile, share, week_start
 from ..domain.sla import local_date
-from ..labels import CATEGORIES
 from ..models.types import utcnow
+from ..runtime.clock import shop_timezone
+from ..words.labels import CATEGORIES
 from . import report_queries as q
 from .report_queries import DayCounts, OutcomeGroup, RatingComment, ReportFilters
 

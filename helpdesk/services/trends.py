@@ -12,9 +12,12 @@ What is counted, per week (Monday to Sunday, shop dates):
   only, at least KEYWORD_MIN_LENGTH long, not an English or Dutch stop word (the search
   tokenizer's lists), and used in at most KEYWORD_MAX_SHARE of the complaints of the
   weeks before (more is everyday language: greetings, "order", "refund"; measured on the
-  demo data those are in 6-33 % of complaints, a product's name in 1-2 %). A product's name
-  that suddenly turns up in many complaints passes the rule. At most MAX_KEYWORD_ALERTS
-  keywords per run, those furthest above their threshold.
+  demo data those are in 6-33 % of complaints, a product's name in 1-2 %). Each week before
+  is scaled to the volume of the week checked (its count times this week's complaints over
+  that week's), so a keyword rises only when its share of the complaints does: a week in
+  which all complaints double is told by the category alerts, not by a hundred words. A
+  product's name that suddenly turns up in many complaints passes the rule. At most
+  MAX_KEYWORD_ALERTS keywords per run, those furthest above their threshold.
 
 Two weeks are checked each run: the week so far (so a spike is told as it happens) and the
 last complete week (so one that passed the rule only on Sunday is told on Monday). A week's
@@ -34,15 +37,15 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from ..clock import shop_timezone
 from ..domain.reports import TREND_WEEKS, TrendCheck, check_trend, week_start
 from ..domain.sla import local_date
 from ..extensions import db
-from ..labels import category_label, root_cause_label
-from ..mail.outbox import queue_email
 from ..models import Complaint, Outcome, RootCause, Staff, TrendAlert
 from ..models.types import utcnow
+from ..outbox.queue import queue_email
+from ..runtime.clock import shop_timezone
 from ..search.text import STOP_EN, STOP_NL, tokens
+from ..words.labels import category_label, root_cause_label
 from .reports import shop_today
 
 DIMENSIONS = ("category", "root_cause", "keyword")
@@ -93,11 +96,12 @@ def find_trends(today: date, *, progress: Progress | None = None) -> list[Trend]
     since = _first_week()
     found: list[Trend] = []
     for dimension in DIMENSIONS:
+        scale = totals if dimension == "keyword" else None
         rising = [
             Trend(dimension, key, week, check)
             for week in weeks
             for key, by_week in sorted(counts[dimension].items())
-            if (check := _check(by_week, week, since)).rising
+            if (check := _check(by_week, week, since, scale)).rising
         ]
         if dimension == "keyword":
             rising = [t for t in rising if not _everyday(counts["keyword"][t.key], totals, t.week)]
@@ -115,10 +119,21 @@ def _everyday(by_week: Counter[date], totals: Counter[date], week: date) -> bool
     return used > KEYWORD_MAX_SHARE * sum(totals.get(day, 0) for day in history)
 
 
-def _check(by_week: Counter[date], week: date, since: date | None) -> TrendCheck:
+def _check(
+    by_week: Counter[date], week: date, since: date | None, totals: Counter[date] | None
+) -> TrendCheck:
     """The rule for one key and week; the weeks before the first complaint ever are no
-    history (a new helpdesk has no usual level yet: domain.reports.TREND_MIN_HISTORY)."""
-    history = [by_week.get(day, 0) for day in _span(week)[:-1] if since and day >= since]
+    history (a new helpdesk has no usual level yet: domain.reports.TREND_MIN_HISTORY).
+    With `totals` (keywords) each week before is scaled to the volume of `week`, and weeks
+    without complaints are left out."""
+    history: list[float] = []
+    for day in _span(week)[:-1]:
+        if since is None or day < since:
+            continue
+        if totals is None:
+            history.append(by_week.get(day, 0))
+        elif totals.get(day):
+            history.append(by_week.get(day, 0) * totals.get(week, 0) / totals[day])
     return check_trend(history, by_week.get(week, 0))
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ...labels import CATEGORIES, STATUSES
+from ...words.labels import CATEGORIES, STATUSES
 from .reads import Floats, Ids, Reads
 
 CATEGORY_KEYS = tuple(CATEGORIES)
