@@ -236,7 +236,7 @@ class TrendCheck:
     rising: bool
 
 
-def check_trend(history: Sequence[int], count: int) -> TrendCheck:
+def check_trend(history: Sequence[float], count: int) -> TrendCheck:
     """Whether `count` rises well above `history` (the weekly counts of the weeks before,
     at most TREND_WEEKS of them, oldest first; the older ones are ignored).
 

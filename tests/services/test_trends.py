@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from helpdesk.extensions import db
 from helpdesk.models import OutboxEmail, TrendAlert
+from helpdesk.services import trends
 from helpdesk.services.outcomes import give_outcome
 from helpdesk.services.submission import NewComplaint, submit_complaint
 from helpdesk.services.trends import alert_new_trends, find_trends, keywords
@@ -125,3 +126,20 @@ def test_bad_input_is_one_line(app: Flask, value: str, message: str) -> None:
     result = app.test_cli_runner().invoke(args=["reports", "trends", "--today", value])
     assert result.exit_code == 2
     assert result.output.strip().splitlines() == [f"Error: {message}"]
+
+
+def test_a_keyword_rises_only_when_its_share_does(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """All complaints five times as many in the week of 1 June, "lamp" in one in five as
+    always: the category rises, the word does not (on raw counts 5 would pass 1 + 3 * 1)."""
+    monkeypatch.setattr(trends, "KEYWORD_MAX_SHARE", 0.2)
+    for week in range(8):
+        monday = date(2026, 4, 6) + timedelta(weeks=week)
+        for n in range(5):
+            _complaint(monday, "physical", "My lamp is broken." if n == 0 else "It is broken.")
+    for n in range(25):
+        text = "My lamp is broken." if n % 5 == 0 else "It is broken."
+        _complaint(LAST_WEEK + timedelta(days=n % 5), "physical", text)
+    found = {(t.dimension, t.key) for t in find_trends(TODAY)}
+    assert found == {("category", "physical")}
