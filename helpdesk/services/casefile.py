@@ -30,8 +30,16 @@ from ..runtime.clock import business_calendar, shop_timezone
 from .audit_trail import chain_head, verify_complaint
 from .case_loading import get_case
 
-#: Audit events about internal notes: left out of the customer-facing timeline.
-INTERNAL_ACTIONS = frozenset({"note_added"})
+#: Audit events about internal notes and the shop's own corrective actions
+#: (services.corrective_actions): left out of the customer-facing timeline.
+INTERNAL_ACTIONS = frozenset(
+    {
+        "note_added",
+        "corrective_action_recorded",
+        "corrective_action_done",
+        "corrective_action_checked",
+    }
+)
 
 
 @dataclass

@@ -14,6 +14,7 @@ from helpdesk.domain.reports import Period
 from helpdesk.extensions import db
 from helpdesk.models import AuditEvent, CorrectiveAction
 from helpdesk.services.audit_trail import verify_complaint
+from helpdesk.services.casefile import load_case_file
 from helpdesk.services.corrective_actions import (
     ActionInput,
     action_effect,
@@ -100,6 +101,12 @@ def test_the_lifecycle_of_an_action(people: dict[str, Any]) -> None:
         assert actions == ["corrective_action_recorded", "corrective_action_done",
                            "corrective_action_checked"]  # fmt: skip
         assert verify_complaint(complaint) == []  # the chain stays intact
+    # The customer's case file (the deadlock notice's attachment) leaves them out.
+    internal = load_case_file(one.reference, internal=True)
+    customer = load_case_file(one.reference, internal=False)
+    assert internal is not None and customer is not None
+    assert sum(e.action.startswith("corrective_action") for e in internal.events) == 3
+    assert not any(e.action.startswith("corrective_action") for e in customer.events)
 
 
 def test_bad_input_names_each_field_and_stores_nothing(people: dict[str, Any]) -> None:
