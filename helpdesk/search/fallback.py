@@ -20,17 +20,23 @@ from ..models import Complaint, Message, Outcome
 from ..models.search import SearchEntry
 from .base import Hits, day_after_start, day_start, empty_facets, like_prefix
 from .nodes import And, Everything, Exact, Filter, Node, Not, Or, Phrase, Word
+from .query import parse
 from .text import variants
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _contains(text: str, include_internal: bool) -> ColumnElement[bool]:
-    """Some field, message or outcome of the complaint contains `text` (any case)."""
-    pattern = _like(text)
+def _like(*words: str) -> str:
+    """A LIKE pattern for the words one after the other, one character apart (a space,
+    a hyphen, an @: the index splits words at any of them)."""
+    return "%" + "_".join(_escape(word) for word in words) + "%"
+
+
+def _contains(pattern: str, include_internal: bool) -> ColumnElement[bool]:
+    """Some field, message or outcome of the complaint matches the LIKE `pattern` (any
+    case)."""
     message = select(Message.id).where(
         Message.complaint_id == Complaint.id, Message.body.ilike(pattern, escape="\\")
     )
@@ -50,6 +56,12 @@ def _contains(text: str, include_internal: bool) -> ColumnElement[bool]:
     return or_(*(c.ilike(pattern, escape="\\") for c in columns), exists(message), exists(outcome))
 
 
+def text_condition(text: str, zone: ZoneInfo, include_internal: bool = True) -> ColumnElement[bool]:
+    """What staff typed, in the query language, as a SQL condition on Complaint (the
+    inbox's search among the few complaints the search backends cannot filter)."""
+    return condition(parse(text).node, include_internal, zone)
+
+
 def condition(node: Node, include_internal: bool, zone: ZoneInfo) -> ColumnElement[bool]:
     """The parsed query as a SQL condition on Complaint."""
     if isinstance(node, And):
@@ -60,9 +72,9 @@ def condition(node: Node, include_internal: bool, zone: ZoneInfo) -> ColumnEleme
         return not_(condition(node.item, include_internal, zone))
     if isinstance(node, Word):
         stem = node.word if node.prefix else min(variants(node.word), key=len)
-        return _contains(stem, include_internal)
+        return _contains(_like(stem), include_internal)
     if isinstance(node, Phrase):
-        return _contains(" ".join(node.words), include_internal)
+        return _contains(_like(*node.words), include_internal)
     if isinstance(node, Exact):
         return _exact(node)
     if isinstance(node, Filter):

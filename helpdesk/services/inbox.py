@@ -1,8 +1,9 @@
 """The staff inbox: the quick-filter counts, then the page; or a search.
 
 `list_inbox(InboxQuery)` answers without text from the database (`list_inbox_sql`, whose
-SQL lives in `inbox_sql`: the plain listing and a LIKE search over reference, email, name,
-order number and description), and with text through `helpdesk.search.search_inbox`
+SQL lives in `inbox_sql`: the plain listing, and the query language matched in SQL by
+search.fallback for the few complaints in mediation or with a failed email, which the
+search backends cannot filter), and with text through `helpdesk.search.search_inbox`
 (ranked ids, total, facets per category and status, snippets, a hint), then loads the
 page's rows in one query. The counts of the quick filters take one statement
 (`inbox_counts`), and hold the total of the common listings. Rows are plain `InboxItem`s
@@ -82,7 +83,7 @@ def list_inbox(
     for `me` (a search shows its own counts per category and status instead)."""
     if query.text and (query.in_mediation or query.email_failed):
         # The search backends know nothing of referrals or emails; the few complaints in
-        # mediation or with a failed email are searched with the simple LIKE search.
+        # mediation or with a failed email are searched in SQL (search.fallback's matcher).
         return list_inbox_sql(query)
     if query.text:
         return _searched(query)

@@ -1,5 +1,6 @@
 """The inbox's plain listing in SQL: filters, order, total and page, without text or with the
-simple LIKE search (the search backends answer text otherwise; `inbox` puts it together).
+text matched in SQL by the search's own matcher (search.fallback; the search backends answer
+text otherwise; `inbox` puts it together).
 
 The page's ids are selected in a subquery joined to the rows, their assignee and the time of
 the last staff message, so nothing is queried per row; how many matches there are decides
@@ -14,12 +15,13 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, TypeVar
 
-from sqlalchemy import Date, Integer, Select, bindparam, func, or_, select
+from sqlalchemy import Date, Integer, Select, bindparam, func, select
 
 from ..domain.inbox import InboxQuery
-from ..domain.reference import normalise_reference
 from ..extensions import db
 from ..models import Complaint, Message, Staff
+from ..runtime.clock import shop_timezone
+from ..search.fallback import text_condition
 from .email_status import has_failed_email
 from .inbox_counts import literal_list
 from .inbox_filters import OPEN_KEYS, PER_PAGE
@@ -83,20 +85,9 @@ def _params(query: InboxQuery) -> dict[str, Any]:
 
 
 def _text_filter(stmt: S, text: str) -> S:
-    """The simple search: every word must appear in one of the main fields (LIKE)."""
-    for word in text.split()[:10]:
-        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        fields: list[Any] = [
-            Complaint.name.ilike(pattern, escape="\\"),
-            Complaint.email.ilike(pattern, escape="\\"),
-            Complaint.order_number.ilike(pattern, escape="\\"),
-            Complaint.description.ilike(pattern, escape="\\"),
-        ]
-        code = normalise_reference(word)
-        if code is not None:
-            fields.append(Complaint.reference == code)
-        stmt = stmt.where(or_(*fields))
-    return stmt
+    """The text in the query language, matched in SQL (search.fallback, as when the index
+    cannot answer): words, phrases, references and field filters."""
+    return stmt.where(text_condition(text, shop_timezone()))
 
 
 def _order(stmt: S, sort: str, cols: Any = Complaint) -> S:
