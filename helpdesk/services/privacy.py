@@ -23,7 +23,7 @@ from ..domain.retention import closed_before
 from ..extensions import db
 from ..models import Complaint
 from ..models.types import utcnow
-from ..search.erasure import expunge_deleted
+from ..search.indexing.erasure import expunge_deleted
 from .privacy_erase import CaseResult, Removed, checkpoint, erase_case, plan_case, unlink
 from .privacy_lookup import find_cases, hold_of, log_line, outbox_to, quarantined_from
 

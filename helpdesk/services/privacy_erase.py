@@ -37,7 +37,7 @@ from ..domain.retention import (
 from ..extensions import db
 from ..files.uploads import attachment_path
 from ..models import AuditEvent, Complaint, OutboxEmail
-from ..search.erasure import forget_words, words_of
+from ..search.indexing.erasure import forget_words, words_of
 from .audit_trail import stored_events, stored_head
 from .lifecycle import record_event
 from .raw_email import raw_email_path

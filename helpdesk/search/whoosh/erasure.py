@@ -1,4 +1,4 @@
-"""Erasure in the Whoosh index: no file keeps an erased customer's words (see search.erasure).
+"""Erasure in the Whoosh index: no file keeps an erased customer's words (indexing/erasure).
 
 An updated document is only marked deleted in its segment, whose files keep its words (not
 searchable, but readable on disk) until the segment is merged: the segments holding deleted

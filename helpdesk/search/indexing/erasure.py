@@ -20,10 +20,10 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import text
 
-from ..extensions import db
-from .documents import load_documents
-from .hooks import EXTENSION
-from .text import MAX_TOKEN, tokens
+from ...extensions import db
+from ..documents import load_documents
+from ..hooks import EXTENSION
+from ..text import MAX_TOKEN, tokens
 
 #: Delete the given words unless a document other than the erased ones holds the word (its
 #: 'simple' lexeme is the token itself: postgres_sql.UPSERT).
@@ -76,6 +76,6 @@ def expunge_deleted(erased_ids: Iterable[int]) -> bool:
     ids = set(erased_ids)
     if backend is None or not ids:
         return True
-    from .whoosh.erasure import expunge_deleted as expunge
+    from ..whoosh.erasure import expunge_deleted as expunge
 
     return expunge(backend, ids)
