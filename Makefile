@@ -13,7 +13,7 @@ PORT ?= 5000
 STAMP := $(VENV)/.installed-stamp
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: help install run serve test test-sqlite test-postgres check lint typecheck bench translations extract mail-sink migration clean
+.PHONY: help install run serve test test-sqlite test-postgres check lint typecheck architecture bench translations extract mail-sink migration clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -73,14 +73,18 @@ test-sqlite: install  ## The whole suite on SQLite only (and the PostgreSQL-only
 test-postgres: install  ## The whole suite on PostgreSQL only (HELPDESK_TEST_POSTGRES_URL)
 	HELPDESK_TEST_DATABASE=postgres $(PYTEST)
 
-lint: install  ## ruff lint and format check
+lint: install  ## ruff lint and format check, and the import contracts (pyproject.toml, docs/architecture.md)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo --no-cache
 
 typecheck: install  ## mypy (strict on domain, services, search)
 	$(BIN)/mypy helpdesk
 
 check: lint typecheck test  ## Lint, type-check and test
+
+architecture: install  ## Redraw the package map in docs/architecture.md from the imports and the layers contract
+	$(BIN)/python -m helpdesk.ops.architecture
 
 bench: install  ## Seed 100,000 complaints; measure search, inbox, case and tracking pages, submissions
 	$(BIN)/pip install -q --disable-pip-version-check -c requirements.lock -e '.[bench]'

@@ -1,2 +1,3 @@
-"""Running the helpdesk in production on one server: gunicorn's settings
-(`gunicorn_conf`) and the small process runner behind `make serve` (`serve`)."""
+"""Running and describing the helpdesk: gunicorn's settings (`gunicorn_conf`), the small
+process runner behind `make serve` (`serve`), and the package map in docs/architecture.md
+(`architecture`, behind `make architecture`)."""
