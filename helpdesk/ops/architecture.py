@@ -153,7 +153,8 @@ def summary(name: str) -> str:
     docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
     paragraph = " ".join(docstring.split("\n\n")[0].split())
     end = paragraph.find(". ")
-    return paragraph if end < 0 else paragraph[: end + 1]
+    sentence = paragraph if end < 0 else paragraph[: end + 1]
+    return sentence.replace("|", "\\|")  # a table cell
 
 
 def label(name: str) -> str:
