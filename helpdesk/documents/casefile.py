@@ -88,6 +88,7 @@ def case_file_source(case: CaseFile) -> CaseFileSource:
 
     images = thumbnails(case)
     with force_locale(case.language):
+        made_on = _moment(case.generated_at)
         html = render_template(
             "pdf/casefile.html",
             case=case,
@@ -103,7 +104,7 @@ def case_file_source(case: CaseFile) -> CaseFileSource:
             size=lambda count: _size(count, case.language),
             amount=lambda cents: format_amount(cents, case.language),
         )
-    return CaseFileSource(html, _moment(case.generated_at), images)
+    return CaseFileSource(html, made_on, images)
 
 
 #: Regular, bold and monospaced text: the fonts the case file uses.

@@ -126,6 +126,7 @@ def test_dutch_case_file(app: Flask) -> None:
     assert "Gewenste oplossing Terugbetaling" in flat or "Gewenste oplossing" in flat
     assert "Definitief antwoord" in flat
     assert "mrt 2026" in flat  # Dutch month names, day before month
+    assert "Opgemaakt op 1 apr 2026, 12:00" in flat  # the moment it was made too
     assert "€ 89,95" in flat
 
 
