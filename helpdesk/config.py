@@ -146,16 +146,15 @@ def load_config(instance_path: Path, given: Mapping[str, Any] | None = None) -> 
         # Queued index changes are applied by `flask search indexer`; 1 applies them right
         # after each commit in the committing process instead (the tests' setting).
         "SEARCH_INDEX_INLINE": _env("SEARCH_INDEX_INLINE", "0") == "1",
-        # PostgreSQL search: write a change's entry in its own transaction (1) or queue it.
-        "SEARCH_INDEX_IN_TRANSACTION": _env("SEARCH_INDEX_IN_TRANSACTION", "1") == "1",
+        # PostgreSQL search: queue a change's entry (0, cheaper per request: measured in
+        # docs/performance.md) or write it in the change's own transaction (1).
+        "SEARCH_INDEX_IN_TRANSACTION": _env("SEARCH_INDEX_IN_TRANSACTION", "0") == "1",
         # /healthz answers 503 when the oldest queued index change waited longer (seconds).
         "INDEX_QUEUE_MAX_AGE": _int("INDEX_QUEUE_MAX_AGE", 300),
         # /healthz answers 503 when the data folder (or the SQLite file's) has less free.
         "MIN_FREE_DISK_MB": _int("MIN_FREE_DISK_MB", 100),
-        # SQLite (helpdesk.database): ms a writer waits for the lock before a 503, and
-        # when BEGIN IMMEDIATE is sent ("write": before a transaction's first write).
+        # SQLite (helpdesk.database): ms a writer waits for the lock before a 503.
         "SQLITE_BUSY_TIMEOUT_MS": _int("SQLITE_BUSY_TIMEOUT_MS", 5000),
-        "SQLITE_BEGIN": _env("SQLITE_BEGIN", "write"),
         "SMTP_URL": _env("SMTP_URL", "smtp://127.0.0.1:1025"),
         "SMTP_TIMEOUT": float(_env("SMTP_TIMEOUT", "10")),
         "MAIL_FROM": _env("MAIL_FROM", "complaints@shop.example"),

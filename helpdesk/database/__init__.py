@@ -12,15 +12,15 @@ worker, cron commands) on every new connection:
   5 s is a queue of hundreds of writers: longer only means a client waits for an answer it
   will not get (a proxy gives up after 30-60 s); shorter gives 503s in an ordinary burst.
 - Writes begin immediately: pysqlite's own transaction handling is switched off
-  (isolation_level None) and a transaction that writes starts with `BEGIN IMMEDIATE`, so
-  it takes the write lock, waiting up to the busy timeout, before it reads anything it will
-  write on. A DEFERRED transaction that read first and then writes cannot wait for the
-  lock: SQLite refuses it at once ("database is locked") whenever another process wrote
-  meanwhile, the upgrade deadlock. With SQLITE_BEGIN=write (the default) the `BEGIN
-  IMMEDIATE` is sent just before the transaction's first write statement; reads before it
-  run on their own, as pysqlite always ran them, so a long read (an export, a page being
-  rendered, an SMTP conversation) never holds the lock. SQLITE_BEGIN=immediate starts every
-  transaction with it (docs/performance.md has both measured).
+  (isolation_level None) and `BEGIN IMMEDIATE` is sent just before a transaction's first
+  write statement, so the transaction takes the write lock (waiting up to the busy timeout)
+  before it writes anything. A DEFERRED transaction that read first and then writes cannot
+  wait for the lock: SQLite refuses it at once ("database is locked") whenever another
+  process wrote meanwhile, the upgrade deadlock. Reads before the first write run on their
+  own, as pysqlite always ran them, so a long read (an export, a page being rendered, an
+  SMTP conversation) never holds the lock. Starting every transaction with BEGIN IMMEDIATE
+  was tried and measured (docs/performance.md): a request that reads through the session
+  and then through a second connection (search snippets, /healthz) waited for its own lock.
 - Foreign keys stay as they were (not enforced by SQLite; the models' relationships and the
   services keep the rows consistent, and PostgreSQL enforces them).
 
@@ -100,17 +100,11 @@ def init_app(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
     if engine.dialect.name == "sqlite":
-        configure_sqlite(
-            engine,
-            busy_timeout_ms=int(app.config.get("SQLITE_BUSY_TIMEOUT_MS", 5000)),
-            begin=str(app.config.get("SQLITE_BEGIN", "write")),
-        )
+        configure_sqlite(engine, int(app.config.get("SQLITE_BUSY_TIMEOUT_MS", 5000)))
 
 
-def configure_sqlite(engine: Engine, busy_timeout_ms: int, begin: str = "write") -> None:
+def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     """Pragmas on every new connection, and BEGIN IMMEDIATE for transactions that write."""
-    if begin not in ("write", "immediate"):
-        raise RuntimeError(f"HELPDESK_SQLITE_BEGIN must be write or immediate, not {begin!r}")
 
     def on_connect(dbapi_connection: Any, record: Any) -> None:
         dbapi_connection.isolation_level = None  # we send BEGIN ourselves
@@ -119,10 +113,7 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int, begin: str = "write")
         dbapi_connection.execute("PRAGMA synchronous = NORMAL")
 
     event.listen(engine, "connect", on_connect)
-    if begin == "immediate":
-        event.listen(engine, "begin", _begin_immediate)
-    else:
-        event.listen(engine, "before_cursor_execute", _begin_before_write)
+    event.listen(engine, "before_cursor_execute", _begin_before_write)
 
 
 def _use_wal(dbapi_connection: Any) -> None:
@@ -134,10 +125,6 @@ def _use_wal(dbapi_connection: Any) -> None:
         dbapi_connection.execute("PRAGMA journal_mode = WAL")
     except Exception:  # another process switching it at once: it is done then
         log.warning("could not switch SQLite to WAL mode yet", exc_info=True)
-
-
-def _begin_immediate(conn: Connection) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _begin_before_write(

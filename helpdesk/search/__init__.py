@@ -111,7 +111,7 @@ def _make_backend(app: Flask) -> Backend:
             lambda: db.engine,
             _zone,
             procs=procs,
-            in_transaction=bool(app.config.get("SEARCH_INDEX_IN_TRANSACTION", True)),
+            in_transaction=bool(app.config.get("SEARCH_INDEX_IN_TRANSACTION", False)),
         )
     if name != "whoosh":
         raise RuntimeError(f"HELPDESK_SEARCH_BACKEND must be whoosh or postgres, not {name!r}")

@@ -1,9 +1,12 @@
 """The PostgreSQL backend: tsvectors in `search_document`, for several app servers sharing
 one database (no local files, so every server sees every update at once).
 
-Documents are written after the commit in their own short transaction that first locks
-the complaints' rows (SELECT … FOR UPDATE), so two servers indexing the same complaint
-write in commit order and the last write is the newest text. The tokens are split by our
+Changes are queued (search.queue) and the indexer writes a batch of documents in one short
+transaction that first locks the complaints' rows (SELECT … FOR UPDATE), so two writers of
+the same complaint write in commit order and the last write is the newest text. With
+`in_transaction` (SEARCH_INDEX_IN_TRANSACTION=1) a change writes its own entries before it
+commits instead: measured slower per submission (docs/performance.md), as concurrent
+requests then wait for each other's row locks and vocabulary inserts. The tokens are split by our
 tokenizer before PostgreSQL sees them, which keeps hits identical to the Whoosh backend.
 """
 
@@ -58,7 +61,7 @@ class PostgresBackend:
         engine: Callable[[], Engine],
         zone: Callable[[], ZoneInfo],
         procs: int = 2,
-        in_transaction: bool = True,
+        in_transaction: bool = False,
     ) -> None:
         self._engine = engine
         self._zone = zone

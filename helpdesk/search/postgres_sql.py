@@ -97,9 +97,12 @@ UPSERT = text(
 )
 # Only new words are inserted (a known word costs no lock, so concurrent writers do not
 # queue behind each other), in sorted order (so they cannot deadlock either).
+#: New words only, found through the primary key by ON CONFLICT. A NOT EXISTS lookup here was
+#: planned through the trigram GIN index, which reads that index's whole pending list for
+#: every word: 24 ms a word at 10,000 complaints, 1-2 s per indexer batch.
 WORDS = text(
     "INSERT INTO search_word (word) SELECT w FROM unnest(CAST(:words AS text[])) AS w "
-    "WHERE NOT EXISTS (SELECT 1 FROM search_word s WHERE s.word = w) ON CONFLICT DO NOTHING"
+    "ON CONFLICT (word) DO NOTHING"
 )
 
 

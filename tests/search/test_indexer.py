@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 from whoosh import index as whoosh_index
 
 from helpdesk import search
@@ -329,3 +329,58 @@ def test_indexer_once_says_in_one_line_when_changes_must_stay_queued(app: Flask)
     last = done.stderr.strip().splitlines()[-1]
     assert last.startswith("search indexer: changes stay queued") and "Traceback" not in last
     assert queued() == 1
+
+
+def test_demo_seeding_leaves_a_complete_index_and_an_empty_queue(app: Flask) -> None:
+    """Bulk inserts skip the hooks and the referrals at the end queue rows: the rebuild at
+    the end covers both, so no indexer is needed for a fresh demo."""
+    from helpdesk.demo.seeding import seed_demo
+
+    assert seed_demo(20).reindexed
+    assert queued() == 0
+    report = search.check()
+    assert report.ok and report.checked == rows_of(Complaint)
+
+
+def rows_of(model: type) -> int:
+    with db.engine.connect() as conn:
+        return int(conn.scalar(select(func.count()).select_from(model)) or 0)
+
+
+@pytest.mark.postgres
+def test_postgres_can_write_entries_in_the_change_s_own_transaction(
+    tmp_path: Path, pg_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SEARCH_INDEX_IN_TRANSACTION=1: no queue, no indexer; a failed write queues instead
+    and the change commits all the same."""
+    from sqlalchemy.exc import OperationalError
+
+    from helpdesk.search.postgres import PostgresBackend
+    from tests.conftest import dispose, make_app
+
+    application = make_app(
+        tmp_path,
+        pg_database_url,
+        SEARCH_BACKEND="postgres",
+        SEARCH_INDEX_INLINE=False,
+        SEARCH_INDEX_IN_TRANSACTION=True,
+    )
+    try:
+        with application.app_context():
+            (walrus,) = add_complaints([Spec("A walrus figurine")])
+            assert queued() == 0
+            assert find("walrus").complaint_ids == [walrus.id]
+
+            def broken(self: Any, conn: Any, ids: Any) -> None:
+                raise OperationalError("INSERT …", {}, Exception("disk trouble"))
+
+            monkeypatch.setattr(PostgresBackend, "index_in", broken)
+            (narwhal,) = add_complaints([Spec("A narwhal mug")])
+            assert db.session.get(Complaint, narwhal.id) is not None
+            assert queued() == 1 and find("narwhal").total == 0
+            monkeypatch.undo()
+            assert apply_queue(application) == 1
+            assert find("narwhal").complaint_ids == [narwhal.id]
+            db.session.remove()
+    finally:
+        dispose(application)
