@@ -48,6 +48,10 @@ from tests.pg_databases import (
 DATABASES = ("sqlite", "postgres")
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 ON_POSTGRES = on_postgres()
+#: Flask-Limiter keeps the first key prefix it is given for the rest of the process (init_app
+#: sets one only while it has none), so all test apps of a process count under this one:
+#: unique per process, so that test runs sharing a Redis never count each other's requests.
+RATELIMIT_PREFIX = f"helpdesk-test-{uuid.uuid4().hex[:12]}"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -95,6 +99,7 @@ def base_config(tmp: Path, database_url: str) -> dict[str, Any]:
         "RAW_EMAIL_DIR": str(tmp / "data" / "raw-email"),
         "SEARCH_INDEX_DIR": str(tmp / "data" / "search-index"),
         "RATELIMIT_ENABLED": False,
+        "RATELIMIT_KEY_PREFIX": RATELIMIT_PREFIX,
         # Tests make many complaints for one address; the cap has tests of its own.
         "ACKS_PER_ADDRESS_DAY": 1000,
         "WTF_CSRF_ENABLED": False,
