@@ -53,7 +53,7 @@ def main() -> None:
 
     from helpdesk import create_app, search
     from helpdesk.domain.inbox import InboxQuery
-    from helpdesk.search.hooks import EXTENSION
+    from helpdesk.search.indexing.hooks import EXTENSION
 
     app = create_app()
     with app.app_context():

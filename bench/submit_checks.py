@@ -39,7 +39,7 @@ def poll_searchable(env: dict[str, str], inbox: Any, outbox: Any, poll: float, w
     from helpdesk import create_app
     from helpdesk.domain.inbox import InboxQuery
     from helpdesk.search import IndexUnavailable, backend
-    from helpdesk.search.query import parse
+    from helpdesk.search.language.parse import parse
 
     app = create_app()
     with app.app_context():

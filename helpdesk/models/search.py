@@ -4,7 +4,7 @@
 internal notes), the exact-match keys and copies of the fields searches filter and sort
 on. `search_word` is the vocabulary typo tolerance looks words up in (pg_trgm index). The
 GIN and trigram indexes and the pg_trgm extension are PostgreSQL-only:
-`helpdesk.search.postgres_sql.ensure_schema()` creates them (idempotently) when the
+`helpdesk.search.postgres.sql.ensure_schema()` creates them (idempotently) when the
 backend first writes and on every `flask search reindex`.
 """
 

@@ -1,14 +1,15 @@
 """Full-text search over every complaint and message, behind one small interface.
 
-    init_app(app)                  choose the backend (SEARCH_BACKEND: whoosh | postgres) and
-                                   queue changed complaints in each commit (hooks, queue);
-                                   `flask search indexer` applies the queue (indexer)
+    init_app(app)                  choose the backend (SEARCH_BACKEND: whoosh | postgres;
+                                   only that one is imported) and queue changed complaints
+                                   in each commit (indexing/hooks, indexing/queue); `flask
+                                   search indexer` applies the queue (indexing/indexer)
     health() -> str                "ok", "missing index", "corrupt index: …" or "read-only
                                    index: …" (/healthz); queue_state() its queue's age
     search_inbox(InboxQuery, include_internal=True) -> SearchPage
     index_complaints(ids) / remove_complaints(ids) / reindex_all(progress) / check(fix)
 
-The query language (help: HELP, docs/search.md) is parsed once by `query.parse` and run
+The query language (help: HELP, docs/search.md) is parsed once by `language.parse` and run
 by the backend together with the inbox filters, so counts and pages are exact. When the
 Whoosh index is missing or unreadable, search answers from the database instead
 (`SearchPage.fallback`), and `flask search reindex` mends the index.
@@ -32,14 +33,14 @@ from flask_babel import get_locale
 from ..domain.inbox import InboxQuery
 from ..extensions import db
 from .base import Backend, CheckReport, Hits, IndexUnavailable, SearchPage
-from .fallback import fallback_search
-from .help import HELP, hint_text
-from .hooks import EXTENSION, install
-from .nodes import Hint, with_typos
-from .query import parse
-from .queue import QueueState, state
+from .failures import corrupt_index_tolerated, log_failure
+from .indexing.hooks import EXTENSION, install
+from .indexing.queue import QueueState, state
+from .language.help import HELP, hint_text
+from .language.nodes import Hint, with_typos
+from .language.parse import parse
 from .snippets import make_snippets
-from .whoosh_store import corrupt_index_tolerated, log_failure
+from .sql import fallback_search
 
 __all__ = [
     "HELP",
@@ -91,7 +92,7 @@ class PageCache:
 
 
 def _zone() -> ZoneInfo:
-    from ..clock import shop_timezone
+    from ..runtime.clock import shop_timezone
 
     return shop_timezone()
 
@@ -102,7 +103,7 @@ def _make_backend(app: Flask) -> Backend:
     procs = int(app.config.get("SEARCH_REINDEX_PROCS", min(os.cpu_count() or 1, 2)))
     cache = int(app.config.get("SEARCH_CACHE_SIZE", 64))
     if name == "postgres":
-        from .postgres import PostgresBackend
+        from .postgres.backend import PostgresBackend
 
         if not str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
             raise RuntimeError("HELPDESK_SEARCH_BACKEND=postgres needs a PostgreSQL database")
@@ -115,8 +116,9 @@ def _make_backend(app: Flask) -> Backend:
         )
     if name != "whoosh":
         raise RuntimeError(f"HELPDESK_SEARCH_BACKEND must be whoosh or postgres, not {name!r}")
-    from .whoosh_backend import WhooshBackend
-    from .whoosh_bulk import PARALLEL_FROM
+    from .. import speedups
+    from .whoosh.backend import WhooshBackend
+    from .whoosh.build import PARALLEL_FROM
 
     return WhooshBackend(
         Path(app.config["SEARCH_INDEX_DIR"]),
@@ -126,6 +128,7 @@ def _make_backend(app: Flask) -> Backend:
         lock_timeout=float(app.config.get("SEARCH_LOCK_TIMEOUT", 10.0)),
         procs=procs,
         parallel_from=int(app.config.get("SEARCH_PARALLEL_FROM", PARALLEL_FROM)),
+        fast=speedups.enabled(app),
     )
 
 

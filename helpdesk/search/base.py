@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from ..domain.inbox import InboxQuery
 from ..words.labels import CATEGORIES, STATUSES
-from .nodes import Node
+from .language.nodes import Node
 
 #: How many ordered ids a search keeps in its per-process cache (pages beyond run again).
 CACHED_RANK = 100
@@ -89,10 +89,10 @@ class Backend(Protocol):
     def index(self, ids: set[int]) -> None:
         """Queue these complaints and apply the queue now (deleted ones leave the index)."""
 
-    # The search queue (search.queue) and the background indexer (search.indexer).
+    # The search queue (indexing/queue) and the background indexer (search.indexer).
     lock_timeout: float  # seconds a writer waits for the index's write lock
     unmerged: bool  # batches left segments that optimise() would merge
-    in_transaction: bool  # entries written in the change's own transaction (search.hooks)
+    in_transaction: bool  # entries written in the change's own transaction (indexing/hooks)
 
     def writing(self, timeout: float) -> AbstractContextManager[bool]:
         """Hold the index's write lock (yields False when it stayed busy)."""

@@ -18,7 +18,7 @@ from flask.cli import AppGroup
 from .base import CheckReport
 
 if TYPE_CHECKING:
-    from .indexer import Indexer
+    from .indexing.indexer import Indexer
 
 search_cli = AppGroup("search", help="Search index commands.")
 
@@ -101,8 +101,8 @@ def indexer_command(once: bool, interval: float, batch: int, quiet: bool) -> Non
     Ctrl-C; with --once, what is queued now, then exit (1 when changes had to stay queued)."""
     from ..extensions import db
     from . import backend
-    from .indexer import Indexer
-    from .queue import state
+    from .indexing.indexer import Indexer
+    from .indexing.queue import state
 
     indexer = Indexer(backend(), db.engine, batch=batch, interval=interval)
     if once:

@@ -15,9 +15,9 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy import Connection
 
-from .nodes import And, Node, Not, Or, Phrase, Word
+from .language.nodes import And, Node, Not, Or, Phrase, Word
+from .language.text import MAX_TOKEN, TOKEN_RE, is_fuzzy_match, variants
 from .snippet_texts import load_snippet_texts
-from .text import MAX_TOKEN, TOKEN_RE, is_fuzzy_match, variants
 
 WIDTH = 80  # characters of context on each side of a match
 FRAGMENTS = 2  # per text (public, internal)

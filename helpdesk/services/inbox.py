@@ -2,7 +2,7 @@
 
 `list_inbox(InboxQuery)` answers without text from the database (`list_inbox_sql`, whose
 SQL lives in `inbox_sql`: the plain listing, and the query language matched in SQL by
-search.fallback for the few complaints in mediation or with a failed email, which the
+search.sql for the few complaints in mediation or with a failed email, which the
 search backends cannot filter), and with text through `helpdesk.search.search_inbox`
 (ranked ids, total, facets per category and status, snippets, a hint), then loads the
 page's rows in one query. The counts of the quick filters take one statement
@@ -83,7 +83,7 @@ def list_inbox(
     for `me` (a search shows its own counts per category and status instead)."""
     if query.text and (query.in_mediation or query.email_failed):
         # The search backends know nothing of referrals or emails; the few complaints in
-        # mediation or with a failed email are searched in SQL (search.fallback's matcher).
+        # mediation or with a failed email are searched in SQL (search.sql's matcher).
         return list_inbox_sql(query)
     if query.text:
         return _searched(query)

@@ -1,5 +1,5 @@
 """The inbox's plain listing in SQL: filters, order, total and page, without text or with the
-text matched in SQL by the search's own matcher (search.fallback; the search backends answer
+text matched in SQL by the search's own matcher (search.sql; the search backends answer
 text otherwise; `inbox` puts it together).
 
 The page's ids are selected in a subquery joined to the rows, their assignee and the time of
@@ -21,7 +21,7 @@ from ..domain.inbox import InboxQuery
 from ..extensions import db
 from ..models import Complaint, Message, Staff
 from ..runtime.clock import shop_timezone
-from ..search.fallback import text_condition
+from ..search.sql import text_condition
 from .email_status import has_failed_email
 from .inbox_counts import literal_list
 from .inbox_filters import OPEN_KEYS, PER_PAGE
@@ -85,7 +85,7 @@ def _params(query: InboxQuery) -> dict[str, Any]:
 
 
 def _text_filter(stmt: S, text: str) -> S:
-    """The text in the query language, matched in SQL (search.fallback, as when the index
+    """The text in the query language, matched in SQL (search.sql, as when the index
     cannot answer): words, phrases, references and field filters."""
     return stmt.where(text_condition(text, shop_timezone()))
 

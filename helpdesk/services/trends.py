@@ -44,7 +44,7 @@ from ..models import Complaint, Outcome, RootCause, Staff, TrendAlert
 from ..models.types import utcnow
 from ..outbox.queue import queue_email
 from ..runtime.clock import shop_timezone
-from ..search.text import STOP_EN, STOP_NL, tokens
+from ..search.language.text import STOP_EN, STOP_NL, tokens
 from ..words.labels import category_label, root_cause_label
 from .reports import shop_today
 

@@ -15,8 +15,9 @@ from whoosh.query import Phrase as WhooshPhrase
 from whoosh.query import Term
 
 from helpdesk.domain.inbox import InboxQuery
-from helpdesk.search.nodes import And, Phrase, Word
-from helpdesk.search.text import is_fuzzy_match
+from helpdesk.search.language.nodes import And, Phrase, Word
+from helpdesk.search.language.text import is_fuzzy_match
+from helpdesk.search.whoosh.fast.bulk import BulkWriter, write_toc
 from helpdesk.search.whoosh.fast.postings import read_postings
 from helpdesk.search.whoosh.fast.reads import FAST
 from helpdesk.search.whoosh.plan import vocabulary_near
@@ -24,8 +25,7 @@ from helpdesk.search.whoosh.reads import STOCK, Reads
 from helpdesk.search.whoosh.schema import TextField, make_schema
 from helpdesk.search.whoosh.search import rank
 from helpdesk.search.whoosh.segments import SegmentCache
-from helpdesk.search.whoosh_bulk import BulkWriter, write_toc
-from helpdesk.search.whoosh_store import open_index
+from helpdesk.search.whoosh.store import open_index
 
 WORDS = ["parcel", "broken", "download", "link", "refund", "late", "very", "the", "label"]
 TYPOS = ["parcle", "brokn", "downlaod", "refnud", "lable", "ordr15", "order1x5"]

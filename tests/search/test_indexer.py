@@ -28,10 +28,10 @@ from helpdesk.extensions import db
 from helpdesk.models import Complaint
 from helpdesk.models.search import SearchQueueEntry
 from helpdesk.models.types import utcnow
-from helpdesk.search import indexer as indexer_module
-from helpdesk.search import queue
-from helpdesk.search.hooks import EXTENSION
-from helpdesk.search.indexer import Indexer
+from helpdesk.search.indexing import indexer as indexer_module
+from helpdesk.search.indexing import queue
+from helpdesk.search.indexing.hooks import EXTENSION
+from helpdesk.search.indexing.indexer import Indexer
 from tests.search.support import Spec, add_complaints, find
 from tests.web.test_public_submit import GOOD, submit
 
@@ -256,7 +256,7 @@ def test_a_complaint_submitted_through_the_web_is_searchable_within_a_second(
 
 SLOW_INDEXER = """
 import pathlib, sys, time
-from helpdesk.search import whoosh_backend
+from helpdesk.search.whoosh import backend as whoosh_backend
 
 real = whoosh_backend.WhooshBackend._write
 marker = pathlib.Path(sys.argv[1])
@@ -355,7 +355,7 @@ def test_postgres_can_write_entries_in_the_change_s_own_transaction(
     and the change commits all the same."""
     from sqlalchemy.exc import OperationalError
 
-    from helpdesk.search.postgres import PostgresBackend
+    from helpdesk.search.postgres.backend import PostgresBackend
     from tests.conftest import dispose, make_app
 
     application = make_app(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpdesk.search.nodes import (
+from helpdesk.search.language.nodes import (
     And,
     Everything,
     Exact,
@@ -16,8 +16,14 @@ from helpdesk.search.nodes import (
     leaves,
     with_typos,
 )
-from helpdesk.search.query import MAX_LEAVES, parse
-from helpdesk.search.text import auto_edits, edit_distance, is_fuzzy_match, tokens, variants
+from helpdesk.search.language.parse import MAX_LEAVES, parse
+from helpdesk.search.language.text import (
+    auto_edits,
+    edit_distance,
+    is_fuzzy_match,
+    tokens,
+    variants,
+)
 
 
 def codes(text: str) -> list[str]:
@@ -167,7 +173,7 @@ def test_stop_words_are_the_lists_whoosh_and_postgresql_use() -> None:
     """The lists are kept here (so PostgreSQL search loads no Whoosh module for them)."""
     from whoosh.lang import stopwords_for_language
 
-    from helpdesk.search.text import STOP_EN, STOP_NL
+    from helpdesk.search.language.text import STOP_EN, STOP_NL
 
     assert stopwords_for_language("en") == STOP_EN
     assert stopwords_for_language("nl") == STOP_NL

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from helpdesk.search.query import parse
+from helpdesk.search.language.parse import parse
 from helpdesk.search.snippets import highlight, terms_of
 
 

@@ -17,12 +17,12 @@ from whoosh.query import Term
 from helpdesk import search
 from helpdesk.extensions import db
 from helpdesk.models import Complaint
-from helpdesk.search import whoosh_backend
 from helpdesk.search.documents import iter_documents
-from helpdesk.search.hooks import EXTENSION
-from helpdesk.search.queue import state as queue_state
+from helpdesk.search.indexing.hooks import EXTENSION
+from helpdesk.search.indexing.queue import state as queue_state
+from helpdesk.search.whoosh import backend as whoosh_backend
 from helpdesk.search.whoosh.schema import TextField, make_schema
-from helpdesk.search.whoosh_store import IndexStore, create_index
+from helpdesk.search.whoosh.store import IndexStore, create_index
 from tests.search.support import Spec, add_complaints, find
 
 WORDS = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot"]

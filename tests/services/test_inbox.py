@@ -217,7 +217,7 @@ def test_simple_text_search(world: World) -> None:
     typed = world.c["C"].display_reference.lower()
     query = InboxFilters(q=typed).to_query(me=world.mia.id, today=today, next_business_day=soon)
     assert names(list_inbox_sql(query)) == ["C"]
-    # The query language (search.fallback's SQL matcher): LIKE's wildcards are no words, so
+    # The query language (search.sql's SQL matcher): LIKE's wildcards are no words, so
     # they match every complaint, as in the search box; one word matches its other forms.
     every = InboxFilters().to_query(me=world.mia.id, today=today, next_business_day=soon)
     for text in ("%", "_"):

@@ -20,7 +20,7 @@ from flask.testing import FlaskClient
 from helpdesk.domain.lifecycle import Status
 from helpdesk.extensions import db
 from helpdesk.models import Complaint
-from helpdesk.search.whoosh_store import IndexStore
+from helpdesk.search.whoosh.store import IndexStore
 from helpdesk.services import casework, replies
 from helpdesk.services.lifecycle import advance_to
 from tests.conftest import make_app, migrate_database

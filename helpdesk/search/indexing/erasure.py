@@ -22,11 +22,11 @@ from sqlalchemy import text
 
 from ...extensions import db
 from ..documents import load_documents
-from ..hooks import EXTENSION
-from ..text import MAX_TOKEN, tokens
+from ..language.text import MAX_TOKEN, tokens
+from .hooks import EXTENSION
 
 #: Delete the given words unless a document other than the erased ones holds the word (its
-#: 'simple' lexeme is the token itself: postgres_sql.UPSERT).
+#: 'simple' lexeme is the token itself: postgres/sql.UPSERT).
 _FORGET = text(
     "DELETE FROM search_word w WHERE w.word = ANY(CAST(:words AS text[])) "
     "AND NOT EXISTS (SELECT 1 FROM search_document d "

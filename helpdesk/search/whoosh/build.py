@@ -16,8 +16,11 @@ from sqlalchemy import Engine, func, select
 
 from ...models import Complaint
 from ..documents import SearchDocument, iter_documents
-from ..whoosh_store import create_index
 from .schema import fields_for
+from .store import create_index
+
+#: Below this many complaints a fast rebuild runs in this process (workers cost more).
+PARALLEL_FROM = 5000
 
 
 def build_index(
@@ -33,7 +36,7 @@ def build_index(
 ) -> int:
     """A new index in `path` holding every complaint (or the documents of `batches`)."""
     if fast:
-        from ..whoosh_bulk import build_index as bulk_build
+        from .fast.bulk import build_index as bulk_build
 
         return bulk_build(path, schema, engine, procs, parallel_from, progress, batches)
     return build_stock(path, schema, engine, progress, batches)

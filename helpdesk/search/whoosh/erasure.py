@@ -12,8 +12,8 @@ from typing import Any
 
 from whoosh.reading import SegmentReader
 
-from ..whoosh_backend import WhooshBackend
-from ..whoosh_store import has_index, open_index
+from .backend import WhooshBackend
+from .store import has_index, open_index
 
 
 def expunge_deleted(backend: WhooshBackend, ids: set[int]) -> bool:

@@ -8,8 +8,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..nodes import And, Node, Not, Or, Word
-from ..text import is_fuzzy_match, variants
+from ..language.nodes import And, Node, Not, Or, Word
+from ..language.text import is_fuzzy_match, variants
 from .segments import SegmentCache
 
 MAX_EXPANSION = 400  # terms one prefix or typo may stand for

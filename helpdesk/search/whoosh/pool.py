@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ..whoosh_store import open_index
+from .store import open_index
 
 Token = tuple[Path, int]
 

@@ -28,7 +28,7 @@ from whoosh import columns, fields, formats
 from whoosh.system import pack_uint
 
 from ..documents import SearchDocument
-from ..text import tokens, variants
+from ..language.text import tokens, variants
 
 NO_DUE = 99_991_231  # sla_due_on None sorts last, as in the inbox
 

@@ -21,7 +21,7 @@ import numpy.typing as npt
 
 from ...domain.inbox import InboxQuery
 from ..base import day_after_start, day_start, empty_facets
-from ..nodes import And, Everything, Exact, Filter, Node, Not, Or, Phrase, Word
+from ..language.nodes import And, Everything, Exact, Filter, Node, Not, Or, Phrase, Word
 from .phrase import pair_phrase_docs, phrase_docs
 from .plan import Plan, fields_of, resolve
 from .reads import Reads

@@ -4,7 +4,7 @@ Whoosh pickles a block as a tuple (id deltas, weights, values) of Python tuples,
 reading a block of 1,024 postings builds over 2,000 Python objects. The rebuild writer
 stores the same tuple with `array` objects in place of the id and weight tuples: the
 pickle then holds their raw bytes, unpickles as one copy, and numpy reads it in place
-(whoosh_postings). Whoosh's own readers, merges and matchers keep working, since they
+(fast/postings). Whoosh's own readers, merges and matchers keep working, since they
 only iterate and index these sequences. Relies on whoosh-reloaded 2.7.5's block format
 (pinned in pyproject.toml).
 """

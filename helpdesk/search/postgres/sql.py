@@ -35,11 +35,11 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import REGCONFIG, TSQUERY
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..models.search import SearchEntry
-from .base import day_after_start, day_start, like_prefix
-from .documents import SearchDocument
-from .nodes import And, Everything, Exact, Filter, Node, Not, Or, Phrase, Word
-from .text import STOP_EN, STOP_NL, tokens
+from ...models.search import SearchEntry
+from ..base import day_after_start, day_start, like_prefix
+from ..documents import SearchDocument
+from ..language.nodes import And, Everything, Exact, Filter, Node, Not, Or, Phrase, Word
+from ..language.text import STOP_EN, STOP_NL, tokens
 
 log = logging.getLogger(__name__)
 

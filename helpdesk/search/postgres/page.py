@@ -17,10 +17,10 @@ from typing import Any
 
 from sqlalchemy import Integer, String, case, cast, func, literal, null, or_, select, union_all
 
-from ..domain.inbox import InboxQuery
-from ..models.search import SearchEntry
-from .base import empty_facets
-from .postgres_sql import Compiler
+from ...domain.inbox import InboxQuery
+from ...models.search import SearchEntry
+from ..base import empty_facets
+from .sql import Compiler
 
 #: Relevance ranks this many of the newest matches (all of them when fewer match).
 RANK_WINDOW = 1000

@@ -8,7 +8,7 @@ Layout, all beside SEARCH_INDEX_DIR (say data/search-index):
   rebuild's swap, `search check --fix`); `search-index.rebuild` (flock) is held while a
   rebuild runs, so that queued changes stay queued for the new index.
 
-The changes waiting to be indexed are rows of the `search_queue` table (search.queue), not
+The changes waiting to be indexed are rows of the `search_queue` table (indexing/queue), not
 files: they are written in the transaction of the change itself.
 """
 
@@ -29,10 +29,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from whoosh.filedb.filestore import FileStorage
-
-from .failures import corrupt_index_tolerated as corrupt_index_tolerated
-from .failures import log_failure as log_failure
-from .failures import quietly as quietly
 
 log = logging.getLogger(__name__)
 

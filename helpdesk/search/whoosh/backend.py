@@ -17,30 +17,29 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, exists, func, select
 from whoosh.reading import SegmentReader
 
-from ..domain.inbox import InboxQuery
-from ..models import Complaint
-from ..models.search import SearchQueueEntry
-from .base import CACHED_RANK, Applied, CheckReport, Hits, IndexUnavailable
-from .documents import SearchDocument, compare_markers, load_documents
-from .nodes import Node
-from .queue import drain, enqueue_now, forget, row_ids_now
-from .queue import state as queue_state
-from .whoosh.build import build_index
-from .whoosh.fast.reads import FAST
-from .whoosh.pool import SearcherPool
-from .whoosh.reads import STOCK
-from .whoosh.schema import fields_for, make_schema
-from .whoosh.search import Ranked, rank
-from .whoosh.segments import SegmentCache
-from .whoosh_bulk import PARALLEL_FROM
-from .whoosh_store import (
+from ...domain.inbox import InboxQuery
+from ...models import Complaint
+from ...models.search import SearchQueueEntry
+from ..base import CACHED_RANK, Applied, CheckReport, Hits, IndexUnavailable
+from ..documents import SearchDocument, compare_markers, load_documents
+from ..failures import quietly
+from ..indexing.queue import drain, enqueue_now, forget, row_ids_now
+from ..indexing.queue import state as queue_state
+from ..language.nodes import Node
+from .build import PARALLEL_FROM, build_index
+from .fast.reads import FAST
+from .pool import SearcherPool
+from .reads import STOCK
+from .schema import fields_for, make_schema
+from .search import Ranked, rank
+from .segments import SegmentCache
+from .store import (
     IndexStore,
     create_index,
     fingerprint,
     generation_of,
     has_index,
     open_index,
-    quietly,
     write_problem,
 )
 
@@ -224,7 +223,7 @@ class WhooshBackend:
             return int(conn.scalar(select(func.count()).select_from(Complaint)) or 0)
 
     # --- writing ------------------------------------------------------------------------
-    # Requests only queue changes (search.queue); the indexer applies them a batch per
+    # Requests only queue changes (indexing/queue); the indexer applies them a batch per
     # commit. A batch commit merges nothing unless the index has more than MAX_SEGMENTS
     # segments (then only the smallest), so it stays cheap; when the queue is idle the
     # indexer merges the small segments the batches left (optimise).

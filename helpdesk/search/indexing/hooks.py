@@ -2,7 +2,7 @@
 
 While flushing, the ids of the complaints touched are collected (their own rows and their
 messages, outcomes, attachments and ratings). Just before the commit they become rows of
-`search_queue` in the same transaction (search.queue), so a change and its queue row
+`search_queue` in the same transaction (indexing/queue), so a change and its queue row
 commit together or not at all; the background indexer (`flask search indexer`) applies
 them. A backend that indexes inside the transaction more cheaply (PostgreSQL, see
 docs/performance.md) writes its entries there instead, falling back to the queue when
@@ -23,9 +23,9 @@ from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from ..extensions import db
-from ..models import Attachment, Complaint, Message, Outcome, Rating
-from .failures import corrupt_index_tolerated, log_failure
+from ...extensions import db
+from ...models import Attachment, Complaint, Message, Outcome, Rating
+from ..failures import corrupt_index_tolerated, log_failure
 from .queue import drain, enqueue
 
 log = logging.getLogger(__name__)

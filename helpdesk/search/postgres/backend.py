@@ -1,7 +1,7 @@
 """The PostgreSQL backend: tsvectors in `search_document`, for several app servers sharing
 one database (no local files, so every server sees every update at once).
 
-Changes are queued (search.queue) and the indexer writes a batch of documents in one short
+Changes are queued (indexing/queue) and the indexer writes a batch of documents in one short
 transaction that first locks the complaints' rows (SELECT … FOR UPDATE), so two writers of
 the same complaint write in commit order and the last write is the newest text. With
 `in_transaction` (SEARCH_INDEX_IN_TRANSACTION=1) a change writes its own entries before it
@@ -22,15 +22,18 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, Engine, delete, exists, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..domain.inbox import InboxQuery
-from ..models import Complaint
-from ..models.search import SearchEntry
-from .base import Applied, CheckReport, Hits, IndexUnavailable
-from .documents import compare_markers, load_documents
-from .fallback import inbox_conditions
-from .nodes import Node, Phrase, Word, leaves
-from .postgres_page import read_rows, search_statement
-from .postgres_sql import (
+from ...domain.inbox import InboxQuery
+from ...models import Complaint
+from ...models.search import SearchEntry
+from ..base import Applied, CheckReport, Hits, IndexUnavailable
+from ..documents import compare_markers, load_documents
+from ..indexing.queue import drain
+from ..indexing.queue import state as queue_state
+from ..language.nodes import Node, Phrase, Word, leaves
+from ..language.text import MAX_TOKEN, candidate_distance, is_fuzzy_match
+from ..sql import inbox_conditions
+from .page import read_rows, search_statement
+from .sql import (
     CLEAN_PENDING,
     GIN_INDEXES,
     HAS_PAIRS,
@@ -41,9 +44,6 @@ from .postgres_sql import (
     ensure_schema,
     row_for,
 )
-from .queue import drain
-from .queue import state as queue_state
-from .text import MAX_TOKEN, candidate_distance, is_fuzzy_match
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ class PostgresBackend:
         self.procs = procs
         self._schema_ready = False
         self._pairs = False  # every row has pair lexemes (see _pairs_for)
-        #: Write a change's entry in its own transaction (search.hooks) instead of queueing
+        #: Write a change's entry in its own transaction (indexing/hooks) instead of queueing
         #: it for the indexer: see docs/performance.md for both measured.
         self.in_transaction = in_transaction
 
@@ -92,12 +92,12 @@ class PostgresBackend:
             self._write(conn, sorted(ids))
 
     def index_in(self, conn: Connection, ids: Iterable[int]) -> None:
-        """Rewrite these complaints' rows inside the caller's transaction (search.hooks,
+        """Rewrite these complaints' rows inside the caller's transaction (indexing/hooks,
         when `in_transaction`): they commit with the change itself."""
         self._ensure(conn)
         self._write(conn, sorted(set(ids)))
 
-    # The queue (search.queue): rows written while not `in_transaction`, or by a change
+    # The queue (indexing/queue): rows written while not `in_transaction`, or by a change
     # whose entry could not be written in its transaction, applied by the indexer.
 
     def writing(self, timeout: float) -> AbstractContextManager[bool]:

@@ -1,6 +1,6 @@
 """The search queue: complaints whose index entry must be rewritten, as rows of `search_queue`.
 
-A row is written in the same transaction as the change it stands for (search.hooks), so a
+A row is written in the same transaction as the change it stands for (indexing/hooks), so a
 rolled-back change queues nothing and a killed process loses nothing. `apply_batch` is
 the one way rows leave the queue, used by the background indexer (`flask search indexer`),
 by `search check --fix` and, with SEARCH_INDEX_INLINE (tests), right after each commit:
@@ -25,9 +25,9 @@ from typing import Protocol
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select
 
-from ..models.search import SearchQueueEntry
-from ..models.types import utcnow
-from .base import Applied
+from ...models.search import SearchQueueEntry
+from ...models.types import utcnow
+from ..base import Applied
 
 #: Rows read per batch (one index commit each).
 BATCH = 500

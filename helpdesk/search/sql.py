@@ -1,4 +1,7 @@
-"""The slower database search used while the index is missing or unreadable.
+"""The one SQL matcher of the query language, for the two searches no index answers: the
+database fallback while the index is missing or unreadable (`fallback_search`), and the
+inbox's search among complaints in mediation or with a failed email, which the backends
+cannot filter (`text_condition`, used by services.inbox_sql).
 
 The same parsed query, filters, facets and paging, answered with LIKE over the complaint's
 fields, messages and outcomes. Words match as substrings of their shortest stem (so
@@ -19,9 +22,9 @@ from ..extensions import db
 from ..models import Complaint, Message, Outcome
 from ..models.search import SearchEntry
 from .base import Hits, day_after_start, day_start, empty_facets, like_prefix
-from .nodes import And, Everything, Exact, Filter, Node, Not, Or, Phrase, Word
-from .query import parse
-from .text import variants
+from .language.nodes import And, Everything, Exact, Filter, Node, Not, Or, Phrase, Word
+from .language.parse import parse
+from .language.text import variants
 
 
 def _escape(text: str) -> str:
@@ -131,7 +134,7 @@ def inbox_conditions(
 
 def _exact_first(node: Node) -> ColumnElement[Any] | None:
     """1 for complaints matched exactly by a typed reference code or order number."""
-    from .nodes import leaves
+    from .language.nodes import leaves
 
     exacts = [leaf for leaf in leaves(node) if isinstance(leaf, Exact)]
     if not exacts:

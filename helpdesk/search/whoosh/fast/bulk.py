@@ -5,7 +5,7 @@ several Python calls each (about 20 microseconds a posting: minutes for our 13 m
 `BulkWriter` keeps Whoosh's per-document storage (stored fields, lengths, columns) and
 file formats, but inverts the documents in memory (they arrive in docnum order, so each
 posting list is already sorted) and writes whole 1,024-posting blocks with packed ids and
-weights (whoosh_blocks). `build_parallel` runs one BulkWriter per id range in separate
+weights (fast/blocks). `build_parallel` runs one BulkWriter per id range in separate
 processes, each producing a segment, and the parent writes the table of contents that
 lists them all.
 """
@@ -27,14 +27,12 @@ from whoosh.index import TOC
 from whoosh.system import pack_uint, pack_ushort
 from whoosh.writing import SegmentWriter
 
-from ..models import Complaint
-from .documents import SearchDocument, iter_documents
-from .whoosh.fast.blocks import write_block
-from .whoosh.schema import fields_for
-from .whoosh_store import create_index, open_index
+from ....models import Complaint
+from ...documents import SearchDocument, iter_documents
+from ..schema import fields_for
+from ..store import create_index, open_index
+from .blocks import write_block
 
-#: Below this many complaints a rebuild runs in this process (starting workers costs more).
-PARALLEL_FROM = 5000
 #: Complaints per segment in a parallel rebuild (bounds each worker's memory).
 SEGMENT_DOCS = 25_000
 BLOCK = 1024  # postings per block (Whoosh writes 128; big blocks read faster in bulk)

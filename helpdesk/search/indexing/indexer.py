@@ -5,7 +5,7 @@ One runs per deployment, as `flask --app wsgi search indexer` (`make run` and `m
 start it). It polls the queue every `interval` seconds (0.2 by default: a change is
 searchable well within a second), goes on at once while batches come back full, and stops
 between two batches on SIGTERM or SIGINT. A process killed at any point loses nothing: the
-rows it was applying stay queued until their index commit is done (search.queue).
+rows it was applying stay queued until their index commit is done (indexing/queue).
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from ..database import unavailable_reason
-from .base import Backend
-from .failures import corrupt_index_tolerated, log_failure
+from ...database import unavailable_reason
+from ..base import Backend
+from ..failures import corrupt_index_tolerated, log_failure
 from .queue import BATCH, Outcome, apply_batch
 
 log = logging.getLogger(__name__)

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from ..domain.lifecycle import OPEN, Status
-from ..domain.reference import normalise_reference
-from ..words.labels import CATEGORIES
+from ...domain.lifecycle import OPEN, Status
+from ...domain.reference import normalise_reference
+from ...words.labels import CATEGORIES
 from .nodes import And, Everything, Exact, Filter, Hint, Node, Not, Or, ParsedQuery, Phrase, Word
 from .text import MAX_TOKEN, has_long_token, tokens
 
