@@ -54,7 +54,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_search(app: Flask) -> None:
-    """Hook the search index to database commits (the search package owns how)."""
-    from . import search
+    """Hook the search index to database commits (the search package owns how); the Whoosh
+    speed-ups follow the library patches' switch."""
+    from . import search, speedups
 
-    search.init_app(app)
+    search.init_app(app, fast=speedups.enabled(app))

@@ -97,8 +97,9 @@ def _zone() -> ZoneInfo:
     return shop_timezone()
 
 
-def _make_backend(app: Flask) -> Backend:
-    """The backend SEARCH_BACKEND names, configured from the app's settings."""
+def _make_backend(app: Flask, fast: bool) -> Backend:
+    """The backend SEARCH_BACKEND names, configured from the app's settings (`fast`: the
+    Whoosh speed-ups, or Whoosh's public API only)."""
     name = str(app.config.get("SEARCH_BACKEND", "whoosh")).lower()
     procs = int(app.config.get("SEARCH_REINDEX_PROCS", min(os.cpu_count() or 1, 2)))
     cache = int(app.config.get("SEARCH_CACHE_SIZE", 64))
@@ -116,7 +117,6 @@ def _make_backend(app: Flask) -> Backend:
         )
     if name != "whoosh":
         raise RuntimeError(f"HELPDESK_SEARCH_BACKEND must be whoosh or postgres, not {name!r}")
-    from .. import speedups
     from .whoosh.backend import WhooshBackend
     from .whoosh.build import PARALLEL_FROM
 
@@ -128,13 +128,14 @@ def _make_backend(app: Flask) -> Backend:
         lock_timeout=float(app.config.get("SEARCH_LOCK_TIMEOUT", 10.0)),
         procs=procs,
         parallel_from=int(app.config.get("SEARCH_PARALLEL_FROM", PARALLEL_FROM)),
-        fast=speedups.enabled(app),
+        fast=fast,
     )
 
 
-def init_app(app: Flask) -> None:
-    """Pick the backend and queue every committed change to a complaint."""
-    app.extensions[EXTENSION] = _make_backend(app)
+def init_app(app: Flask, *, fast: bool = True) -> None:
+    """Pick the backend and queue every committed change to a complaint. `fast=False`
+    (the library patches switched off) keeps the Whoosh backend to Whoosh's public API."""
+    app.extensions[EXTENSION] = _make_backend(app, fast)
     app.extensions[PAGES] = PageCache()
     install()
 
