@@ -5,9 +5,15 @@
     store     where the index lives on disk; locks shared between processes
     search    a parsed query answered per segment with boolean masks, ranked and paged
     plan      a query's words resolved against the whole index (forms, prefixes, typos)
+    segments  what queries need from a segment (columns, masks), cached per segment
+    reads     how a segment is read with Whoosh's public API (the speed-ups off)
+    phrase    exact phrases from pair terms and positions
     pool      open searchers of the live index, borrowed per search
+    build     a rebuild's writer: fast/bulk, or Whoosh's own with the speed-ups off
+    erasure   rewriting the segments that still hold an erased customer's words
     fast/     the speed-ups: the only modules that touch Whoosh's internals
 
-Nothing outside this folder imports Whoosh: `helpdesk.search` imports it only when the
-setting SEARCH_BACKEND is whoosh.
+Nothing outside this folder imports Whoosh's engine: `helpdesk.search` imports this
+package only when the setting SEARCH_BACKEND is whoosh (language/text loads Whoosh's
+Snowball stemmers).
 """

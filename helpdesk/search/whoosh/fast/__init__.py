@@ -4,6 +4,9 @@
     phrase    position data read only from the blocks that can hold a candidate
     blocks    posting blocks written with packed ids and weights
     bulk      the rebuild writer: whole segments in one go, in parallel processes
+    reads     FastReads: whoosh/reads' segment reads done by postings and phrase
+
+With the library patches off (HELPDESK_LIBRARY_PATCHES=0) the backend uses none of them.
 
 They rely on whoosh-reloaded 2.7.5's file layout (pinned in pyproject.toml);
 tests/search/test_layout.py checks that no module outside this folder touches Whoosh's
