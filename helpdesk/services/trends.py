@@ -37,7 +37,14 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from ..domain.reports import TREND_WEEKS, TrendCheck, check_trend, week_start
+from ..domain.reports import (
+    TREND_MIN_COUNT,
+    TREND_SIGMAS,
+    TREND_WEEKS,
+    TrendCheck,
+    check_trend,
+    week_start,
+)
 from ..domain.sla import local_date
 from ..extensions import db
 from ..models import Complaint, Outcome, RootCause, Staff, TrendAlert
@@ -288,6 +295,8 @@ def _email_managers(alerts: list[TrendAlert]) -> None:
         "words": lambda alert: alert_words(alert, names),
         "shop_name": current_app.config["SHOP_NAME"],
         "reports_link": str(current_app.config["BASE_URL"]).rstrip("/") + "/staff/reports",
+        # The rule in the email's words comes from the rule itself (domain.reports).
+        "rule": {"sigmas": TREND_SIGMAS, "weeks": TREND_WEEKS, "least": TREND_MIN_COUNT},
     }
     language = current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
     for manager in managers:

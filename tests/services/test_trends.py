@@ -91,9 +91,21 @@ def test_each_new_alert_is_emailed_to_the_active_managers_once(rising: dict[str,
     assert "6 in the week of Monday 1 June 2026; usually 1.0 a week, alert above 4.0." in body
     assert "Keyword: zeppelinlamp" in body and "Root cause: Payment provider" in body
     assert "/staff/reports" in body
+    assert body.startswith("Hello, managers,")
+    assert "more than 3 standard deviations above the mean of the 8 weeks before" in body
     assert alert_new_trends(today=TODAY, now=NOW + timedelta(hours=24)) == []
     assert db.session.query(TrendAlert).count() == 3
     assert len(list(db.session.scalars(select(OutboxEmail).filter_by(kind="trend_alert")))) == 2
+
+
+def test_a_dutch_shop_greets_its_managers_not_a_customer(
+    any_app: Flask, rising: dict[str, Any]
+) -> None:
+    any_app.config["BABEL_DEFAULT_LOCALE"] = "nl"
+    alert_new_trends(today=TODAY, now=NOW)
+    body = db.session.scalars(select(OutboxEmail).filter_by(kind="trend_alert")).first().body_text
+    assert body.startswith("Beste managers,") and "klant" not in body.split("\n")[0]
+    assert "meer dan 3 standaardafwijkingen" in body
 
 
 def test_a_new_helpdesk_has_no_usual_level_yet(any_app: Flask) -> None:
