@@ -384,3 +384,17 @@ def test_postgres_can_write_entries_in_the_change_s_own_transaction(
             db.session.remove()
     finally:
         dispose(application)
+
+
+def test_batches_merge_small_segments_by_tiers_so_few_remain(app: Flask) -> None:
+    """Each batch makes a segment; a tier of four similar ones is merged into the next
+    batch's, so 40 batches leave a handful of segments, not 40 (nor one rewritten 40 times)."""
+    for n in range(40):
+        add_complaints([Spec(f"A papaya number {n}")])
+        apply_queue(app)
+    folder = Path(app.config["SEARCH_INDEX_DIR"]).resolve()
+    sizes = [
+        r.doc_count_all() for r, _ in whoosh_index.open_dir(str(folder)).reader().leaf_readers()
+    ]
+    assert sum(sizes) == 40 and len(sizes) <= 8, sizes
+    assert find("papaya").total == 40

@@ -49,19 +49,31 @@ _QUEUED = select(SearchQueueEntry.complaint_id)
 
 #: A healthy index is probed again when its files change, or after this many seconds.
 HEALTH_TTL = 30.0
-#: A batch commit merges segments only when the index has more than this many.
-MAX_SEGMENTS = 8
-#: Segments with fewer documents than this are merged into one when the queue is idle.
+#: Batch commits keep small segments in tiers of sizes a factor 4 apart and merge a tier
+#: once it holds this many segments: most batches merge nothing, a document is rewritten
+#: about log4(n) times, and small segments stay few (about 3 per tier).
+MERGE_FACTOR = 4
+#: Segments with fewer documents than this are merged into one when the queue is idle
+#: (and are the only ones a batch commit merges).
 SMALL_SEGMENT = 20_000
 
 
-def _keep_few_segments(writer: Any, segments: list[Any]) -> list[Any]:
-    """Whoosh merge policy of a batch commit: nothing, unless there are more than
-    MAX_SEGMENTS segments; then the smallest ones into one (cheap: they are small)."""
-    if len(segments) <= MAX_SEGMENTS:
-        return segments
-    by_size = sorted(segments, key=lambda s: s.doc_count_all())
-    return _merge_into(writer, segments, by_size[: len(segments) - MAX_SEGMENTS + 1])
+def _tier(documents: int) -> int:
+    """The size tier of a segment: about log4 of its document count."""
+    return max(documents, 1).bit_length() // 2
+
+
+def _merge_full_tier(writer: Any, segments: list[Any]) -> list[Any]:
+    """Whoosh merge policy of a batch commit: the smallest tier of small segments that has
+    MERGE_FACTOR segments is merged into the new one; nothing otherwise."""
+    tiers: dict[int, list[Any]] = {}
+    for segment in segments:
+        if segment.doc_count_all() < SMALL_SEGMENT:
+            tiers.setdefault(_tier(segment.doc_count_all()), []).append(segment)
+    for tier in sorted(tiers):
+        if len(tiers[tier]) >= MERGE_FACTOR:
+            return _merge_into(writer, segments, tiers[tier])
+    return segments
 
 
 def _merge_small_segments(writer: Any, segments: list[Any]) -> list[Any]:
@@ -224,9 +236,9 @@ class WhooshBackend:
 
     # --- writing ------------------------------------------------------------------------
     # Requests only queue changes (indexing/queue); the indexer applies them a batch per
-    # commit. A batch commit merges nothing unless the index has more than MAX_SEGMENTS
-    # segments (then only the smallest), so it stays cheap; when the queue is idle the
-    # indexer merges the small segments the batches left (optimise).
+    # commit. A batch commit merges nothing unless a size tier of small segments is full
+    # (then only that tier), so it stays cheap; when the queue is idle the indexer merges
+    # the small segments the batches left (optimise).
 
     def writing(self, timeout: float) -> AbstractContextManager[bool]:
         """Hold the writers' lock (yields False when it stayed busy for `timeout` seconds)."""
@@ -251,7 +263,7 @@ class WhooshBackend:
         except BaseException:
             writer.cancel()
             raise
-        writer.commit(mergetype=_keep_few_segments)
+        writer.commit(mergetype=_merge_full_tier)
         self.unmerged = True
         if self.store.rebuild_running() or self.store.current_dir() != live:
             return "kept"
