@@ -141,7 +141,10 @@ def files_under(folder: Path) -> list[Path]:
 
 def database_bytes(app: Flask, *, vacuum: bool = False) -> bytes:
     """The SQLite file and its write-ahead log as they are on disk (after a VACUUM if asked):
-    what someone who copies them would read."""
+    what someone who copies them would read. On PostgreSQL, whose files are the server's,
+    every row as text."""
+    if db.engine.dialect.name == "postgresql":
+        return postgres_rows_text().encode()
     db.session.remove()
     if vacuum:
         with db.engine.connect() as conn:
@@ -156,9 +159,12 @@ def database_bytes(app: Flask, *, vacuum: bool = False) -> bytes:
 
 
 def database_dump(app: Flask) -> str:
-    """Every row of the SQLite database as SQL text (to compare before and after)."""
+    """Every row of the database as text (to compare before and after): SQLite's dump, or
+    PostgreSQL's rows in order."""
     import sqlite3
 
+    if db.engine.dialect.name == "postgresql":
+        return postgres_rows_text()
     db.session.remove()
     path = str(app.config["SQLALCHEMY_DATABASE_URI"]).removeprefix("sqlite:///")
     with sqlite3.connect(path) as conn:
@@ -168,11 +174,11 @@ def database_dump(app: Flask) -> str:
 def postgres_rows_text() -> str:
     """Every row of every table, as text (PostgreSQL): where a trace would still show."""
     tables = db.session.execute(
-        text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")
     ).scalars()
     dumped = []
     for table in tables:
-        statement = text(f'SELECT t::text FROM "{table}" t')  # noqa: S608 — names from pg_tables
+        statement = text(f'SELECT t::text FROM "{table}" t ORDER BY 1')  # noqa: S608 — names from pg_tables
         rows = db.session.execute(statement).scalars()
         dumped.extend(rows)
     return "\n".join(dumped)

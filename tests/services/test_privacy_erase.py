@@ -115,6 +115,7 @@ def test_erase_removes_every_trace_and_keeps_the_statistics(app: Flask) -> None:
     assert b"Baksteen" in data  # the check can see a name that is still there
 
 
+@pytest.mark.sqlite_only("SQLite's secure_delete pragma and the bytes of its file")
 def test_no_trace_stays_in_the_file_or_its_log_without_vacuum(app: Flask) -> None:
     # SQLite with secure_delete on (Debian's build default, the README's advice elsewhere):
     # freed text is zeroed, and erase empties the write-ahead log after it.
