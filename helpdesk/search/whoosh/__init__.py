@@ -17,3 +17,12 @@ Nothing outside this folder imports Whoosh's engine: `helpdesk.search` imports t
 package only when the setting SEARCH_BACKEND is whoosh (language/text loads Whoosh's
 Snowball stemmers).
 """
+
+import sys
+
+from . import schema as _schema
+
+# An index keeps its field types pickled by module path. Indexes built before the search
+# package moved into wings (December 2026) name helpdesk.search.whoosh_schema; this alias
+# opens them until the next `search reindex` writes the new path.
+sys.modules.setdefault("helpdesk.search.whoosh_schema", _schema)
