@@ -9,9 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.sqlite_only("the SQLite database file's mode (the data files' are the same on both)")
 def test_database_and_data_files_are_private(tmp_path: Path) -> None:
     data = tmp_path / "data"
     env = {

@@ -73,7 +73,12 @@ EVENT = sa.table(
 )
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", marks=pytest.mark.sqlite_only("the migration on a SQLite file")),
+        pytest.param("postgres", marks=pytest.mark.postgres),
+    ]
+)
 def old_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
     """The app on an empty database migrated to revision 0003 only."""
     if request.param == "sqlite":
