@@ -17,7 +17,7 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
 from helpdesk.extensions import db
-from helpdesk.files.uploads import attachment_path
+from helpdesk.files.storage import attachment_path
 from helpdesk.mail.inbound import ingest_message
 from helpdesk.models import Attachment, AuditEvent, Complaint, InboundEmail
 from helpdesk.services.raw_email import raw_email_path

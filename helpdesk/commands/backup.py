@@ -39,7 +39,7 @@ from flask_migrate.cli import db as db_cli
 from sqlalchemy.engine import make_url
 from tqdm import tqdm
 
-from ..files.uploads import TEMP_SUFFIX
+from ..files.storage import TEMP_SUFFIX
 from .cases import BadInput
 
 DB_NAME = "helpdesk.sqlite3"

@@ -1,7 +1,7 @@
 """`flask files check [--delete] [--older-than MINUTES]`: the stored files against the database.
 
 Uploads (UPLOAD_DIR, Attachment rows) and raw inbound emails (RAW_EMAIL_DIR, InboundEmail
-rows) are written before their rows are committed (uploads.write_new_file), and removed
+rows) are written before their rows are committed (files.storage.write_new_file), and removed
 again when the transaction fails; a process killed in between (kill -9, power loss) leaves
 a file no row names, or a `.part` file it was still writing. This finds:
 
@@ -32,7 +32,7 @@ from sqlalchemy import select
 from tqdm import tqdm
 
 from ..extensions import db
-from ..files.uploads import TEMP_SUFFIX
+from ..files.storage import TEMP_SUFFIX
 from ..models import Attachment, Complaint, InboundEmail
 
 files_cli = AppGroup("files", help="Look after the stored files (uploads and raw emails).")

@@ -24,7 +24,8 @@ from ..domain.reports import PeriodError, custom_period, quick_period
 from ..models import TrendAlert
 from ..services.report_csv import complaint_csv, tidy_csv
 from ..services.reports import ReportInputError, check_filters, get_report, shop_today
-from ..services.trends import alert_new_trends, count_descriptions, find_trends
+from ..services.trend_alerts import alert_new_trends
+from ..services.trends import count_descriptions, find_trends
 from ..words.labels import category_label, root_cause_label
 from .cases import BadInput
 

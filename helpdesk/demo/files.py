@@ -1,6 +1,6 @@
 """Small real files for demo attachments: photos and screenshots from customers, and the
 replacement files staff send (PDF, ZIP, EPUB). Drawn once per run, written under random-looking
-names in the upload folder like helpdesk.files.uploads does, so downloads work in the demo."""
+names in the upload folder like helpdesk.files.storage does, so downloads work in the demo."""
 
 from __future__ import annotations
 

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..files.uploads import attachment_path, safe_filename
+from ..files.storage import attachment_path
+from ..files.uploads import safe_filename
 from ..services.casefile import CaseFile, shop_name
 from ..services.raw_email import raw_email_path
 from .casefile import CaseFileSource, file_words

@@ -28,7 +28,8 @@ from flask_babel import force_locale
 from markupsafe import escape
 from PIL import Image, UnidentifiedImageError
 
-from ..files.uploads import attachment_path, over_pixel_budget
+from ..files.storage import attachment_path
+from ..files.uploads import over_pixel_budget
 from ..services.casefile import CaseFile, shop_name
 from ..services.dispute_bodies import dispute_notice
 from ..services.outcomes import format_amount

@@ -12,7 +12,7 @@ from pathlib import Path
 from flask import Response, send_file
 
 from ..models import Attachment
-from .uploads import attachment_path
+from .storage import attachment_path
 
 _SAFE_HEADERS = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
 

@@ -89,7 +89,7 @@ class CorrectiveAction(db.Model):  # type: ignore[name-defined,misc]
 
 class TrendAlert(db.Model):  # type: ignore[name-defined,misc]
     """A category, root cause or product keyword whose weekly count rose well above its
-    usual level (domain.reports.check_trend). One row per (dimension, key, week): the
+    usual level (domain.improvement.check_trend). One row per (dimension, key, week): the
     managers are emailed when the row is made, so each alert is sent once."""
 
     __tablename__ = "trend_alert"

@@ -1,7 +1,7 @@
 """Corrective actions (policy clause 7; ISO 10002's "act" and "check"): a manager records what
 will change so a root cause recurs less, who does it and by when, and the complaints it
 answers; marks it done; and after the chosen interval records whether it worked, with the
-root cause's rate before and after (domain.reports.effect_windows) beside it.
+root cause's rate before and after (domain.improvement.effect_windows) beside it.
 
 Only managers change actions, one commit per use case. Each linked complaint's audit trail
 gets a line when the action is recorded, done and checked ("corrective_action_…"), so the
@@ -21,8 +21,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..domain.improvement import RateChange, effect_windows
 from ..domain.reference import format_reference, normalise_reference
-from ..domain.reports import RateChange, effect_windows
 from ..extensions import db
 from ..models import Complaint, CorrectiveAction, Staff
 from ..models.types import utcnow

@@ -13,7 +13,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..domain.lifecycle import Status
 from ..domain.reference import normalise_reference
 from ..extensions import db
-from ..files.uploads import CheckedUpload, Upload, UploadError, check_evidence_files, store_upload
+from ..files.storage import store_upload
+from ..files.uploads import CheckedUpload, Upload, UploadError, check_evidence_files
 from ..models import Complaint, Message
 from ..models.types import utcnow
 from .lifecycle import advance_to, record_event

@@ -26,7 +26,8 @@ from ..domain.outcomes import OutcomeKind, fill_placeholders, review_deadline
 from ..domain.reports import GivenOutcome, ended_with
 from ..domain.sla import local_date
 from ..extensions import db
-from ..files.uploads import UploadError, store_upload
+from ..files.storage import store_upload
+from ..files.uploads import UploadError
 from ..models import Attachment, Complaint, Message, Outcome, Staff
 from ..models.types import utcnow
 from ..outbox.queue import queue_email

@@ -20,7 +20,8 @@ from typing import Any
 from flask import current_app
 
 from ..domain.reference import format_reference
-from ..files.uploads import attachment_path, safe_filename
+from ..files.storage import attachment_path
+from ..files.uploads import safe_filename
 from ..models import Complaint, OutboxEmail
 from ..models.types import utcnow
 from .audit_trail import stored_events

@@ -35,7 +35,7 @@ from ..domain.retention import (
     kept_detail,
 )
 from ..extensions import db
-from ..files.uploads import attachment_path
+from ..files.storage import attachment_path
 from ..models import AuditEvent, Complaint, OutboxEmail
 from ..search.indexing.erasure import forget_words, words_of
 from .audit_trail import stored_events, stored_head

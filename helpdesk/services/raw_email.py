@@ -1,7 +1,7 @@
 """Inbound emails kept as they arrived (the raw RFC 822 bytes), as evidence for the case file.
 
 The bytes go to a file with a random name under RAW_EMAIL_DIR, written like an upload
-(uploads.write_new_file: atomically, and removed again when the transaction that was to
+(files.storage.write_new_file: atomically, and removed again when the transaction that was to
 store it does not commit), with an InboundEmail row in the same transaction as the complaint
 or message the email created or joined. The evidence bundle carries the file unchanged.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 from flask import current_app
 
 from ..extensions import db
-from ..files.uploads import write_new_file
+from ..files.storage import write_new_file
 from ..models import Complaint, InboundEmail, Message
 
 

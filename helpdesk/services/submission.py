@@ -15,7 +15,8 @@ from ..domain.clocks import opening_clocks
 from ..domain.outcomes import PREFERRED_SOLUTIONS
 from ..domain.reference import generate_reference
 from ..extensions import db
-from ..files.uploads import CheckedUpload, Upload, UploadError, check_evidence_files, store_upload
+from ..files.storage import store_upload
+from ..files.uploads import CheckedUpload, Upload, UploadError, check_evidence_files
 from ..models import Complaint, Message
 from ..models.types import utcnow
 from ..outbox.queue import queue_email

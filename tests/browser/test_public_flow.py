@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from helpdesk.extensions import db
-from helpdesk.files.uploads import attachment_path
+from helpdesk.files.storage import attachment_path
 from helpdesk.models import Attachment, Complaint
 from tests.browser.conftest import ConsoleLog, LiveServer
 from tests.services.test_submission import ensure_catalogs, jpeg_bytes

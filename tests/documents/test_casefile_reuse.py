@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from helpdesk.documents.bundle import stored_key
 from helpdesk.documents.casefile import case_file_source
-from helpdesk.files.uploads import attachment_path
+from helpdesk.files.storage import attachment_path
 from helpdesk.services.casefile import load_case_file
 from helpdesk.services.replies import add_note
 from tests.documents.casefile_support import full_case

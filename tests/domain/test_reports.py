@@ -1,5 +1,6 @@
 """domain.reports: periods, nearest-rank percentiles, business days taken (with a holiday and a
-pause, through domain.clocks), SLA compliance, the rising-trend rule and before/after rates."""
+pause, through domain.clocks), SLA compliance; and domain.improvement's rising-trend rule
+and before/after rates."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from helpdesk.domain.clocks import opening_clocks, transition
+from helpdesk.domain.improvement import RateChange, check_trend, effect_windows
 from helpdesk.domain.lifecycle import Status
 from helpdesk.domain.reports import (
     MAX_PERIOD_DAYS,
@@ -16,11 +18,8 @@ from helpdesk.domain.reports import (
     Period,
     PeriodError,
     PeriodKind,
-    RateChange,
     business_days_taken,
-    check_trend,
     custom_period,
-    effect_windows,
     mean,
     median,
     percentile,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from helpdesk.domain.lifecycle import Status
 from helpdesk.extensions import db
-from helpdesk.files.uploads import attachment_path
+from helpdesk.files.storage import attachment_path
 from helpdesk.mail.inbound import ingest_message
 from helpdesk.mail.sender import send_pending
 from helpdesk.models import Attachment, Complaint, Message, OutboxEmail

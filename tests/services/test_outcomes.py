@@ -12,7 +12,8 @@ from sqlalchemy import event, func, select
 
 from helpdesk.domain.outcomes import OutcomeKind
 from helpdesk.extensions import db
-from helpdesk.files.uploads import Upload, attachment_path
+from helpdesk.files.storage import attachment_path
+from helpdesk.files.uploads import Upload
 from helpdesk.models import Attachment, AuditEvent, Message, OutboxEmail, Outcome
 from helpdesk.runtime.links import read_download_token
 from helpdesk.services.casework import StaleEdit, seen_now

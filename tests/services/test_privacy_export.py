@@ -20,7 +20,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from helpdesk.extensions import db
-from helpdesk.files.uploads import attachment_path
+from helpdesk.files.storage import attachment_path
 from helpdesk.models import Attachment, AuditEvent, Complaint, InboundEmail
 from helpdesk.services.raw_email import raw_email_path
 from tests.services.audit_support import new_complaint

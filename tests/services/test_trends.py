@@ -16,7 +16,8 @@ from helpdesk.models import OutboxEmail, TrendAlert
 from helpdesk.services import trends
 from helpdesk.services.outcomes import give_outcome
 from helpdesk.services.submission import NewComplaint, submit_complaint
-from helpdesk.services.trends import alert_new_trends, find_trends, keywords
+from helpdesk.services.trend_alerts import alert_new_trends
+from helpdesk.services.trends import find_trends, keywords
 from tests.services.outcomes_support import fast_staff, refund_input
 
 TODAY = date(2026, 6, 10)  # a Wednesday: the weeks checked start on 1 and 8 June

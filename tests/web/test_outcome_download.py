@@ -92,7 +92,7 @@ def test_a_tampered_link_gets_the_same_page(app: Flask, client: FlaskClient, tam
 
 def test_a_customers_own_evidence_is_not_served_here(app: Flask, client: FlaskClient) -> None:
     from helpdesk.extensions import db
-    from helpdesk.files.uploads import store_upload
+    from helpdesk.files.storage import store_upload
     from tests.services.outcomes_support import png_bytes
 
     complaint = new_complaint(now=utcnow())

@@ -15,7 +15,7 @@ from itsdangerous import URLSafeTimedSerializer
 
 from helpdesk.domain.lifecycle import Status
 from helpdesk.extensions import db
-from helpdesk.files.uploads import store_upload
+from helpdesk.files.storage import store_upload
 from helpdesk.models import Attachment, Complaint, Message
 from helpdesk.runtime import links
 from helpdesk.services.lifecycle import advance_to

@@ -14,7 +14,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from helpdesk.extensions import db
-from helpdesk.files.uploads import attachment_path
+from helpdesk.files.storage import attachment_path
 from helpdesk.models import Complaint, Message, OutboxEmail, Staff
 from helpdesk.models.types import utcnow
 from helpdesk.services import casework, replies
