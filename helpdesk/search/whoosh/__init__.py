@@ -9,6 +9,7 @@
     reads     how a segment is read with Whoosh's public API (the speed-ups off)
     phrase    exact phrases from pair terms and positions
     pool      open searchers of the live index, borrowed per search
+    merging   which segments a commit merges (size tiers after a batch, all small ones idle)
     build     a rebuild's writer: fast/bulk, or Whoosh's own with the speed-ups off
     erasure   rewriting the segments that still hold an erased customer's words
     fast/     the speed-ups: the only modules that touch Whoosh's internals
