@@ -22,11 +22,11 @@ import socket
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from flask import Flask
@@ -330,15 +330,40 @@ class SMTPSink:
         return self.messages
 
 
-@pytest.fixture
-def smtp_server() -> Iterator[SMTPSink]:
-    """A real aiosmtpd server on a free local port."""
+class RefusingSink(SMTPSink):
+    """An SMTP sink that refuses nobody@… for good (PERMANENT) and busy@… for now (450)."""
+
+    PERMANENT = "550 5.1.1 No such user here"
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any
+    ) -> str:
+        if address.startswith("nobody@"):
+            return self.PERMANENT
+        if address.startswith("busy@"):
+            return "450 4.2.1 Mailbox busy, try later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+S = TypeVar("S", bound=SMTPSink)
+
+
+@contextmanager
+def serving(sink: S) -> Iterator[S]:
+    """A real aiosmtpd server answering with `sink` on its port, stopped afterwards."""
     from aiosmtpd.controller import Controller
 
-    sink = SMTPSink(free_port())
     controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
     controller.start()
     try:
         yield sink
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SMTPSink]:
+    """A real aiosmtpd server on a free local port."""
+    with serving(SMTPSink(free_port())) as sink:
+        yield sink

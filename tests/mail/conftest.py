@@ -20,7 +20,7 @@ from helpdesk.extensions import db
 from helpdesk.models import Complaint, OutboxEmail
 from helpdesk.models.types import utcnow
 from helpdesk.services.submission import NewComplaint, submit_complaint
-from tests.conftest import SMTPSink, free_port
+from tests.conftest import RefusingSink, free_port, serving
 
 
 @pytest.fixture
@@ -66,32 +66,11 @@ def queue_row(app: Flask) -> Callable[..., OutboxEmail]:
     return create
 
 
-class RefusingSink(SMTPSink):
-    """An SMTP sink that answers RCPT for nobody@… with 550 and for busy@… with 450."""
-
-    async def handle_RCPT(
-        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any
-    ) -> str:
-        if address.startswith("nobody@"):
-            return "550 5.1.1 No such user here"
-        if address.startswith("busy@"):
-            return "450 4.2.1 Mailbox busy, try later"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-
 @pytest.fixture
 def refusing_server() -> Iterator[RefusingSink]:
     """A real aiosmtpd server that refuses some recipients."""
-    from aiosmtpd.controller import Controller
-
-    sink = RefusingSink(free_port())
-    controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
-    controller.start()
-    try:
+    with serving(RefusingSink(free_port())) as sink:
         yield sink
-    finally:
-        controller.stop()
 
 
 @pytest.fixture(scope="session")

@@ -20,37 +20,22 @@ from helpdesk.extensions import db
 from helpdesk.mail.sender import PERMANENT_ATTEMPTS, send_pending
 from helpdesk.models import AuditEvent, OutboxEmail
 from helpdesk.models.types import utcnow
-from tests.conftest import SMTPSink, free_port
+from tests.conftest import RefusingSink, free_port, serving
 from tests.services.outcomes_support import fast_staff, login, new_complaint
 
 HTMX = {"HX-Request": "true"}
 
 
-class Refusing(SMTPSink):
+class Refusing(RefusingSink):
     """Refuses nobody@… permanently, with markup in the answer; busy@… for now."""
 
-    async def handle_RCPT(
-        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any
-    ) -> str:
-        if address.startswith("nobody@"):
-            return "550 5.1.1 <b>unknown</b> <script>alert(1)</script>"
-        if address.startswith("busy@"):
-            return "450 4.2.1 Mailbox busy, try later"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
+    PERMANENT = "550 5.1.1 <b>unknown</b> <script>alert(1)</script>"
 
 
 @pytest.fixture
 def server() -> Iterator[Refusing]:
-    from aiosmtpd.controller import Controller
-
-    sink = Refusing(free_port())
-    controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
-    controller.start()
-    try:
+    with serving(Refusing(free_port())) as sink:
         yield sink
-    finally:
-        controller.stop()
 
 
 @pytest.fixture
