@@ -5,9 +5,7 @@ command exists."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
 import sqlite3
 import subprocess
 import urllib.error
@@ -18,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dataset import FLASK, PG_DATABASE, PG_SERVER, ROOT, Dataset
+from server import stop_group
 
 INDEXER = [*FLASK, "search", "indexer"]
 
@@ -92,13 +91,7 @@ def indexer(dataset: Dataset, probe: subprocess.Popen[bytes] | None) -> Iterator
         yield info
     finally:
         info["exited_early"] = process.poll()
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        stop_group(process)
 
 
 def health(base_url: str) -> dict[str, Any]:
