@@ -35,16 +35,7 @@ from ..models import Complaint
 from ..runtime.clock import shop_timezone
 from ..services.casefile import load_case_file
 from ..words.labels import CATEGORIES
-from .cases import BadInput, cases_cli
-
-
-def _day(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise BadInput(f"{option} wants a date as YYYY-MM-DD, not {value!r}.") from None
+from .cases import BadInput, cases_cli, parse_day
 
 
 def _checked(
@@ -194,7 +185,7 @@ def export_command(
     jobs: int,
 ) -> None:
     """Write one evidence bundle (case file PDF, original files and emails, manifest) per case."""
-    first, last = _day(start, "--from"), _day(end, "--to")
+    first, last = parse_day(start, "--from"), parse_day(end, "--to")
     code = _checked(ref, status, category, first, last)
     folder = _out_dir(out)
     references = matching_references(code, status, category, first, last)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 
 import click
 from flask.cli import AppGroup
@@ -81,6 +82,16 @@ class BadInput(click.ClickException):
     """Bad input: one line on stderr ("Error: ..."), exit status 2, as click's own usage errors."""
 
     exit_code = 2
+
+
+def parse_day(value: str | None, option: str) -> date | None:
+    """An option's YYYY-MM-DD date (None when not given); BadInput naming the option."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise BadInput(f"{option} wants a date as YYYY-MM-DD, not {value!r}.") from None
 
 
 @cases_cli.command("verify")

@@ -13,7 +13,6 @@ to this month so far.
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
@@ -27,18 +26,9 @@ from ..services.reports import ReportInputError, check_filters, get_report, shop
 from ..services.trend_alerts import alert_new_trends
 from ..services.trends import count_descriptions, find_trends
 from ..words.labels import category_label, root_cause_label
-from .cases import BadInput
+from .cases import BadInput, parse_day
 
 reports_cli = AppGroup("reports", help="Report figures: rising-trend alerts and CSV files.")
-
-
-def _day(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise BadInput(f"{option} wants a date as YYYY-MM-DD, not {value!r}.") from None
 
 
 @reports_cli.command("trends")
@@ -49,7 +39,7 @@ def _day(value: str | None, option: str) -> date | None:
 def trends_command(today: str | None, dry_run: bool) -> None:
     """Find categories, root causes and product keywords rising well above their usual
     weekly level; email the managers each new alert once."""
-    day = _day(today, "--today") or shop_today()
+    day = parse_day(today, "--today") or shop_today()
     if day > shop_today():
         raise BadInput(f"--today {day} is in the future.")
     with tqdm(
@@ -103,7 +93,7 @@ def csv_command(
     out: str,
 ) -> None:
     """Write the report's figures (the period and the one before) or its complaints as CSV."""
-    first, last = _day(start, "--from"), _day(end, "--to")
+    first, last = parse_day(start, "--from"), parse_day(end, "--to")
     try:
         filters = check_filters(category, channel, language)
         if first is None and last is None:
