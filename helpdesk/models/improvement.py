@@ -30,14 +30,16 @@ if TYPE_CHECKING:
 
 class RootCause(db.Model):  # type: ignore[name-defined,misc]
     """One entry of the list managers keep. The seeded ones have translated words (labels);
-    `name` is a manager's own name for it (a renamed or added entry). A retired entry stays
-    on the outcomes that name it but is no longer offered."""
+    `name` and `name_nl` are a manager's own English and Dutch names for it (a renamed or
+    added entry; None: the seeded words of that language). A retired entry stays on the
+    outcomes that name it but is no longer offered."""
 
     __tablename__ = "root_cause"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str | None] = mapped_column(String(100))
+    name_nl: Mapped[str | None] = mapped_column(String(100))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
