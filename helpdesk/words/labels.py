@@ -47,7 +47,7 @@ OUTCOMES = {
 }
 
 #: The root causes the list starts with (migration 0009); managers may rename them (their
-#: own name is then shown instead) and add others, which have only their own name.
+#: own names are then shown instead) and add others, which have only their own names.
 ROOT_CAUSES = {
     "carrier_damage": _l("Carrier damage"),
     "packing": _l("Packing"),
@@ -95,8 +95,16 @@ def outcome_label(kind: str) -> str:
     return _word(OUTCOMES, kind)
 
 
-def root_cause_label(key: str, name: str | None = None) -> str:
-    """The words for a root cause: a manager's own name, else the translated seeded words."""
+def root_cause_label(key: str, name: str | None = None, name_nl: str | None = None) -> str:
+    """The words for a root cause in the page's language: a manager's own name in it (`name`
+    English, `name_nl` Dutch), else the seeded entry's translated words, else (an entry added
+    with an English name only) its English name."""
+    locale = get_locale()
+    if locale is not None and locale.language == "nl":
+        if name_nl:
+            return name_nl
+        if key in ROOT_CAUSES:
+            return _word(ROOT_CAUSES, key)
     return name or _word(ROOT_CAUSES, key)
 
 
