@@ -23,9 +23,10 @@ from ..domain.reports import PeriodError, custom_period, quick_period
 from ..models import TrendAlert
 from ..services.report_csv import complaint_csv, tidy_csv
 from ..services.reports import ReportInputError, check_filters, get_report, shop_today
+from ..services.root_causes import find_root_cause, label
 from ..services.trend_alerts import alert_new_trends
 from ..services.trends import count_descriptions, find_trends
-from ..words.labels import category_label, root_cause_label
+from ..words.labels import category_label
 from .cases import BadInput, parse_day
 
 reports_cli = AppGroup("reports", help="Report figures: rising-trend alerts and CSV files.")
@@ -66,7 +67,8 @@ def _line(alert: TrendAlert) -> str:
     if alert.dimension == "category":
         name = category_label(alert.key, short=True)
     elif alert.dimension == "root_cause":
-        name = root_cause_label(alert.key)
+        cause = find_root_cause(alert.key)  # a manager's own name, if they gave it one
+        name = label(cause) if cause is not None else alert.key
     else:
         name = alert.key
     return (

@@ -56,6 +56,17 @@ def alert_new_trends(
     return new
 
 
+def list_alerts(first_week: date, last_day: date) -> list[TrendAlert]:
+    """The alerts stored for the weeks from the one starting `first_week` to the one holding
+    `last_day`, newest week first, then by what rose (the reports page's panel)."""
+    query = (
+        select(TrendAlert)
+        .where(TrendAlert.week_start >= first_week, TrendAlert.week_start <= last_day)
+        .order_by(TrendAlert.week_start.desc(), TrendAlert.dimension, TrendAlert.key)
+    )
+    return list(db.session.scalars(query))
+
+
 def _known(trends: Iterable[Trend]) -> set[tuple[str, str, date]]:
     weeks = {t.week for t in trends}
     if not weeks:
@@ -71,7 +82,12 @@ def _email_managers(alerts: list[TrendAlert]) -> None:
     managers = db.session.scalars(
         select(Staff).where(Staff.role == "manager", Staff.active.is_(True)).order_by(Staff.id)
     )
-    names = dict(db.session.execute(select(RootCause.key, RootCause.name)).all())
+    names = {
+        key: (name, name_nl)
+        for key, name, name_nl in db.session.execute(
+            select(RootCause.key, RootCause.name, RootCause.name_nl)
+        )
+    }
     context = {
         "alerts": alerts,
         "words": lambda alert: alert_words(alert, names),
@@ -91,12 +107,15 @@ def _email_managers(alerts: list[TrendAlert]) -> None:
         )
 
 
-def alert_words(alert: TrendAlert, root_cause_names: dict[str, str | None]) -> str:
+def alert_words(
+    alert: TrendAlert, root_cause_names: dict[str, tuple[str | None, str | None]]
+) -> str:
     """What rose, in words: "Category: Billing or payment", "Root cause: Packing",
-    "Keyword: lamp" (called while the email is rendered, in its language)."""
+    "Keyword: lamp" (called while the email is rendered, in its language; a root cause's
+    names are its managers' English and Dutch ones, by key)."""
     if alert.dimension == "category":
         return str(_("Category: %(name)s", name=category_label(alert.key)))
     if alert.dimension == "root_cause":
-        name = root_cause_label(alert.key, root_cause_names.get(alert.key))
-        return str(_("Root cause: %(name)s", name=name))
+        name, name_nl = root_cause_names.get(alert.key, (None, None))
+        return str(_("Root cause: %(name)s", name=root_cause_label(alert.key, name, name_nl)))
     return str(_("Keyword: %(word)s", word=alert.key))
