@@ -8,10 +8,11 @@ count in SQL and hand the counts to these functions, so every rule has one home 
 Definitions the reports state:
 
 - A period is a span of *local* dates (shop time), both ends included; a complaint belongs
-  to the period in which it was received. Quick picks end today; "this month", "this
-  quarter" and "this year" are compared with the same span of the month, quarter or year
-  before (1-17 December against 1-17 November), other periods with as many days right
-  before them.
+  to the period in which it was received. Quick picks end today, but for "last quarter"
+  (the whole quarter before this one); "this month", "this quarter", "last quarter" and
+  "this year" are compared with the same span of the month, quarter or year before (1-17
+  December against 1-17 November), other periods with as many days right before them. A
+  custom period spans at most three years (MAX_PERIOD_YEARS).
 - Percentiles are nearest-rank: the p-th percentile of n values is the ceil(p/100 * n)-th
   smallest. The median is the 50th percentile, so for an even count it is the lower of the
   two middle values. Both are always a number of business days some complaint really took.
@@ -34,8 +35,8 @@ from enum import StrEnum
 
 from .sla import BusinessCalendar
 
-#: The longest custom period: five years, however many leap days (a weekly chart stays readable).
-MAX_PERIOD_DAYS = 5 * 366
+#: The longest custom period: three calendar years (a weekly chart stays readable).
+MAX_PERIOD_YEARS = 3
 
 
 class PeriodError(ValueError):
@@ -49,12 +50,18 @@ class PeriodKind(StrEnum):
     LAST_30 = "30d"
     LAST_90 = "90d"
     QUARTER = "quarter"
+    LAST_QUARTER = "last_quarter"
     YEAR = "year"
     CUSTOM = "custom"
 
 
 #: Calendar periods and how many months one of them spans.
-_CALENDAR_MONTHS = {PeriodKind.MONTH: 1, PeriodKind.QUARTER: 3, PeriodKind.YEAR: 12}
+_CALENDAR_MONTHS = {
+    PeriodKind.MONTH: 1,
+    PeriodKind.QUARTER: 3,
+    PeriodKind.LAST_QUARTER: 3,
+    PeriodKind.YEAR: 12,
+}
 
 
 @dataclass(frozen=True)
@@ -112,8 +119,11 @@ def quick_period(kind: PeriodKind | str, today: date) -> Period:
         raise PeriodError(f"unknown period {kind!r}") from None
     if chosen == PeriodKind.MONTH:
         return Period(today.replace(day=1), today, chosen)
+    quarter = date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
     if chosen == PeriodKind.QUARTER:
-        return Period(date(today.year, (today.month - 1) // 3 * 3 + 1, 1), today, chosen)
+        return Period(quarter, today, chosen)
+    if chosen == PeriodKind.LAST_QUARTER:
+        return Period(_add_months(quarter, -3), quarter - timedelta(days=1), chosen)
     if chosen == PeriodKind.YEAR:
         return Period(date(today.year, 1, 1), today, chosen)
     if chosen in (PeriodKind.LAST_30, PeriodKind.LAST_90):
@@ -126,10 +136,9 @@ def custom_period(start: date, end: date) -> Period:
     """From `start` to `end`; raises PeriodError when reversed or longer than allowed."""
     if end < start:
         raise PeriodError(f"the period ends ({end}) before it starts ({start})")
-    period = Period(start, end)
-    if period.days > MAX_PERIOD_DAYS:
-        raise PeriodError(f"a period can span at most {MAX_PERIOD_DAYS} days")
-    return period
+    if end >= _add_months(start, 12 * MAX_PERIOD_YEARS):
+        raise PeriodError(f"a period can span at most {MAX_PERIOD_YEARS} years")
+    return Period(start, end)
 
 
 # --- percentiles -------------------------------------------------------------------------

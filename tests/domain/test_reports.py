@@ -13,7 +13,6 @@ from helpdesk.domain.clocks import opening_clocks, transition
 from helpdesk.domain.improvement import RateChange, check_trend, effect_windows
 from helpdesk.domain.lifecycle import Status
 from helpdesk.domain.reports import (
-    MAX_PERIOD_DAYS,
     Compliance,
     Period,
     PeriodError,
@@ -43,6 +42,12 @@ def test_quick_picks_end_today() -> None:
     assert quick_period("year", TODAY).start == date(2026, 1, 1)
     assert quick_period("30d", TODAY) == Period(date(2026, 11, 18), TODAY, PeriodKind.LAST_30)
     assert quick_period("90d", TODAY).days == 90
+    assert quick_period("last_quarter", TODAY) == Period(
+        date(2026, 7, 1), date(2026, 9, 30), PeriodKind.LAST_QUARTER
+    )
+    assert quick_period("last_quarter", date(2026, 2, 10)) == Period(
+        date(2025, 10, 1), date(2025, 12, 31), PeriodKind.LAST_QUARTER
+    )
 
 
 def test_a_calendar_period_is_compared_with_the_same_span_before() -> None:
@@ -51,6 +56,12 @@ def test_a_calendar_period_is_compared_with_the_same_span_before() -> None:
     )
     assert quick_period("quarter", TODAY).previous() == Period(
         date(2026, 7, 1), date(2026, 9, 17), PeriodKind.QUARTER
+    )
+    assert quick_period("last_quarter", TODAY).previous() == Period(
+        date(2026, 4, 1), date(2026, 6, 30), PeriodKind.LAST_QUARTER
+    )
+    assert quick_period("last_quarter", date(2026, 5, 1)).previous() == Period(
+        date(2025, 10, 1), date(2025, 12, 31), PeriodKind.LAST_QUARTER
     )
     assert quick_period("year", date(2024, 2, 29)).previous() == Period(
         date(2023, 1, 1), date(2023, 2, 28), PeriodKind.YEAR
@@ -80,9 +91,12 @@ def test_weeks_are_the_mondays_the_period_touches() -> None:
 def test_a_period_cannot_run_backwards_or_span_too_long() -> None:
     with pytest.raises(PeriodError, match="before it starts"):
         custom_period(date(2026, 12, 2), date(2026, 12, 1))
-    with pytest.raises(PeriodError, match="at most"):
-        custom_period(date(2020, 1, 1), date(2020, 1, 1).replace(year=2026))
-    assert custom_period(date(2020, 1, 1), date(2024, 12, 31)).days <= MAX_PERIOD_DAYS
+    with pytest.raises(PeriodError, match="at most 3 years"):
+        custom_period(date(2020, 1, 1), date(2023, 1, 1))  # three years and a day
+    assert custom_period(date(2020, 1, 1), date(2022, 12, 31)).days == 1096
+    assert custom_period(date(2020, 2, 29), date(2023, 2, 27)).days == 1095
+    with pytest.raises(PeriodError, match="at most 3 years"):
+        custom_period(date(2020, 2, 29), date(2023, 2, 28))
     with pytest.raises(PeriodError, match="unknown period"):
         quick_period("fortnight", TODAY)
 
