@@ -7,6 +7,7 @@ from .login import LoginFailure
 from .mail import InboundEmail, OutboxEmail
 from .mediation import Referral
 from .outcome import Outcome, OutcomeTemplate, Rating
+from .reports import ReportMonth
 from .search import SearchEntry, SearchQueueEntry, SearchWord
 from .staff import ROLES, Staff, StaffSession
 from .types import UTCDateTime, utcnow
@@ -26,6 +27,7 @@ __all__ = [
     "OutcomeTemplate",
     "Rating",
     "Referral",
+    "ReportMonth",
     "RootCause",
     "SearchEntry",
     "SearchQueueEntry",

@@ -13,16 +13,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..domain.lifecycle import Status
 from ..domain.reports import Period
 from ..extensions import db
-from ..models import Complaint, Rating, Referral, RootCause
+from ..models import Complaint, Rating, Referral, ReportMonth, RootCause
 
 
 @dataclass(frozen=True)
@@ -47,15 +47,7 @@ def conditions(period: Period, filters: ReportFilters) -> list[ColumnElement[boo
 
 
 #: What `day_counts` counts per day and category besides the complaints themselves.
-CLOCK_COUNTS = (
-    "ack_met",
-    "ack_missed",
-    "ack_overdue",
-    "response_met",
-    "response_missed",
-    "response_overdue",
-    "review_requested",
-)
+CLOCK_COUNTS = ("ack_met", "ack_missed", "response_met", "response_missed", "review_requested")
 
 
 @dataclass(frozen=True)
@@ -68,24 +60,15 @@ class DayCounts:
     clocks: dict[str, int]
 
 
-def day_counts(period: Period, filters: ReportFilters, today: date) -> list[DayCounts]:
-    """Per day and category: complaints, both clocks met / missed / open and overdue (the
-    rest are open in time), and review requests. At most a row per day and category, read in
-    the index's order (no sort)."""
-    ack_open = Complaint.acknowledged_on_time.is_(None)
-    response_open = Complaint.responded_on_time.is_(None)
+def day_counts(period: Period, filters: ReportFilters) -> list[DayCounts]:
+    """Per day and category: complaints, both clocks met and missed (open_clocks has the
+    open ones), and review requests. At most a row per day and category, read in the
+    index's order (no sort)."""
     counted = (
         func.count().filter(Complaint.acknowledged_on_time.is_(True)),
         func.count().filter(Complaint.acknowledged_on_time.is_(False)),
-        func.count().filter(ack_open, Complaint.ack_due_on < today),
         func.count().filter(Complaint.responded_on_time.is_(True)),
         func.count().filter(Complaint.responded_on_time.is_(False)),
-        # A paused clock's due date moves on when the customer answers: never overdue here.
-        func.count().filter(
-            response_open,
-            Complaint.status != Status.AWAITING_CUSTOMER.value,
-            Complaint.response_due_on < today,
-        ),
         func.count(Complaint.review_requested_at),
     )
     query = (
@@ -101,6 +84,32 @@ def day_counts(period: Period, filters: ReportFilters, today: date) -> list[DayC
     return found
 
 
+def open_clocks(period: Period, filters: ReportFilters) -> tuple[dict[date, int], dict[date, int]]:
+    """The due dates of the open clocks (complaints per due date): acknowledgements not
+    given, and responses not given whose clock runs (a paused clock's due date moves on
+    when the customer answers: it is never overdue). A clock is overdue once today is past
+    its due date; the caller judges that, so these counts keep from day to day."""
+    ack_open = Complaint.acknowledged_on_time.is_(None)
+    response_running = and_(
+        Complaint.responded_on_time.is_(None),
+        Complaint.status != Status.AWAITING_CUSTOMER.value,
+    )
+    query = (
+        select(Complaint.ack_due_on, ack_open, Complaint.response_due_on, response_running,
+               func.count())
+        .where(*conditions(period, filters), or_(ack_open, response_running))
+        .group_by(Complaint.ack_due_on, ack_open, Complaint.response_due_on, response_running)
+    )  # fmt: skip
+    ack: dict[date, int] = {}
+    response: dict[date, int] = {}
+    for ack_due, is_ack_open, response_due, is_running, n in db.session.execute(query):
+        if is_ack_open:
+            ack[ack_due] = ack.get(ack_due, 0) + int(n)
+        if is_running:
+            response[response_due] = response.get(response_due, 0) + int(n)
+    return ack, response
+
+
 def days_taken(period: Period, filters: ReportFilters) -> list[tuple[int | None, int | None, int]]:
     """(business days to acknowledge, to respond, complaints), None for a running clock."""
     query = (
@@ -111,22 +120,20 @@ def days_taken(period: Period, filters: ReportFilters) -> list[tuple[int | None,
     return [(ack, response, int(n)) for ack, response, n in db.session.execute(query)]
 
 
-@dataclass(frozen=True)
-class OutcomeGroup:
-    """Complaints alike in what they asked for and ended with, and their refunds."""
+class GroupKey(NamedTuple):
+    """What complaints alike in an outcome group share: the remedy sought, the outcome
+    ended with, its root cause (id) and whether a final response changed the first."""
 
     sought: str | None
     kind: str | None
     root_cause_id: int | None
     changed: bool | None
-    complaints: int
-    refunds: int
-    refund_cents: int
 
 
-def outcome_groups(period: Period, filters: ReportFilters) -> list[OutcomeGroup]:
+def outcome_groups(period: Period, filters: ReportFilters) -> dict[GroupKey, tuple[int, int, int]]:
     """The complaints grouped by remedy sought, outcome ended with, its root cause and
-    whether a final response changed the first outcome; with their count and refunds."""
+    whether a final response changed the first outcome: (complaints, refunds, refund cents)
+    per group."""
     keys = (
         Complaint.preferred_solution,
         Complaint.outcome_kind,
@@ -143,18 +150,14 @@ def outcome_groups(period: Period, filters: ReportFilters) -> list[OutcomeGroup]
         .where(*conditions(period, filters))
         .group_by(*keys)
     )
-    return [
-        OutcomeGroup(
-            row[0],
-            row[1],
-            row[2],
-            None if row[3] is None else bool(row[3]),
+    return {
+        GroupKey(row[0], row[1], row[2], None if row[3] is None else bool(row[3])): (
             int(row[4]),
             int(row[5]),
             int(row[6] or 0),
         )
         for row in db.session.execute(query)
-    ]
+    }
 
 
 def rating_counts(period: Period, filters: ReportFilters) -> list[tuple[int, int | None, int]]:
@@ -251,3 +254,12 @@ def root_cause_share(period: Period, root_cause_id: int) -> tuple[int, int]:
     ).where(*conditions(period, ReportFilters()))
     count, total = db.session.execute(query).one()
     return int(count or 0), int(total or 0)
+
+
+def month_changes(first: str, last: str) -> dict[str, int]:
+    """The change counters of the months from `first` to `last` (YYYY-MM; a month never
+    changed has none: 0)."""
+    query = select(ReportMonth.month, ReportMonth.changes).where(
+        ReportMonth.month >= first, ReportMonth.month <= last
+    )
+    return {month: int(changes) for month, changes in db.session.execute(query)}

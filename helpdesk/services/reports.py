@@ -11,20 +11,21 @@ denominator is 0 are None.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask import current_app
 
-from ..domain.outcomes import PREFERRED_SOLUTIONS
+from ..domain.outcomes import PREFERRED_SOLUTIONS, OutcomeKind
 from ..domain.reports import Compliance, Period, mean, median, percentile, share, week_start
 from ..domain.sla import local_date
 from ..models.types import utcnow
 from ..runtime.clock import shop_timezone
 from ..words.labels import CATEGORIES
+from . import report_counts
 from . import report_queries as q
-from .report_queries import DayCounts, OutcomeGroup, RatingComment, ReportFilters
+from .report_queries import GroupKey, RatingComment, ReportFilters
 
 __all__ = ["Report", "ReportFilters", "ReportInputError", "check_filters", "get_report"]
 
@@ -36,6 +37,8 @@ NO_OUTCOME = "none"
 #: The root cause of an outcome given before root causes existed.
 NO_ROOT_CAUSE = "not_given"
 COMMENTS_SHOWN = 10
+#: The remedies a customer can ask for that are outcomes (not "not sure", not unstated).
+OUTCOME_KINDS = frozenset(kind.value for kind in OutcomeKind)
 
 
 class ReportInputError(ValueError):
@@ -160,6 +163,24 @@ class Report:
         """Share of the period's complaints taken to a dispute body."""
         return share(self.referred, self.complaints)
 
+    @property
+    def remedy_asked(self) -> int:
+        """Complaints with an outcome whose customer asked for one of the five outcomes."""
+        return sum(
+            n for (sought, given), n in self.remedies.items()
+            if sought in OUTCOME_KINDS and given != NO_OUTCOME
+        )  # fmt: skip
+
+    @property
+    def remedy_granted(self) -> int:
+        """Of those, the complaints that ended with the outcome asked for."""
+        return sum(n for (sought, given), n in self.remedies.items() if sought == given)
+
+    @property
+    def remedy_granted_rate(self) -> float | None:
+        """Share of the complaints that asked for an outcome and got it."""
+        return share(self.remedy_granted, self.remedy_asked)
+
 
 def shop_today(now: datetime | None = None) -> date:
     """Today (or the day of `now`) in the shop's time zone."""
@@ -168,34 +189,34 @@ def shop_today(now: datetime | None = None) -> date:
 
 def get_report(period: Period, filters: ReportFilters, *, today: date | None = None) -> Report:
     """The report of the complaints received in `period` that match `filters`; open clocks
-    are judged overdue or not as of `today` (the shop's today by default)."""
+    are judged overdue or not as of `today` (the shop's today by default). The counts come
+    from services.report_counts (kept per month, exactly as the database has them)."""
     today = today or shop_today()
-    days = q.day_counts(period, filters, today)
-    clocks: Counter[str] = Counter()
-    for row in days:
-        clocks.update(row.clocks)
-    ack_days, response_days = _days_taken(q.days_taken(period, filters))
-    groups = q.outcome_groups(period, filters)
-    referred, decisions = q.referral_counts(period, filters)
-    resolution, handling = _scores(q.rating_counts(period, filters))
+    found = report_counts.counts(period, filters)
+    clocks = Counter(found.clocks)
+    clocks["ack_overdue"] = sum(n for due, n in found.ack_open_due.items() if due < today)
+    clocks["response_overdue"] = sum(n for due, n in found.response_open_due.items() if due < today)
+    ack_days, response_days = _days_taken(found.taken)
+    groups = found.groups
+    resolution, handling = _scores(found.ratings)
     keys = q.root_cause_keys()
-    complaints = sum(row.complaints for row in days)
+    complaints = sum(found.days.values())
     return Report(
         period=period,
         filters=filters,
         today=today,
         complaints=complaints,
-        per_week=_weekly(period, days),
+        per_week=_weekly(period, found.days),
         acknowledgement=ClockFigures(_compliance(clocks, "ack", complaints), ack_days),
         response=ClockFigures(_compliance(clocks, "response", complaints), response_days),
         outcomes=_tally(groups, lambda g: g.kind or NO_OUTCOME),
-        refunds=sum(g.refunds for g in groups),
-        refund_cents=sum(g.refund_cents for g in groups),
+        refunds=sum(refunds for _n, refunds, _cents in groups.values()),
+        refund_cents=sum(cents for _n, _refunds, cents in groups.values()),
         review_requested=clocks["review_requested"],
-        final_responses=sum(g.complaints for g in groups if g.changed is not None),
-        review_changed=sum(g.complaints for g in groups if g.changed),
-        referred=referred,
-        decisions={key or "pending": n for key, n in decisions.items()},
+        final_responses=sum(n for g, (n, _r, _c) in groups.items() if g.changed is not None),
+        review_changed=sum(n for g, (n, _r, _c) in groups.items() if g.changed),
+        referred=found.referred,
+        decisions={key or "pending": n for key, n in found.decisions.items()},
         remedies=_remedies(groups),
         resolution_scores=resolution,
         handling_scores=handling,
@@ -205,19 +226,22 @@ def get_report(period: Period, filters: ReportFilters, *, today: date | None = N
     )
 
 
-def _weekly(period: Period, days: Iterable[DayCounts]) -> WeeklyCounts:
+Groups = Mapping[GroupKey, tuple[int, int, int]]
+
+
+def _weekly(period: Period, days: Mapping[tuple[date, str], int]) -> WeeklyCounts:
     counts: Counter[tuple[date, str]] = Counter()
-    for row in days:
-        counts[(week_start(row.day), row.category)] += row.complaints
+    for (day, category), n in days.items():
+        counts[(week_start(day), category)] += n
     return WeeklyCounts(period.weeks(), dict(counts))
 
 
 def _days_taken(
-    rows: Iterable[tuple[int | None, int | None, int]],
+    taken: Mapping[tuple[int | None, int | None], int],
 ) -> tuple[dict[int, int], dict[int, int]]:
     ack: Counter[int] = Counter()
     response: Counter[int] = Counter()
-    for ack_days, response_days, n in rows:
+    for (ack_days, response_days), n in taken.items():
         if ack_days is not None:
             ack[ack_days] += n
         if response_days is not None:
@@ -231,38 +255,36 @@ def _compliance(clocks: Counter[str], clock: str, complaints: int) -> Compliance
     return Compliance(met, missed, overdue, complaints - met - missed - overdue)
 
 
-def _tally(groups: list[OutcomeGroup], key: Callable[[OutcomeGroup], str]) -> dict[str, int]:
+def _tally(groups: Groups, key: Callable[[GroupKey], str]) -> dict[str, int]:
     totals: Counter[str] = Counter()
-    for group in groups:
-        totals[key(group)] += group.complaints
+    for group, (n, _refunds, _cents) in groups.items():
+        totals[key(group)] += n
     return dict(totals)
 
 
-def _remedies(groups: list[OutcomeGroup]) -> dict[tuple[str, str], int]:
+def _remedies(groups: Groups) -> dict[tuple[str, str], int]:
     """Complaints by (remedy sought, outcome ended with)."""
     totals: Counter[tuple[str, str]] = Counter()
-    for group in groups:
+    for group, (n, _refunds, _cents) in groups.items():
         sought = group.sought if group.sought in PREFERRED_SOLUTIONS else NOT_STATED
-        totals[(sought or NOT_STATED, group.kind or NO_OUTCOME)] += group.complaints
+        totals[(sought or NOT_STATED, group.kind or NO_OUTCOME)] += n
     return dict(totals)
 
 
-def _root_causes(
-    groups: list[OutcomeGroup], keys: dict[int, tuple[str, str | None]]
-) -> dict[str, int]:
+def _root_causes(groups: Groups, keys: dict[int, tuple[str, str | None]]) -> dict[str, int]:
     totals: Counter[str] = Counter()
-    for group in groups:
+    for group, (n, _refunds, _cents) in groups.items():
         if group.kind is None:
             continue  # no outcome yet, so no root cause yet
         found = keys.get(group.root_cause_id) if group.root_cause_id is not None else None
-        totals[found[0] if found else NO_ROOT_CAUSE] += group.complaints
+        totals[found[0] if found else NO_ROOT_CAUSE] += n
     return dict(totals)
 
 
-def _scores(rows: list[tuple[int, int | None, int]]) -> tuple[Scores, Scores]:
+def _scores(ratings: Mapping[tuple[int, int | None], int]) -> tuple[Scores, Scores]:
     resolution: Counter[int] = Counter()
     handling: Counter[int] = Counter()
-    for score, handling_score, n in rows:
+    for (score, handling_score), n in ratings.items():
         resolution[score] += n
         if handling_score is not None:
             handling[handling_score] += n

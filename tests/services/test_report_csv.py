@@ -15,6 +15,7 @@ from helpdesk.services.report_csv import (
     COMPLAINT_HEADER,
     TIDY_HEADER,
     complaint_csv,
+    neutralise,
     tidy_csv,
 )
 from helpdesk.services.reports import ReportFilters, get_report
@@ -73,6 +74,9 @@ def test_the_tidy_table_of_may_and_the_period_before(data: DataSet) -> None:
     assert table[(may, "satisfaction_resolution", "2")] == "1"
     assert table[(may, "satisfaction_handling", "3")] == "0"
     assert table[(may, "root_causes", "packing")] == "1"
+    # Asked for an outcome (refund x2, replacement product) and ended with it: 3 of 3.
+    assert table[(may, "remedy_asked", "all")] == "3"
+    assert table[(may, "remedy_granted_rate", "all")] == "1.0000"
     assert table[(april, "response_days_median", "all")] == ""  # no response yet: none
     assert table[(april, "review_rate", "all")] == ""
 
@@ -148,3 +152,10 @@ def test_a_missing_folder_is_one_line(app: Flask, tmp_path: Path) -> None:
     target = tmp_path / "nowhere" / "x.csv"
     result = app.test_cli_runner().invoke(args=["reports", "csv", "--out", str(target)])
     assert result.exit_code == 2 and "its folder does not exist" in result.output
+
+
+def test_a_cell_a_spreadsheet_would_run_is_written_as_text() -> None:
+    cells = ['=HYPERLINK("http://x")', "+31 6", "-cmd", "@SUM(A1)", "\tx", "plain", "-5.00", "12"]
+    assert [neutralise(cell) for cell in cells] == [
+        "'=HYPERLINK(\"http://x\")", "'+31 6", "'-cmd", "'@SUM(A1)", "'\tx", "plain", "-5.00", "12",
+    ]  # fmt: skip
