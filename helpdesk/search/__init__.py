@@ -7,6 +7,8 @@
     health() -> str                "ok", "missing index", "corrupt index: …" or "read-only
                                    index: …" (/healthz); queue_state() its queue's age
     search_inbox(InboxQuery, include_internal=True) -> SearchPage
+    exact_matches(text) -> ids     the complaints a typed code, order number or email names,
+                                   whatever the inbox filters
     index_complaints(ids) / remove_complaints(ids) / reindex_all(progress) / check(fix)
 
 The query language (help: HELP, docs/search.md) is parsed once by `language.parse` and run
@@ -37,7 +39,7 @@ from .failures import corrupt_index_tolerated, log_failure
 from .indexing.hooks import EXTENSION, install
 from .indexing.queue import QueueState, state
 from .language.help import HELP, hint_text
-from .language.nodes import Hint, with_typos
+from .language.nodes import Hint, identifier, with_typos
 from .language.parse import parse
 from .snippets import make_snippets
 from .sql import fallback_search
@@ -50,6 +52,7 @@ __all__ = [
     "QueueState",
     "SearchPage",
     "check",
+    "exact_matches",
     "health",
     "index_complaints",
     "init_app",
@@ -61,6 +64,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 PAGES = "helpdesk_search_pages"
+#: The most complaints one typed code, order number or email address brings in.
+EXACT_LIMIT = 50
 
 
 class PageCache:
@@ -172,6 +177,19 @@ def search_inbox(query: InboxQuery, *, include_internal: bool = True) -> SearchP
     if token is not None and not page.fallback:
         pages.put(key, page, engine.cache_size)
     return replace(page)
+
+
+def exact_matches(text: str) -> list[int]:
+    """The complaints `text` names when it is one whole reference code, order number or
+    email address (`identifier`), newest first, whatever the inbox filters; else []."""
+    exact = identifier(parse(text).node)
+    if exact is None:
+        return []
+    query = InboxQuery(text=text, sort="newest", per_page=EXACT_LIMIT)
+    try:
+        return backend().search(exact, query, True).ids
+    except IndexUnavailable:
+        return fallback_search(exact, query, True, _zone()).ids
 
 
 def _search_page(engine: Backend, query: InboxQuery, include_internal: bool) -> SearchPage:

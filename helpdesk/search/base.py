@@ -22,6 +22,10 @@ CACHED_RANK = 100
 #: "waiting" (not written: no index yet, or it is broken; the rows stay).
 Applied = Literal["applied", "kept", "waiting"]
 
+#: `search check`'s problem for an index written with older word forms (still searched;
+#: words whose new forms it lacks find less until `search reindex`).
+OLD_ANALYSIS = "built with older word forms, run `flask --app wsgi search reindex`"
+
 
 @dataclass
 class SearchPage:

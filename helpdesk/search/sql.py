@@ -92,6 +92,8 @@ def _exact(node: Exact) -> ColumnElement[bool]:
         parts.append(Complaint.reference == node.reference)
     if node.order:
         parts.append(func.upper(func.trim(Complaint.order_number)) == node.order)
+    if node.email:
+        parts.append(Complaint.email_normalized == node.email)
     return or_(*parts) if parts else false()
 
 
@@ -133,7 +135,7 @@ def inbox_conditions(
 
 
 def _exact_first(node: Node) -> ColumnElement[Any] | None:
-    """1 for complaints matched exactly by a typed reference code or order number."""
+    """1 for complaints matched exactly by a typed reference code, order number or email."""
     from .language.nodes import leaves
 
     exacts = [leaf for leaf in leaves(node) if isinstance(leaf, Exact)]

@@ -3,6 +3,9 @@
 Filters, quick filters, facets, sort and page links all build their URLs from one
 `InboxFilters` with `args(**changes)`, so the search text and the sort travel with every
 link and a change of filter or text starts again at page 1.
+
+The status left at its default ("") means open complaints without text and every status
+with text: a search looks everywhere unless staff narrow it (`status_in_effect`).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from ..words import labels
 PER_PAGE = 25
 MAX_PAGE = 10_000
 OPEN_KEYS = OPEN_STATUSES  # sorted, as ix_complaint_open_due lists them
-STATUS_CHOICES = ("open", "all", *labels.STATUSES)
+STATUS_CHOICES = ("", "open", "all", *labels.STATUSES)
 
 
 @dataclass(frozen=True)
@@ -27,7 +30,7 @@ class InboxFilters:
     """The inbox's URL parameters, checked: anything unknown falls back to the default."""
 
     q: str = ""
-    status: str = "open"
+    status: str = ""  # "" the default: "open" without text, "all" with text
     category: str = ""
     assignee: str = ""  # "" any | "mine" | "unassigned" | a staff id
     due: str = ""  # "" | "soon" | "overdue"
@@ -40,7 +43,7 @@ class InboxFilters:
     def from_args(cls, args: Mapping[str, str]) -> InboxFilters:
         """Read request.args forgivingly (a bad value is ignored, never an error)."""
         text = " ".join((args.get("q") or "").split())[:500]
-        status = args.get("status") or "open"
+        status = args.get("status") or ""
         category = args.get("category") or ""
         assignee = args.get("assignee") or ""
         due = args.get("due") or ""
@@ -49,11 +52,11 @@ class InboxFilters:
         sort = args.get("sort") or ""
         page = args.get("page") or "1"
         whatever_status = mediation == "open" or mail == "failed"
-        if status not in STATUS_CHOICES or (status == "open" and whatever_status):
+        if status not in STATUS_CHOICES or (status in ("", "open") and whatever_status):
             # Cases in mediation are mostly past their final response (not "open"), and an
             # email can fail at any point: these filters list them whatever the status
             # unless one status is chosen.
-            status = "all" if whatever_status else "open"
+            status = "all" if whatever_status else ""
         return cls(
             q=text,
             status=status,
@@ -65,6 +68,12 @@ class InboxFilters:
             sort=sort if sort in SORTS else "",
             page=min(int(page), MAX_PAGE) if page.isdigit() and int(page) > 0 else 1,
         )
+
+    @property
+    def status_in_effect(self) -> str:
+        """The status filter the list applies: the chosen one, else "all" while searching
+        (a search looks at every status unless narrowed) and "open" without text."""
+        return self.status or ("all" if self.q else "open")
 
     @property
     def sort_in_effect(self) -> str:
@@ -86,10 +95,11 @@ class InboxFilters:
     def to_query(self, *, me: int, today: date, next_business_day: date) -> InboxQuery:
         """The InboxQuery these filters ask for, for staff member `me` on `today`."""
         statuses: tuple[str, ...] = ()
-        if self.status == "open":
+        status = self.status_in_effect
+        if status == "open":
             statuses = OPEN_KEYS
-        elif self.status != "all":
-            statuses = (self.status,)
+        elif status != "all":
+            statuses = (status,)
         return InboxQuery(
             text=self.q,
             statuses=statuses,

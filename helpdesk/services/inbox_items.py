@@ -12,8 +12,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import func
+
 from ..domain.reference import format_reference
 from ..models import Complaint, Staff
+
+#: Characters of the description read per row, and at most how many of them a row shows.
+OPENING_READ = 240
+GIST_SHOWN = 140
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,12 +49,35 @@ class InboxItem:
     final_at: datetime | None
     last_customer_message_at: datetime | None
     preferred_solution: str | None
+    channel: str
+    #: The first OPENING_READ characters of the description.
+    opening: str
     assignee: Assignee | None
 
     @property
     def display_reference(self) -> str:
         """The code as people read it: XXXX-XXXX-XXXX."""
         return format_reference(self.reference)
+
+    @property
+    def gist(self) -> str:
+        """What the complaint is about at a glance: an email's subject (its description's
+        first line), else the description's first words, cut at a word with "…"."""
+        return first_words(self.opening, subject_only=self.channel == "email")
+
+
+def first_words(opening: str, *, subject_only: bool = False, limit: int = GIST_SHOWN) -> str:
+    """The start of `opening` on one line: its first line only with `subject_only`; at most
+    `limit` characters, cut after a whole word with "…" when there is more."""
+    text = opening.strip()
+    if subject_only:
+        text = text.split("\n", 1)[0]
+    words = " ".join(text.split())
+    more = len(words) > limit or (not subject_only and len(opening) >= OPENING_READ)
+    if len(words) > limit:
+        cut = words[: limit + 1].rsplit(" ", 1)[0] if " " in words[:limit] else words[:limit]
+        words = cut.rstrip(" ,.;:-")
+    return words + "…" if more and words else words
 
 
 #: The complaint's columns of an InboxItem, in field order (the assignee follows them).
@@ -68,6 +97,8 @@ ITEM_COLUMNS = (
     Complaint.final_at,
     Complaint.last_customer_message_at,
     Complaint.preferred_solution,
+    Complaint.channel,
+    func.substr(Complaint.description, 1, OPENING_READ),
 )
 #: The assignee's columns, selected after ITEM_COLUMNS (outer join: None when unassigned).
 ASSIGNEE_COLUMNS = (Staff.id, Staff.name)

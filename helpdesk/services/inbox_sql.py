@@ -73,6 +73,14 @@ def _filtered(stmt: S, query: InboxQuery) -> S:
     return stmt
 
 
+def within_filters(ids: list[int], query: InboxQuery) -> set[int]:
+    """Which of these complaints the filters of `query` (not its text) let through."""
+    if not ids:
+        return set()
+    stmt = _filtered(select(Complaint.id).where(Complaint.id.in_(ids)), query)
+    return {int(i) for i in db.session.scalars(stmt, _params(query))}
+
+
 def _params(query: InboxQuery) -> dict[str, Any]:
     """The values of the named parameters of the statements built for `query`."""
     return {

@@ -278,6 +278,25 @@ def test_reference_and_order_number_hits_come_first(
     ref = corpus["refs"]["screen"]
     page = find(ref.lower())
     assert names(corpus, page) == ["screen"]
+    # A whole email address is an exact hit too (its words still match as a phrase).
+    assert names(corpus, find("EVA@example.nl")) == ["kettle3"]
+    assert names(corpus, find("eva@example.nl", sort="oldest", categories=("other",))) == []
+
+
+def test_exact_matches_ignore_every_inbox_filter(in_backend: Any, corpus: dict[str, Any]) -> None:
+    """What one typed code, order number or address names, newest first: the inbox shows
+    these whatever its filters (services.inbox_exact)."""
+    ids = corpus["ids"]
+    ref = corpus["refs"]["login"]  # a closed complaint
+    typed = f"{ref[:4]}-{ref[4:8]}-{ref[8:]}".lower()
+    assert search.exact_matches(typed) == [ids["login"]]
+    assert search.exact_matches(f"ref:{ref}") == [ids["login"]]
+    assert search.exact_matches("nl-2026-004512") == [ids["parcel"]]
+    assert search.exact_matches("order:NL-2026-000777") == [ids["pakket"]]
+    assert search.exact_matches("pat@example.com") == [ids["login"]]
+    assert search.exact_matches("email:PAT@example.com") == [ids["login"]]
+    for text in ("refund", "email:pat*", f"{typed} refund", "NOT pat@example.com", ""):
+        assert search.exact_matches(text) == [], text
 
 
 def test_internal_notes_only_for_staff(in_backend: Any, corpus: dict[str, Any]) -> None:

@@ -140,3 +140,35 @@ def test_phrases_use_pair_lexemes_once_every_row_has_them(
     ids, sql = _phrase_sql("bravo parcel")
     assert ids == [three[1].id]
     assert any("'bravo_parcel'" in statement for statement in sql), sql
+
+
+def test_an_index_with_older_word_forms_is_reported_and_rebuilt(
+    pg_app: Flask, three: list[Complaint]
+) -> None:
+    """search_layout records the word forms every row was written with; an index without
+    today's (as one written before them) is reported and `--fix` rewrites it."""
+    from helpdesk.search.base import OLD_ANALYSIS
+    from helpdesk.search.postgres.sql import ANALYSIS
+
+    assert search.check().ok  # a new index gets today's forms from its first write
+    layout = "SELECT name FROM search_layout ORDER BY name"
+    assert ANALYSIS in set(db.session.scalars(text(layout)))
+    db.session.execute(text("DELETE FROM search_layout WHERE name = :n"), {"n": ANALYSIS})
+    db.session.commit()
+    report = search.check()
+    assert not report.ok and report.problem == OLD_ANALYSIS
+    result = pg_app.test_cli_runner().invoke(args=["search", "check"])
+    assert result.exit_code == 1 and "built with older word forms" in result.output
+    assert find("bravo").complaint_ids == [three[1].id]  # still searched meanwhile
+    assert search.check(fix=True).fixed
+    assert ANALYSIS in set(db.session.scalars(text(layout))) and search.check().ok
+
+
+def test_dutch_forms_are_lexemes_of_their_own(pg_app: Flask) -> None:
+    (plural,) = add_complaints([Spec("Twee lampenkappen en drie tassen.")])
+    vector = db.session.scalar(
+        text("SELECT public_vector::text FROM search_document WHERE complaint_id = :i"),
+        {"i": plural.id},
+    )
+    assert "'lampenkap'" in vector and "'lampenkapp'" in vector and "'tas'" in vector
+    assert find("lampenkap").complaint_ids == [plural.id] == find("tas").complaint_ids

@@ -25,6 +25,7 @@ from helpdesk.services.inbox import (
     list_inbox,
     list_inbox_sql,
 )
+from helpdesk.services.inbox_items import OPENING_READ, first_words
 from helpdesk.services.lifecycle import advance_to
 from tests.services.casework_support import new_complaint
 
@@ -177,6 +178,50 @@ def test_new_answer_marks(world: World) -> None:
     assert {c.name[0] for c in page.rows if c.id in page.new_answer} == {"B", "J"}
 
 
+def test_a_search_looks_at_every_status_unless_narrowed(world: World) -> None:
+    assert set(names(page_for(world, q="e-book"))) == set("ABCDEFGHJ")
+    assert set(names(page_for(world, q="e-book", status="open"))) == set("ABCDEFJ")
+    assert names(page_for(world, q="e-book", status="closed")) == ["H"]
+    # The quick filters keep their counts (of open complaints) while searching.
+    assert page_for(world, q="e-book").counts == page_for(world).counts
+
+
+def test_an_exact_code_address_or_order_number_comes_first_whatever_the_filters(
+    world: World,
+) -> None:
+    closed = world.c["H"]
+    for typed in (closed.display_reference.lower(), closed.reference, "hans@example.com"):
+        for args in ({}, {"status": "open"}, {"category": "digital", "assignee": "mine"}):
+            page = page_for(world, q=typed, **args)
+            assert names(page)[0] == "H" and page.exact == {closed.id}, (typed, args)
+    narrowed = page_for(world, q="hans@example.com", status="open")
+    assert narrowed.total == 1 and narrowed.outside_filters == 1 and narrowed.pages == 1
+    # Every complaint carries the same order number: all are exact hits, the newest first,
+    # those the filter leaves out (G resolved, H closed) before the rest.
+    page = page_for(world, q="nl-2026-004512", status="open")
+    assert page.exact == {c.id for c in world.c.values()}
+    assert names(page)[:2] == ["G", "H"] and len(page.rows) == 9 and page.total == 9
+    # Words are no identifier: no exact hits, the filter holds.
+    assert page_for(world, q="hans", status="open").rows == []
+
+
+def test_a_row_shows_the_first_words() -> None:
+    assert first_words("  The parcel\n\narrived   crushed.  ") == "The parcel arrived crushed."
+    long = "word " * 100
+    shown = first_words(long[:OPENING_READ])
+    assert shown.endswith("word…") and len(shown) <= 141 and "  " not in shown
+    assert first_words("x" * 300, limit=20) == "x" * 20 + "…"
+    # An email complaint: its subject, the description's first line.
+    email = "Broken lamp shade (order 17)\n\nHello, the lamp shade arrived broken."
+    assert first_words(email, subject_only=True) == "Broken lamp shade (order 17)"
+    assert first_words("", subject_only=True) == ""
+
+
+def test_rows_carry_their_first_words(world: World) -> None:
+    page = page_for(world, status="all")
+    assert {row.gist for row in page.rows} == {"The e-book I bought will not open on my reader."}
+
+
 def test_paging(app: Flask, make_staff: Any) -> None:
     mia = make_staff("agent")
     for day in range(30):
@@ -212,7 +257,9 @@ TEXTS = [
 def test_simple_text_search(world: World) -> None:
     today, soon = inbox_dates(NOW)
     for text, expected in TEXTS:
-        query = InboxFilters(q=text).to_query(me=world.mia.id, today=today, next_business_day=soon)
+        query = InboxFilters(q=text, status="open").to_query(
+            me=world.mia.id, today=today, next_business_day=soon
+        )
         assert names(list_inbox_sql(query)) == expected, text
     typed = world.c["C"].display_reference.lower()
     query = InboxFilters(q=typed).to_query(me=world.mia.id, today=today, next_business_day=soon)
@@ -221,7 +268,9 @@ def test_simple_text_search(world: World) -> None:
     # they match every complaint, as in the search box; one word matches its other forms.
     every = InboxFilters().to_query(me=world.mia.id, today=today, next_business_day=soon)
     for text in ("%", "_"):
-        query = InboxFilters(q=text).to_query(me=world.mia.id, today=today, next_business_day=soon)
+        query = InboxFilters(q=text, status="open").to_query(
+            me=world.mia.id, today=today, next_business_day=soon
+        )
         assert names(list_inbox_sql(query)) == names(list_inbox_sql(every)), text
 
 

@@ -26,10 +26,12 @@ class Phrase:
 
 @dataclass(frozen=True)
 class Exact:
-    """What typed text means when it is a reference code or an order number (ranked first)."""
+    """What typed text means when it is a reference code, an order number or an email
+    address (ranked first)."""
 
     reference: str | None
     order: str | None
+    email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,20 @@ def with_typos(node: Node) -> Node | None:
             return None
         items = tuple(c if c is not None else o for c, o in zip(changed, node.items, strict=True))
         return type(node)(items)
+    return None
+
+
+def identifier(node: Node) -> Exact | None:
+    """What a query names exactly when it is nothing but one whole reference code, order
+    number or email address (typed bare, or as ref:, order:, email: without a *)."""
+    if isinstance(node, Or) and len(node.items) == 2:
+        typed, exact = node.items
+        return exact if isinstance(exact, Exact) and isinstance(typed, Word | Phrase) else None
+    if isinstance(node, Filter) and node.field in ("ref", "order", "email"):
+        value = node.values[0]
+        if node.field == "email":
+            return None if value.endswith("*") else Exact(None, None, value)
+        return Exact(value, None) if node.field == "ref" else Exact(None, value)
     return None
 
 

@@ -30,6 +30,8 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"
 _FIELD = re.compile(r"^([A-Za-z_]+):(.*)$", re.DOTALL)
 _FUZZY = re.compile(r"^(.*?)~(\d?)$", re.DOTALL)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: A whole email address as typed (one @, a dot in the domain): matched exactly too.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _OPERATORS = {"AND": "AND", "&&": "AND", "OR": "OR", "||": "OR", "|": "OR", "NOT": "NOT"}
 
 
@@ -244,8 +246,9 @@ def _text_node(raw: str, hints: list[Hint], *, quoted: bool) -> Node | None:
         return node
     reference = normalise_reference(base.strip())
     order = normalise_order(base) if any(c.isdigit() for c in base) and len(base) <= 100 else None
-    if reference or order:
-        return Or((node, Exact(reference, order)))
+    email = base.strip().lower() if _EMAIL.match(base.strip()) and len(base) <= 320 else None
+    if reference or order or email:
+        return Or((node, Exact(reference, order, email)))
     return node
 
 

@@ -7,6 +7,14 @@ PostgreSQL's `english` and `dutch` ones (as Whoosh ships them too: a test compar
 Snowball stemmers are Whoosh's (`whoosh.lang.snowball`, the algorithms PostgreSQL's
 configurations use; the current Snowball releases stem Dutch differently), loaded on the
 first stem: the only Whoosh code a PostgreSQL deployment runs, and none of the engine.
+
+Snowball's Dutch stemmer undoes a doubled k, d or t only (pakketten -> pakket), so
+"lampenkappen" stems to "lampenkapp", never meeting "lampenkap"; nor does it undo the
+v/f and z/s of brieven/brief, huizen/huis. `dutch_forms` adds those forms beside
+Snowball's stem (which stays, so an index built before them is still matched), on both
+backends. Changing what `variants` gives changes what an index holds: bump
+ANALYSIS_VERSION, and an index built with an older one is reported by `search check`
+until `search reindex` rebuilds it.
 """
 
 from __future__ import annotations
@@ -19,6 +27,8 @@ from functools import lru_cache
 TOKEN_RE = re.compile(r"[^\W_]+")
 #: Longer runs are noise (hashes, base64); neither side indexes or searches them.
 MAX_TOKEN = 40
+#: What `variants` gives, numbered: 1 Snowball's stems; 2 with `dutch_forms` (December 2026).
+ANALYSIS_VERSION = 2
 
 
 def _word_list(text: str) -> frozenset[str]:
@@ -59,6 +69,26 @@ def _stemmers() -> tuple[Callable[[str], str], Callable[[str], str]]:
     return stemmer_for_language("en"), stemmer_for_language("nl")
 
 
+_CONSONANTS = frozenset("bcdfghjklmnpqrstvwxz")
+#: A Dutch stem ending in v or z was spelt with f or s in the singular (brieven, huizen).
+_VOICED = {"v": "f", "z": "s"}
+
+
+def dutch_forms(token: str, stem: str) -> tuple[str, ...]:
+    """The singular forms Snowball's Dutch stem of `token` misses: a doubled last consonant
+    undone (lampenkapp -> lampenkap, bestell -> bestel) and v/z as f/s (briev -> brief).
+    Only where the stemmer took an ending off: a word as typed that ends in a double
+    consonant is English ("staff", "ball"), never a Dutch singular."""
+    if stem == token or len(stem) < 3:
+        return ()
+    last = stem[-1]
+    if last in _CONSONANTS and stem[-2] == last:
+        return (stem[:-1],)
+    if last in _VOICED:
+        return (stem[:-1] + _VOICED[last],)
+    return ()
+
+
 def tokens(text: str) -> list[str]:
     """The lower-case words of `text`, in order, without over-long runs."""
     return [t for t in TOKEN_RE.findall(text.lower()) if len(t) <= MAX_TOKEN]
@@ -71,8 +101,9 @@ def has_long_token(text: str) -> bool:
 
 @lru_cache(maxsize=200_000)
 def variants(token: str) -> tuple[str, ...]:
-    """The word itself, then its English and Dutch stems (stop words keep only themselves;
-    tokens with digits are codes and numbers, never stemmed, as in PostgreSQL)."""
+    """The word itself, then its English and Dutch stems and the Dutch forms Snowball misses
+    (stop words keep only themselves; tokens with digits are codes and numbers, never
+    stemmed, as in PostgreSQL)."""
     if not token.isalpha():
         return (token,)
     found = [token]
@@ -80,8 +111,17 @@ def variants(token: str) -> tuple[str, ...]:
     if token not in STOP_EN:
         found.append(stem_en(token))
     if token not in STOP_NL:
-        found.append(stem_nl(token))
+        stem = stem_nl(token)
+        found += (stem, *dutch_forms(token, stem))
     return tuple(dict.fromkeys(found))
+
+
+def extra_forms(token: str) -> tuple[str, ...]:
+    """The forms of `token` beyond the simple, english and dutch configurations of
+    PostgreSQL (which stems with the same Snowball algorithms): `dutch_forms`."""
+    if not token.isalpha() or token in STOP_NL:
+        return ()
+    return dutch_forms(token, _stemmers()[1](token))
 
 
 def all_variants(words: Iterable[str]) -> set[str]:

@@ -25,7 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ...domain.inbox import InboxQuery
 from ...models import Complaint
 from ...models.search import SearchEntry
-from ..base import Applied, CheckReport, Hits, IndexUnavailable
+from ..base import OLD_ANALYSIS, Applied, CheckReport, Hits, IndexUnavailable
 from ..documents import compare_markers, load_documents
 from ..indexing.queue import drain
 from ..indexing.queue import state as queue_state
@@ -34,8 +34,10 @@ from ..language.text import MAX_TOKEN, candidate_distance, is_fuzzy_match
 from ..sql import inbox_conditions
 from .page import read_rows, search_statement
 from .sql import (
+    ANALYSIS_DONE,
     CLEAN_PENDING,
     GIN_INDEXES,
+    HAS_ANALYSIS,
     HAS_PAIRS,
     PAIRS_DONE,
     UPSERT,
@@ -179,6 +181,7 @@ class PostgresBackend:
             orphans = ~exists().where(Complaint.id == SearchEntry.complaint_id)
             conn.execute(delete(SearchEntry).where(orphans))
             conn.execute(PAIRS_DONE)  # every row was rewritten, with its pairs
+            conn.execute(ANALYSIS_DONE)  # and with today's word forms
             # Merge what the rebuild left in the pending lists: searches read those lists
             # entry by entry until a VACUUM (or autovacuum) merges them.
             for index in GIN_INDEXES:
@@ -263,6 +266,14 @@ class PostgresBackend:
 
     # --- health and check ----------------------------------------------------------------
 
+    def _current_analysis(self) -> bool:
+        """True when every row was written with today's word forms (language.text)."""
+        try:
+            with self._engine().connect() as conn:
+                return bool(conn.scalar(HAS_ANALYSIS))
+        except SQLAlchemyError:  # no search_layout yet: an index from before it
+            return False
+
     def health(self) -> str:
         """'missing index' when complaints exist but none is indexed (or the GIN index is
         missing); 'ok' otherwise. Row-by-row staleness is `flask search check`'s job."""
@@ -292,6 +303,12 @@ class PostgresBackend:
         health = self.health()
         if health != "ok" and not report.missing:
             report.problem = health
+        elif not self._current_analysis():
+            report.problem = OLD_ANALYSIS
+            if fix:
+                self.reindex(progress=False)
+                report.fixed = True
+                return report
         if fix and not report.ok:
             with self._engine().begin() as conn:
                 ensure_schema(conn)

@@ -1,7 +1,9 @@
 """The parsed query as PostgreSQL full-text search SQL.
 
 Each leaf becomes a tsquery: a word is `plainto_tsquery` in the simple, english and dutch
-configurations OR'ed (so any of its forms matches, as with Whoosh); a phrase is
+configurations OR'ed, with the Dutch forms Snowball misses (language.text.extra_forms,
+which each row's vectors hold as lexemes of their own) as simple lexemes, so any of its
+forms matches, as with Whoosh; a phrase is
 `phraseto_tsquery('simple', …)` (as typed), looked up by its pair lexemes first (every two
 adjacent tokens are one lexeme too, as Whoosh's `pair` terms) once the index has them; a
 prefix is `'word':*`; typo neighbours (from
@@ -39,7 +41,7 @@ from ...models.search import SearchEntry
 from ..base import day_after_start, day_start, like_prefix
 from ..documents import SearchDocument
 from ..language.nodes import And, Everything, Exact, Filter, Node, Not, Or, Phrase, Word
-from ..language.text import STOP_EN, STOP_NL, tokens
+from ..language.text import ANALYSIS_VERSION, STOP_EN, STOP_NL, extra_forms, tokens
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +58,10 @@ SCHEMA_SQL = (
     "ALTER TABLE search_document SET (toast_tuple_target = 128)",
     # What every row of the index holds: "pairs" once each has its pair lexemes (below).
     "CREATE TABLE IF NOT EXISTS search_layout (name text PRIMARY KEY)",
-    # An empty index only ever gets rows with pairs.
+    # An empty index only ever gets rows with pairs, and with today's word analysis.
     "INSERT INTO search_layout (name) SELECT 'pairs' "
+    "WHERE NOT EXISTS (SELECT 1 FROM search_document) ON CONFLICT DO NOTHING",
+    f"INSERT INTO search_layout (name) SELECT 'analysis-{ANALYSIS_VERSION}' "  # noqa: S608 - our int
     "WHERE NOT EXISTS (SELECT 1 FROM search_document) ON CONFLICT DO NOTHING",
 )
 
@@ -67,6 +71,16 @@ CLEAN_PENDING = text("SELECT gin_clean_pending_list(CAST(:index AS regclass))")
 #: Set when a full rebuild has given every row its pair lexemes.
 PAIRS_DONE = text("INSERT INTO search_layout (name) VALUES ('pairs') ON CONFLICT DO NOTHING")
 HAS_PAIRS = text("SELECT EXISTS (SELECT 1 FROM search_layout WHERE name = 'pairs')")
+#: The word analysis every row was written with (language.text.ANALYSIS_VERSION), set by a
+#: full rebuild (or on an empty index); `search check` reports an index without it.
+ANALYSIS = f"analysis-{ANALYSIS_VERSION}"
+ANALYSIS_DONE = text(
+    "INSERT INTO search_layout (name) VALUES (:name) ON CONFLICT DO NOTHING"
+).bindparams(name=ANALYSIS)
+HAS_ANALYSIS = text(
+    "SELECT NOT EXISTS (SELECT 1 FROM search_document) "
+    "OR EXISTS (SELECT 1 FROM search_layout WHERE name = :name)"
+).bindparams(name=ANALYSIS)
 
 #: Joins the two tokens of a pair lexeme; tokens never hold it (TOKEN_RE), and PostgreSQL's
 #: parser splits words at it, so no lexeme made from text can look like a pair.
@@ -80,12 +94,14 @@ UPSERT = text(
     SELECT :id, v.pub,
            v.pub || to_tsvector('simple', :notes) || strip(to_tsvector('english', :notes))
                  || strip(to_tsvector('dutch', :notes))
-                 || array_to_tsvector(CAST(:notes_pairs AS text[])),
+                 || array_to_tsvector(CAST(:notes_pairs AS text[]))
+                 || array_to_tsvector(CAST(:notes_extra AS text[])),
            :reference, :order_number, :email, :category, :status, :assignee_id, :received_at,
            :sla_due_on, :marker, now()
     FROM (SELECT to_tsvector('simple', :pub) || strip(to_tsvector('english', :pub))
                  || strip(to_tsvector('dutch', :pub))
-                 || array_to_tsvector(CAST(:pub_pairs AS text[])) AS pub) AS v
+                 || array_to_tsvector(CAST(:pub_pairs AS text[]))
+                 || array_to_tsvector(CAST(:pub_extra AS text[])) AS pub) AS v
     ON CONFLICT (complaint_id) DO UPDATE SET
         public_vector = EXCLUDED.public_vector, all_vector = EXCLUDED.all_vector,
         reference = EXCLUDED.reference, order_number = EXCLUDED.order_number,
@@ -127,6 +143,8 @@ def row_for(doc: SearchDocument) -> dict[str, Any]:
         "notes": " ".join(notes),
         "pub_pairs": pairs(public),
         "notes_pairs": pairs(notes),
+        "pub_extra": extra_lexemes(public),
+        "notes_extra": extra_lexemes(notes),
         "reference": doc.reference,
         "order_number": doc.order,
         "email": doc.email,
@@ -143,6 +161,11 @@ def pairs(words: list[str]) -> list[str]:
     """Every two adjacent tokens as one lexeme (no positions), once each: a two-word phrase
     is then one GIN lookup, with no positions to check in each candidate's vector."""
     return sorted({first + PAIR_JOIN + second for first, second in pairwise(words)})
+
+
+def extra_lexemes(words: list[str]) -> list[str]:
+    """The forms of the words that PostgreSQL's own configurations do not make, once each."""
+    return sorted({form for word in set(words) for form in extra_forms(word)})
 
 
 def phrase_query(words: tuple[str, ...], with_pairs: bool) -> Any:
@@ -170,6 +193,7 @@ def word_query(word: Word, near: set[str]) -> Any:
             parts.append(func.plainto_tsquery(_config("english"), word.word))
         if word.word not in STOP_NL:
             parts.append(func.plainto_tsquery(_config("dutch"), word.word))
+        parts += [func.plainto_tsquery(_config("simple"), f) for f in extra_forms(word.word)]
     parts += [func.plainto_tsquery(_config("simple"), other) for other in sorted(near)]
     return _fold(func.tsquery_or, parts)
 
@@ -239,12 +263,14 @@ class Compiler:
 
 
 def exact_condition(node: Exact) -> ColumnElement[bool]:
-    """The complaint whose reference code or order number was typed."""
+    """The complaints whose reference code, order number or email address was typed."""
     parts = []
     if node.reference:
         parts.append(SearchEntry.reference == node.reference)
     if node.order:
         parts.append(SearchEntry.order_number == node.order)
+    if node.email:
+        parts.append(SearchEntry.email == node.email)
     return or_(*parts) if parts else false()
 
 

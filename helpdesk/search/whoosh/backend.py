@@ -19,18 +19,19 @@ from sqlalchemy import Engine, exists, func, select
 from ...domain.inbox import InboxQuery
 from ...models import Complaint
 from ...models.search import SearchQueueEntry
-from ..base import CACHED_RANK, Applied, CheckReport, Hits, IndexUnavailable
+from ..base import CACHED_RANK, OLD_ANALYSIS, Applied, CheckReport, Hits, IndexUnavailable
 from ..documents import SearchDocument, compare_markers, load_documents
 from ..failures import quietly
 from ..indexing.queue import drain, enqueue_now, forget, row_ids_now
 from ..indexing.queue import state as queue_state
 from ..language.nodes import Node
+from ..language.text import ANALYSIS_VERSION
 from .build import PARALLEL_FROM, build_index
 from .fast.reads import FAST
 from .merging import SMALL_SEGMENT, merge_full_tier, merge_small_segments
 from .pool import SearcherPool
 from .reads import STOCK
-from .schema import fields_for, make_schema
+from .schema import analysis_of, fields_for, make_schema
 from .search import Ranked, rank
 from .segments import SegmentCache
 from .store import (
@@ -336,7 +337,14 @@ class WhooshBackend:
         live = self.store.current_dir()
         if live is None:  # an empty database without an index yet: nothing to compare
             return report
-        with open_index(live).reader() as reader:
+        index = open_index(live)
+        if analysis_of(index.schema) < ANALYSIS_VERSION:
+            report.problem = OLD_ANALYSIS  # still searched; new word forms after a rebuild
+            if fix:
+                self.reindex(progress=False)
+                report.fixed = True
+            return report
+        with index.reader() as reader:
             indexed = {int(f["id"]): f.get("marker") for f in reader.all_stored_fields()}
         with self._engine().connect() as conn:
             compare_markers(conn, indexed, report)

@@ -28,7 +28,7 @@ from whoosh import columns, fields, formats
 from whoosh.system import pack_uint
 
 from ..documents import SearchDocument
-from ..language.text import tokens, variants
+from ..language.text import ANALYSIS_VERSION, tokens, variants
 
 NO_DUE = 99_991_231  # sla_due_on None sorts last, as in the inbox
 
@@ -36,6 +36,12 @@ NO_DUE = 99_991_231  # sla_due_on None sorts last, as in the inbox
 def has_pairs(schema: Any) -> bool:
     """True for the current layout (pair terms); False for an index built before them."""
     return "pair" in schema
+
+
+def analysis_of(schema: Any) -> int:
+    """The word analysis (language.text.ANALYSIS_VERSION) an index's stems were made with:
+    its schema is pickled in the index when the index is created, stamp included."""
+    return int(getattr(schema["stem"], "analysis", 1)) if "stem" in schema else 1
 
 
 @lru_cache(maxsize=8)
@@ -47,8 +53,12 @@ def _tokens(text: str) -> tuple[str, ...]:
 class StemField(fields.FieldType):  # type: ignore[misc]
     """Counts of the English and Dutch stems that differ from their token; no positions."""
 
+    #: The word analysis of the stems; a field pickled before the stamp existed reads 1 here.
+    analysis = 1
+
     def __init__(self) -> None:
         super().__init__(formats.Frequency(), None, scorable=True, stored=False)
+        self.analysis = ANALYSIS_VERSION
 
     def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
         """(term, frequency, weight, encoded frequency) per stem."""

@@ -162,6 +162,8 @@ class SegmentRun:
             docs[self.reads.postings(self.reader, "ref", node.reference.encode())[0]] = True
         if node.order:
             docs[self.reads.postings(self.reader, "order", node.order.encode())[0]] = True
+        if node.email:
+            docs[self.reads.postings(self.reader, "email", node.email.encode())[0]] = True
         return docs
 
     def _filter(self, node: Filter) -> Mask:
