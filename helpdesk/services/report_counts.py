@@ -12,8 +12,8 @@ The counters are read before and after counting, and a piece is kept only when i
 month's did not move in between (a change committed meanwhile may or may not be in it).
 
 What depends on today (whether an open clock is overdue) is kept as the open clocks' due
-dates, and judged when a report asks. The newest comments are not counts: services.reports
-reads them each time.
+dates, and judged when a report asks. The newest comments are kept like the counts: the
+COMMENTS_SHOWN newest of each piece, of which the period shows the newest.
 """
 
 from __future__ import annotations
@@ -27,10 +27,12 @@ from flask import current_app
 
 from ..domain.reports import Period
 from . import report_queries as q
-from .report_queries import GroupKey, ReportFilters
+from .report_queries import GroupKey, RatingComment, ReportFilters
 
 #: Pieces kept per process (a piece is a few hundred small numbers: some 30 KB).
 MAX_PIECES = 512
+#: The newest comments a report shows.
+COMMENTS_SHOWN = 10
 
 
 @dataclass
@@ -49,6 +51,8 @@ class Counts:
     ratings: Counter[tuple[int, int | None]] = field(default_factory=Counter)
     referred: int = 0
     decisions: Counter[str | None] = field(default_factory=Counter)
+    #: The newest commented ratings, newest first (at most COMMENTS_SHOWN).
+    comments: list[RatingComment] = field(default_factory=list)
 
     def add(self, other: Counts) -> None:
         """Add another span's counts (the spans do not overlap)."""
@@ -63,6 +67,9 @@ class Counts:
         self.ratings.update(other.ratings)
         self.referred += other.referred
         self.decisions.update(other.decisions)
+        if other.comments:
+            both = sorted([*self.comments, *other.comments], key=lambda c: c.newness)
+            self.comments = both[::-1][:COMMENTS_SHOWN]
 
 
 def count(period: Period, filters: ReportFilters) -> Counts:
@@ -85,6 +92,7 @@ def count(period: Period, filters: ReportFilters) -> Counts:
         ratings=Counter({(s, h): n for s, h, n in q.rating_counts(period, filters)}),
         referred=referred,
         decisions=Counter(decisions),
+        comments=q.latest_comments(period, filters, COMMENTS_SHOWN),
     )
 
 

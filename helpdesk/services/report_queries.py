@@ -181,6 +181,13 @@ class RatingComment:
     score: int
     handling_score: int | None
     comment: str
+    #: The rating's id: the order of two ratings made in the same moment (newest first).
+    rating_id: int = 0
+
+    @property
+    def newness(self) -> tuple[datetime, int]:
+        """What "newest first" sorts by."""
+        return (self.rated_at, self.rating_id)
 
 
 #: The newest commented ratings looked at first (see latest_comments).
@@ -216,6 +223,7 @@ def _comments(
             rating.score,
             rating.handling_score,
             rating.comment,
+            rating.id,
         )
         .select_from(rating)
         .join(Complaint, Complaint.id == rating.complaint_id)

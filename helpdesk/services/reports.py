@@ -36,7 +36,6 @@ NOT_STATED = "not_stated"
 NO_OUTCOME = "none"
 #: The root cause of an outcome given before root causes existed.
 NO_ROOT_CAUSE = "not_given"
-COMMENTS_SHOWN = 10
 #: The remedies a customer can ask for that are outcomes (not "not sure", not unstated).
 OUTCOME_KINDS = frozenset(kind.value for kind in OutcomeKind)
 
@@ -220,7 +219,7 @@ def get_report(period: Period, filters: ReportFilters, *, today: date | None = N
         remedies=_remedies(groups),
         resolution_scores=resolution,
         handling_scores=handling,
-        comments=q.latest_comments(period, filters, COMMENTS_SHOWN),
+        comments=found.comments,
         root_causes=_root_causes(groups, keys),
         root_cause_names=dict(keys.values()),
     )

@@ -179,3 +179,14 @@ def test_ratings_on_another_months_complaint_and_deletes(data: DataSet) -> None:
     report = get_report(MAY, ALL, today=TODAY)
     assert report.resolution_scores.counts[3] == 1 and report.handling_scores.counts[2] == 1
     assert figures(report) == figures(fresh())
+
+
+def test_the_newest_comments_of_several_months(data: DataSet) -> None:
+    c8 = data.complaints["C8"]  # received 30 April
+    refund = _outcome(OutcomeKind.REFUND, "packing", amount="5,00", refund_type="partial")
+    give_outcome(c8, data.agent, refund, seen=c8.version, now=local(1, month=6))
+    rate_resolution(c8, 4, "Fine, thanks.", now=local(2, month=6))  # between C1's and C3's
+    april_may = custom_period(date(2026, 4, 1), date(2026, 5, 31))
+    comments = [c.comment for c in get_report(april_may, ALL, today=TODAY).comments]
+    assert comments == ["Took too long.", "Fine, thanks.", "Quick and fair."]
+    assert [c.comment for c in fresh(april_may).comments] == comments
