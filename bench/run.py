@@ -4,15 +4,18 @@ inbox, a case page and the tracking page through gunicorn (2 workers) with wrk.
     .venv/bin/python bench/run.py [--backend whoosh|postgres] [--complaints N]
                                   [--duration S] [--quick] [--fresh]
                                   [--no-casefile] [--export-cases N]
+                                  [--under-fire-seconds S]
                                   [--submissions N] [--photo-submissions N]
 
 Then public submissions (bench/submissions.py: 200 POSTs of the complaint form from 4
 threads, 200 more with a 300 KB photo, checked in the database and found by search, on a
-scratch copy of the data), and the case file (bench/casefile.py): one big case's PDF and
-bundle, and `cases export` of the first 1,000 complaints. Prints a table with the targets
-and PASS/MISS, writes bench/results/*.json and docs/performance-<backend>.png. An endpoint
-that does not exist (yet) is reported as such instead of stopping the run. Not part of
-`make test`: it takes minutes.
+scratch copy of the data), the case file (bench/casefile.py): one big case's PDF and
+bundle, and `cases export` of the first 1,000 complaints; and a minute under fire
+(bench/under_fire.py: `make serve` on 2,000 complaints of its own, loaded while a worker,
+the mail worker and the indexer are killed and the SMTP server refuses). Prints a table
+with the targets and PASS/MISS, writes bench/results/*.json and
+docs/performance-<backend>.png. An endpoint that does not exist (yet) is reported as such
+instead of stopping the run. Not part of `make test`: it takes minutes.
 """
 
 from __future__ import annotations
@@ -30,7 +33,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import casefile
+import reports
 import submissions
+import under_fire
 from client import WRK, Session, probe, run_wrk, staff_login, track_case
 from dataset import Dataset, prepare, reindex
 from queries import query_paths
@@ -38,6 +43,7 @@ from report import chart, table, write_json
 from server import running
 
 STAFF_EMAIL, STAFF_PASSWORD = "agent@demo.example", "demo-agent-password"
+MANAGER_EMAIL, MANAGER_PASSWORD = "manager@demo.example", "demo-manager-password"
 
 #: name → kind of query (bench/queries.py); searches look at every status, as when staff look
 #: for an old case, and each cycles through a few hundred different queries.
@@ -73,10 +79,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=200,
         help="timed POSTs with a 300 KB photo (0: none)",
     )
+    parser.add_argument(
+        "--under-fire-seconds",
+        type=float,
+        default=60.0,
+        help="bench/under_fire.py (SQLite, 2,000 complaints of its own): seconds of load (0: skip)",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.complaints, args.duration, args.export_cases = 2000, 3, 100
         args.posts, args.photo_posts = 40, 20
+        args.under_fire_seconds = min(args.under_fire_seconds, 20.0)
     return args
 
 
@@ -150,6 +163,13 @@ def measure(base_url: str, dataset: Dataset, args: argparse.Namespace) -> dict[s
     plan["inbox first page"] = (["/staff/"], staff, staff_why)
     plan["case page"] = ([f"/staff/complaints/{reference}"], staff, staff_why)
     plan["tracking page"] = ([case_path or "/track/case"], tracker, track_why)
+    # The reports page (a manager's), after each URL was asked for a few times: each worker
+    # counts a month once and keeps it until it changes (services.report_counts).
+    manager, manager_why = staff_login(base_url, MANAGER_EMAIL, MANAGER_PASSWORD)
+    if manager is not None:
+        reports.warm(manager.get)
+    plan["reports page"] = (reports.PAGE_PATHS, manager, manager_why)
+    plan["reports: this year"] = ([reports.YEAR_PATH], manager, manager_why)
     # A static file through the same gunicorn: what the smallest request costs here.
     plan["static file (floor)"] = (["/static/css/app.css"], Session(base_url), "")
     endpoints: dict[str, Any] = {}
@@ -219,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
         endpoints = measure(server.base_url, dataset, args)
+        downloads = reports.measure_downloads(server.base_url, MANAGER_EMAIL, MANAGER_PASSWORD)
         memory = server.worker_rss_mb()
     posted = None
     if args.posts > 0 or args.photo_posts > 0:
@@ -237,6 +258,11 @@ def main(argv: list[str] | None = None) -> int:
                 ]
             )
         )
+    fire = None
+    if args.under_fire_seconds > 0:
+        options = under_fire.parse_args(["--seed", str(args.seed)])
+        options.seconds = args.under_fire_seconds
+        fire = under_fire.measure(options)
     results = {
         "backend": args.backend,
         "complaints": facts.get("complaint", args.complaints),
@@ -252,11 +278,16 @@ def main(argv: list[str] | None = None) -> int:
         "health": checks,
         "casefile": figures,
         "submissions": posted,
+        "report_downloads": downloads,
+        "under_fire": fire,
         "machine": machine(),
     }
     print(table(results))
+    print("\n".join(reports.download_lines(downloads)))
     if posted:
         print("\n".join(submissions.table_lines(posted)))
+    if fire:
+        print("\n".join(under_fire.table_lines(fire)))
     print(f"bench: results in {write_json(results)}", file=sys.stderr)
     picture = chart(results)
     if picture:

@@ -37,17 +37,7 @@ class Server:
 
     def worker_pids(self) -> list[int]:
         """The pids of the master's worker processes."""
-        pids = []
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == self.process.pid:
-                pids.append(int(entry.name))
-        return sorted(pids)
+        return child_pids(self.process.pid)
 
     def worker_rss_mb(self) -> dict[int, float]:
         """Resident memory of each worker in MB (VmRSS)."""
@@ -61,6 +51,21 @@ class Server:
                 if line.startswith("VmRSS:"):
                     memory[pid] = round(int(line.split()[1]) / 1024, 1)
         return memory
+
+
+def child_pids(parent: int) -> list[int]:
+    """The pids of the processes whose parent is `parent` (from /proc)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == parent:
+            pids.append(int(entry.name))
+    return sorted(pids)
 
 
 def _wait_until_up(server: Server, timeout: float) -> None:

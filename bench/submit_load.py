@@ -71,16 +71,18 @@ class FormClient:
     """One customer's browser: its cookies, a new connection per request (sync gunicorn
     workers close every connection anyway)."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, headers: dict[str, str] | None = None) -> None:
         parts = urllib.parse.urlsplit(base_url)
         self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
         self.cookies: dict[str, str] = {}
+        # Sent with every request (bench/under_fire.py: X-Forwarded-For, one address each).
+        self.headers = dict(headers or {})
 
     def request(
         self, method: str, path: str, body: bytes | None = None, content_type: str = ""
     ) -> tuple[int, str, bytes]:
         """(status, Location header, body) of one request, cookies kept."""
-        headers = {"Connection": "close", "Accept-Language": "en"}
+        headers = {"Connection": "close", "Accept-Language": "en", **self.headers}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if content_type:

@@ -35,16 +35,19 @@ class Scratch(Dataset):
         return super().database_url
 
 
-def scratch_copy(dataset: Dataset) -> Scratch:
-    """Copy the database and the search files next to the data set (replacing an old copy)."""
-    folder = dataset.folder.with_name(dataset.folder.name + "-submissions")
+def scratch_copy(dataset: Dataset, name: str = "submissions", *, files: bool = False) -> Scratch:
+    """Copy the database and the search files next to the data set, into a folder (and, on
+    PostgreSQL, a database) named with `name` (replacing an old copy); the stored files too
+    when `files` (so `flask files check` finds every file its row names)."""
+    folder = dataset.folder.with_name(f"{dataset.folder.name}-{name}")
     shutil.rmtree(folder, ignore_errors=True)
     source = dataset.folder / "data"
     if source.is_dir():
-        skip = shutil.ignore_patterns("uploads", "raw-email")
+        skip = None if files else shutil.ignore_patterns("uploads", "raw-email")
         shutil.copytree(source, folder / "data", symlinks=True, ignore=skip)
     (folder / "data" / "uploads").mkdir(parents=True, exist_ok=True)
-    copy = Scratch(dataset.backend, dataset.complaints, dataset.seed, folder, PG_DATABASE + "_sub")
+    suffix = "_sub" if name == "submissions" else "_" + name.replace("-", "_")
+    copy = Scratch(dataset.backend, dataset.complaints, dataset.seed, folder, PG_DATABASE + suffix)
     if dataset.backend == "postgres":
         import psycopg
 
