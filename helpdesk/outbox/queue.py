@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 from ..extensions import db
 from ..models import OutboxEmail
 from ..models.types import utcnow
+from .html_part import html_part
 
 if TYPE_CHECKING:
     from ..models import Complaint
@@ -29,7 +30,8 @@ def queue_email(
     attachments: list[dict[str, Any]] | None = None,
     **context: Any,
 ) -> OutboxEmail:
-    """Render templates/email/<template>.txt (+ .html if present) in `language` and queue it.
+    """Render templates/email/<template>.txt in `language`, with an HTML part made from the
+    text (outbox.html_part), and queue it.
 
     `attachments` name files made when the email is sent (mail.attachments), e.g. the
     customer's case file: [{"kind": "casefile", "variant": "customer"}].
@@ -41,18 +43,20 @@ def queue_email(
         rendered = render_template(
             f"email/{template}.txt", complaint=complaint, language=language, **context
         )
-        html = _render_optional(f"email/{template}.html", complaint=complaint, **context)
     first, _, body = rendered.lstrip().partition("\n")
     if not first.lower().startswith("subject:"):
         raise ValueError(f"email/{template}.txt must start with 'Subject:'")
+    subject, text = first.split(":", 1)[1].strip(), body.strip() + "\n"
+    shop = str(current_app.config["SHOP_NAME"])
+    html = html_part(subject=subject, text=text, language=language, shop_name=shop)
     domain = current_app.config["MAIL_FROM"].rpartition("@")[2] or "helpdesk.local"
     email = OutboxEmail(
         complaint=complaint,
         kind=kind,
         language=language,
         to_addr=to,
-        subject=first.split(":", 1)[1].strip(),
-        body_text=body.strip() + "\n",
+        subject=subject,
+        body_text=text,
         body_html=html,
         attachments=attachments or None,
         message_id=make_msgid(domain=domain),
@@ -61,17 +65,6 @@ def queue_email(
     )
     db.session.add(email)
     return email
-
-
-def _render_optional(template: str, **context: Any) -> str | None:
-    loader = current_app.jinja_env.loader
-    if loader is None:
-        return None
-    try:
-        loader.get_source(current_app.jinja_env, template)
-    except Exception:  # noqa: BLE001 — no HTML version of this email
-        return None
-    return render_template(template, **context)
 
 
 def outbox_counts() -> dict[str, int]:

@@ -41,7 +41,7 @@ def test_the_outcome_email_arrives_with_the_download_link(app: Flask, smtp_serve
     outcome = next(m for m in messages if "Our response" in m["Subject"])
     assert outcome["To"] == "anna@example.com"
     assert f"[Ref {complaint.display_reference}]" in outcome["Subject"]
-    text = outcome.get_content()
+    text = outcome.get_body(("plain",)).get_content()
     assert "Dear Anna de Boer, here is the corrected manual." in text
     assert "http://localhost/download/" in text and "http://localhost/track/link/" in text
     assert "Not satisfied with this outcome?" in text
