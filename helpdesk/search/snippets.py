@@ -92,7 +92,9 @@ def terms_of(node: Node) -> Terms:
 
 
 def highlight(text: str, terms: Terms, fragments: int = FRAGMENTS) -> list[Markup]:
-    """Up to `fragments` pieces of `text` around the matches, matches in <mark>."""
+    """Up to `fragments` pieces of `text` around the matches, matches in <mark>. A piece
+    never crosses a line: the texts join messages, outcomes, file names and the customer's
+    name and address with line breaks, and a snippet running them together misleads."""
     text = text[:SCAN]
     check = terms.check
     windows: list[tuple[int, int, list[tuple[int, int]]]] = []
@@ -101,12 +103,19 @@ def highlight(text: str, terms: Terms, fragments: int = FRAGMENTS) -> list[Marku
         if windows and start <= windows[-1][1]:
             if check(match.group()):
                 lo, _hi, inside = windows[-1]
-                windows[-1] = (lo, min(len(text), end + WIDTH), [*inside, (start, end)])
+                windows[-1] = (lo, _window(text, start, end)[1], [*inside, (start, end)])
         elif len(windows) >= fragments:
             break  # the first matches are enough
         elif check(match.group()):
-            windows.append((max(0, start - WIDTH), min(len(text), end + WIDTH), [(start, end)]))
+            windows.append((*_window(text, start, end), [(start, end)]))
     return [_render(text, lo, hi, inside) for lo, hi, inside in windows]
+
+
+def _window(text: str, start: int, end: int) -> tuple[int, int]:
+    """WIDTH characters each side of a match, within its line."""
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    return max(text.rfind("\n", 0, start) + 1, start - WIDTH), min(line_end, end + WIDTH)
 
 
 def _candidates(text: str, terms: Terms) -> Iterator[re.Match[str]]:
@@ -122,15 +131,18 @@ def _candidates(text: str, terms: Terms) -> Iterator[re.Match[str]]:
 
 
 def _render(text: str, lo: int, hi: int, spans: list[tuple[int, int]]) -> Markup:
-    """Escape the window, mark the spans, trim to whole words, squash white space."""
-    if lo > 0:
+    """Escape the window, mark the spans, trim to whole words, squash white space; "…"
+    where the window cuts its line."""
+    cut_before = lo > 0 and text[lo - 1] != "\n"
+    cut_after = hi < len(text) and text[hi] != "\n"
+    if cut_before:
         space = text.find(" ", lo, spans[0][0])
         lo = space + 1 if space >= 0 else lo
-    if hi < len(text):
+    if cut_after:
         space = text.rfind(" ", spans[-1][1], hi)
         hi = space if space >= 0 else hi
     # Plain strings, every piece of user text through escape(); one Markup at the end.
-    out = ["…" if lo > 0 else ""]
+    out = ["…" if cut_before else ""]
     cursor = lo
     while cursor < spans[0][0] and text[cursor].isspace():
         cursor += 1
@@ -139,7 +151,7 @@ def _render(text: str, lo: int, hi: int, spans: list[tuple[int, int]]) -> Markup
         out.append(f"<mark>{escape(text[start:end])}</mark>")
         cursor = end
     out.append(_plain(text[cursor:hi].rstrip()))
-    if hi < len(text):
+    if cut_after:
         out.append("…")
     return Markup("".join(out))  # noqa: S704 — built above from escaped text and <mark>
 

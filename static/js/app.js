@@ -41,3 +41,18 @@ function keepCurrentQuery(form, ownName) {
     form.appendChild(input);
   });
 }
+
+// Inbox rows: a click anywhere on a row (or its snippets) opens the case, as the row's link
+// does; not on another link, button or field, nor when text was being selected. The link
+// stays the keyboard's way in: Tab reaches it, Enter opens it. Ctrl/Cmd-click: a new tab.
+document.addEventListener("click", function (event) {
+  var target = event.target;
+  if (!target || !target.closest || event.button !== 0) return;
+  var item = target.closest(".inbox-item");
+  if (!item || target.closest("a, button, input, select, textarea, label, summary")) return;
+  if (window.getSelection && String(window.getSelection()).length > 0) return;
+  var link = item.querySelector("a.row-link");
+  if (!link) return;
+  if (event.ctrlKey || event.metaKey || event.shiftKey) window.open(link.href, "_blank", "noopener");
+  else window.location.assign(link.href);
+});

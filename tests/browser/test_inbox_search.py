@@ -17,7 +17,7 @@ from tests.browser.test_accessibility import axe_problems, serve_axe
 from tests.services.casework_support import new_complaint
 from tests.services.outcomes_support import STAFF_PASSWORD, fast_staff
 
-ROWS = "#inbox-list tbody tr"
+ROWS = "#inbox-list tr.inbox-row"
 
 
 @pytest.mark.browser
