@@ -7,8 +7,6 @@ case exports."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Response, send_file
 
 from ..models import Attachment
@@ -17,14 +15,16 @@ from .storage import attachment_path
 _SAFE_HEADERS = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
 
 
-def stored_file(attachment: Attachment) -> Path | None:
-    """The stored file of `attachment`, or None when it is not on disk (any more)."""
+def send_stored(attachment: Attachment | None) -> Response | None:
+    """`attachment`'s stored file as a download under the name it was sent with; None when
+    there is no attachment or its file is not on disk (any more). The one way the customer's
+    own files, the replacement-file link and staff attachment downloads are sent: each view
+    decides who may have the file, then answers None with its own "not found"."""
+    if attachment is None:
+        return None
     path = attachment_path(attachment)
-    return path if path.is_file() else None
-
-
-def send_attachment(attachment: Attachment, path: Path) -> Response:
-    """`path` (the attachment's stored file) as a download under the name it was sent with."""
+    if not path.is_file():
+        return None
     response = send_file(
         path,
         mimetype=attachment.content_type,

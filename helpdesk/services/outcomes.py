@@ -263,9 +263,11 @@ def download_url(attachment: Attachment) -> str:
     """An absolute, signed, expiring link to download a replacement file."""
     token = download_token(attachment)
     if has_request_context():
-        path = url_for("resolution.download", token=token)
+        path = url_for("public.replacement_download", token=token)
     else:
-        path = current_app.url_map.bind("localhost").build("resolution.download", {"token": token})
+        path = current_app.url_map.bind("localhost").build(
+            "public.replacement_download", {"token": token}
+        )
     return str(current_app.config["BASE_URL"]).rstrip("/") + path
 
 

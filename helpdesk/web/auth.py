@@ -81,8 +81,8 @@ def is_safe_next(target: str | None) -> bool:
 def login_url(target: str | None = None) -> str:
     """/staff/login, with ?next= when `target` is a safe local path."""
     if is_safe_next(target):
-        return url_for("auth.login", next=target)
-    return url_for("auth.login")
+        return url_for("staff.login", next=target)
+    return url_for("staff.login")
 
 
 def _unauthorized() -> Response:
@@ -130,9 +130,9 @@ def current_staff() -> Staff:
     return cast(StaffPrincipal, current_user).staff
 
 
-# The loader and the handler are set once, on import: views/auth.py and views/staff.py import
+# The loader and the handler are set once, on import: views/staff/ imports
 # this module, so every app that registers the staff blueprints uses them. Remember-me
 # cookies are never issued (login_user(remember=False) everywhere).
 login_manager.user_loader(_load)
 login_manager.unauthorized_handler(_unauthorized)
-login_manager.login_view = "auth.login"
+login_manager.login_view = "staff.login"

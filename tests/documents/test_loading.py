@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_the_app_starts_without_loading_weasyprint(tmp_path: Path) -> None:
     code = (
         "import sys; from helpdesk import create_app; create_app(); "
-        "import helpdesk.mail.sender, helpdesk.views.case_export; "
+        "import helpdesk.mail.sender, helpdesk.views.manager.case_export; "
         "print('weasyprint' in sys.modules)"
     )
     env = {"HELPDESK_DATA_DIR": str(tmp_path), "HELPDESK_SECRET_KEY": "k" * 32, "PATH": ""}

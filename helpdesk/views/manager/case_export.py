@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, abort, request
+from flask import abort, request
 from flask.typing import ResponseReturnValue
 
-from ..documents.bundle import bundle_name, evidence_bundle
-from ..documents.casefile import case_file_pdf, file_name
-from ..files.downloads import send_bytes
-from ..services.casefile import CaseFile, load_case_file
-from ..web.auth import current_staff, manager_required
+from ...documents.bundle import bundle_name, evidence_bundle
+from ...documents.casefile import case_file_pdf, file_name
+from ...files.downloads import send_bytes
+from ...services.casefile import CaseFile, load_case_file
+from ...web.auth import current_staff, manager_required
+from .blueprint import bp
 
-bp = Blueprint("case_export", __name__, url_prefix="/staff/complaints")
 log = logging.getLogger(__name__)
 
 
@@ -37,7 +37,7 @@ def _case(reference: str) -> CaseFile:
     return case
 
 
-@bp.get("/<reference>/case-file.pdf")
+@bp.get("/complaints/<reference>/case-file.pdf")
 @manager_required
 def case_file(reference: str) -> ResponseReturnValue:
     """ "Export case file": the PDF, as a download."""
@@ -45,7 +45,7 @@ def case_file(reference: str) -> ResponseReturnValue:
     return send_bytes(case_file_pdf(case), file_name(case), "application/pdf")
 
 
-@bp.get("/<reference>/evidence-bundle.zip")
+@bp.get("/complaints/<reference>/evidence-bundle.zip", endpoint="evidence_bundle")
 @manager_required
 def bundle(reference: str) -> ResponseReturnValue:
     """ "Evidence bundle": the PDF, the original files and emails, and a manifest (ZIP)."""

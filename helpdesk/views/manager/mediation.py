@@ -1,6 +1,7 @@
 """Referrals to a dispute body on a case (/staff/manage/complaints/<reference>/mediation...):
 record one, correct it, record the shop's reply, the decision and whether the shop carried
-it out. Managers only (agents get 403); a referral of another complaint is a 404.
+it out. Managers only (agents get 403, and see the panel without its forms); a referral of
+another complaint is a 404.
 
 A success goes back to the case page (htmx reloads it); a refusal shows the mediation
 panel with the typed text and the messages: the fragment for htmx, else a page of its own.
@@ -11,34 +12,27 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, flash, url_for
+from flask import abort, flash, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from ..forms.mediation import ReferralForm, typed_date
-from ..forms.outcomes import show_errors
-from ..models import Complaint, Referral, Staff
-from ..services import mediation
-from ..services.casework import StaleEdit
-from ..services.outcome_errors import InvalidInput, OutcomeRefused
-from ..web import is_htmx, render
-from ..web.auth import current_staff, manager_required
-from .mediation_panel import REFERRAL_FORMS, Posted, form_prefix, mediation_panel
-from .resolution import case_complaint, go
-
-#: Registered inside the manager blueprint: /staff/manage/complaints/..., "manager.mediation.*".
-bp = Blueprint("mediation", __name__, url_prefix="/complaints")
-
-
-@bp.app_context_processor
-def _panel_helper() -> dict[str, Any]:
-    """What manager/_mediation.html calls for its data."""
-    return {"mediation_panel": mediation_panel}
+from ...forms.mediation import ReferralForm, typed_date
+from ...forms.outcomes import show_errors
+from ...models import Complaint, Referral, Staff
+from ...services import mediation
+from ...services.casework import StaleEdit
+from ...services.outcome_errors import InvalidInput, OutcomeRefused
+from ...web import is_htmx, render
+from ...web.auth import current_staff, manager_required
+from ..redirects import go
+from ..staff.blueprint import case_complaint
+from ..staff.mediation_panel import REFERRAL_FORMS, Posted, form_prefix, mediation_panel
+from .blueprint import bp
 
 
-@bp.post("/<reference>/mediation")
+@bp.post("/manage/complaints/<reference>/mediation")
 @manager_required
-def record(reference: str) -> ResponseReturnValue:
+def record_referral(reference: str) -> ResponseReturnValue:
     """ "Record referral": the body, the date, their reference, our reply deadline."""
     complaint = case_complaint(reference)
     form = ReferralForm(prefix="mediation")
@@ -57,9 +51,9 @@ def record(reference: str) -> ResponseReturnValue:
     return go(url_for("staff.case", reference=complaint.reference))
 
 
-@bp.post("/<reference>/mediation/<int:referral_id>/<action>")
+@bp.post("/manage/complaints/<reference>/mediation/<int:referral_id>/<action>")
 @manager_required
-def change(reference: str, referral_id: int, action: str) -> ResponseReturnValue:
+def change_referral(reference: str, referral_id: int, action: str) -> ResponseReturnValue:
     """Correct the details, or record the reply, the decision or the compliance."""
     complaint = case_complaint(reference)
     referral = mediation.get_referral(complaint, referral_id)
@@ -163,7 +157,6 @@ def _panel_page(complaint: Complaint, posted: Posted, *, status: int = 422) -> R
         "manager/mediation.html",
         block="mediation",
         complaint=complaint,
-        staff=current_staff(),
-        posted=posted,
+        mediation=mediation_panel(complaint, current_staff(), posted),
     )
     return page, 200 if is_htmx() else status

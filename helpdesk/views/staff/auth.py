@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import (
-    Blueprint,
     Response,
     current_app,
     flash,
@@ -23,15 +22,14 @@ from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from ..extensions import limiter
-from ..forms.staff import LoginForm
-from ..models import Staff
-from ..services import accounts, login_throttle
-from ..web import render
-from ..web.auth import StaffPrincipal, is_safe_next, staff_required
-from ..web.security import security_event
-
-bp = Blueprint("auth", __name__, url_prefix="/staff")
+from ...extensions import limiter
+from ...forms.staff import LoginForm
+from ...models import Staff
+from ...services import accounts, login_throttle
+from ...web import render
+from ...web.auth import StaffPrincipal, is_safe_next, staff_required
+from ...web.security import security_event
+from .blueprint import bp
 
 
 @bp.before_app_request
@@ -144,4 +142,4 @@ def logout() -> ResponseReturnValue:
     if language:
         session["lang"] = language
     flash(_("You are logged out."), "success")
-    return redirect(url_for("auth.login"))
+    return redirect(url_for("staff.login"))

@@ -1,5 +1,5 @@
 """The case page's actions, each as a row: its form, the service call that does it, and
-what to tell the staff member when it is done. The routes are in views/staff.py."""
+what to tell the staff member when it is done. The routes are in views/staff/case.py."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from ..forms.staff import (
+from ...forms.staff import (
     AcknowledgeForm,
     AssignForm,
     CaseActionForm,
@@ -17,9 +17,9 @@ from ..forms.staff import (
     NoteForm,
     ReplyForm,
 )
-from ..models import Complaint, Staff
-from ..services import casework, replies
-from ..services.casework import Seen
+from ...models import Complaint, Staff
+from ...services import casework, replies
+from ...services.casework import Seen
 
 #: action name → its form class (the name is also the form prefix)
 FORMS: dict[str, type[CaseActionForm]] = {

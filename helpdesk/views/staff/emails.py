@@ -1,24 +1,23 @@
 """The case page's "Emails" panel action: "Retry now" on an email the outbox gave up
-(/staff/complaints/<reference>/emails/<id>/retry). Agents and managers; an email of another
-complaint is a 404. A plain POST form (with CSRF) that comes back to the case page; the
-panel itself is templates/staff/_emails.html, its data services.email_status.case_emails.
+(/staff/complaints/<reference>/emails/<id>/retry, endpoint "staff.retry_email"). Agents and
+managers; an email of another complaint is a 404. A plain POST form (with CSRF) that comes
+back to the case page; the panel itself is templates/staff/_emails.html, its data
+services.email_status.case_emails.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, url_for
+from flask import abort, flash, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from ..services.email_status import RetryRefused, find_case_email, retry_email
-from ..web.auth import current_staff, staff_required
-from .resolution import case_complaint, go
-
-#: Registered inside the staff blueprint: "staff.emails.retry".
-bp = Blueprint("emails", __name__, url_prefix="/complaints")
+from ...services.email_status import RetryRefused, find_case_email, retry_email
+from ...web.auth import current_staff, staff_required
+from ..redirects import go
+from .blueprint import bp, case_complaint
 
 
-@bp.post("/<reference>/emails/<int:email_id>/retry")
+@bp.post("/complaints/<reference>/emails/<int:email_id>/retry", endpoint="retry_email")
 @staff_required
 def retry(reference: str, email_id: int) -> ResponseReturnValue:
     """ "Retry now": send a failed email again at the next `mail send`."""

@@ -11,9 +11,9 @@ from datetime import datetime
 
 from markupsafe import Markup
 
-from ..services.badges import ClockBadge, Words, clock_badges
-from ..services.inbox import InboxPage
-from ..words import labels
+from ...services.badges import ClockBadge, Words, clock_badges
+from ...services.inbox import InboxPage
+from ...words import labels
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,10 @@
 """What the mediation panel of the staff case page shows: each referral with its reply
 countdown, decision and compliance, and for managers the forms to record them.
 
-`mediation_panel()` is a template global (manager/_mediation.html calls it with the
-complaint and the staff member); a route that refused a posted form passes it back as
-`Posted`, so the typed text stays with its messages.
+The views that render the panel build it with `mediation_panel()` and pass it to
+manager/_mediation.html as `mediation`: the staff case page (through panels.case_panels) and
+the manager's referral routes, which pass a refused form back as `Posted`, so the typed text
+stays with its messages.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..domain.mediation import Countdown, countdown
-from ..forms.mediation import (
+from ...domain.mediation import Countdown, countdown
+from ...forms.mediation import (
     DECISION_LABELS,
     ComplianceForm,
     DecisionForm,
@@ -20,9 +21,9 @@ from ..forms.mediation import (
     ReferralVersionForm,
     ReplyForm,
 )
-from ..models import Complaint, Referral, Staff
-from ..services.dispute_bodies import DisputeBody, dispute_bodies
-from ..services.mediation import TO_CARRY_OUT, list_referrals, shop_today
+from ...models import Complaint, Referral, Staff
+from ...services.dispute_bodies import DisputeBody, dispute_bodies
+from ...services.mediation import TO_CARRY_OUT, list_referrals, shop_today
 
 #: The forms on one referral, by the name of the route that takes them.
 REFERRAL_FORMS: dict[str, type[ReferralVersionForm]] = {

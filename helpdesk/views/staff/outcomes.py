@@ -1,10 +1,8 @@
-"""Resolving a complaint: staff give the outcome; the customer reviews, rates and downloads.
+"""Giving the outcome: /staff/complaints/<reference>/outcome/<kind> (GET fills the form from
+the kind's template in the customer's language, POST sends it). Any member of staff.
 
-Staff: /staff/complaints/<reference>/outcome/<kind> (GET fills the form from the template,
-POST sends it). Customers (the case opened on the tracking page): "Request a review",
-"Rate this resolution", and /download/<token> for a replacement file (signed, expiring,
-always a download). The partials on other people's pages (staff/_outcome_panel.html,
-public/_resolution.html) get their data from the helpers registered at the bottom.
+`submit_outcome_form` is shared with the manager's "Send final response" (views/manager/
+reviews.py): only the service, the page and the message differ.
 """
 
 from __future__ import annotations
@@ -12,46 +10,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, url_for
+from flask import abort, flash, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from ..domain.outcomes import OutcomeKind, parse_kind
-from ..extensions import db, limiter
-from ..files.downloads import send_attachment, stored_file
-from ..forms.outcomes import OutcomeForm, RatingForm, ReviewForm, show_errors
-from ..models import Attachment, Complaint
-from ..runtime.links import read_download_token
-from ..services.casework import StaleEdit, get_case
-from ..services.outcome_errors import InvalidInput, OutcomeRefused
-from ..services.outcomes import give_outcome
-from ..services.ratings import rate_resolution
-from ..services.review import request_review
-from ..services.templates import prefill_text
-from ..web import is_htmx, render
-from ..web.auth import current_staff, staff_required
-from ..web.tracking import tracked_complaint
-from .resolution_panels import (
-    customer_resolution,
-    outcome_facts,
-    outcome_panel,
-    outcome_root_cause,
-    review_panel,
-)
-
-bp = Blueprint("resolution", __name__)
-
-
-def go(target: str) -> ResponseReturnValue:
-    """Redirect after a POST; htmx is told to load the whole page (its status changed)."""
-    if is_htmx():
-        return Response(status=204, headers={"HX-Redirect": target})
-    return redirect(target, code=303)
-
-
-def case_complaint(reference: str) -> Complaint:
-    """The complaint of a staff URL, else 404."""
-    return get_case(reference) or abort(404)
+from ...domain.outcomes import OutcomeKind, parse_kind
+from ...forms.outcomes import OutcomeForm, show_errors
+from ...models import Complaint
+from ...services.casework import StaleEdit
+from ...services.outcome_errors import InvalidInput, OutcomeRefused
+from ...services.outcomes import give_outcome
+from ...services.templates import prefill_text
+from ...web import is_htmx, render
+from ...web.auth import current_staff, staff_required
+from ..redirects import go
+from .blueprint import bp, case_complaint
+from .panels import outcome_panel
 
 
 def outcome_kind(kind: str) -> OutcomeKind:
@@ -63,7 +37,7 @@ def outcome_page(
     complaint: Complaint, kind: OutcomeKind, form: OutcomeForm, *, status: int = 200, **extra: Any
 ) -> ResponseReturnValue:
     """The outcome form: a whole page, or only the form for htmx (which swaps only a 200)."""
-    action = url_for("resolution.send_outcome", reference=complaint.reference, kind=kind.value)
+    action = url_for("staff.send_outcome", reference=complaint.reference, kind=kind.value)
     page = render(
         "resolution/outcome.html",
         block="outcome_form",
@@ -78,7 +52,7 @@ def outcome_page(
     return page, 200 if is_htmx() else status
 
 
-@bp.get("/staff/complaints/<reference>/outcome/<kind>")
+@bp.get("/complaints/<reference>/outcome/<kind>")
 @staff_required
 def outcome_form(reference: str, kind: str) -> ResponseReturnValue:
     """One click: the response text filled from the template in the customer's language."""
@@ -91,7 +65,7 @@ def outcome_form(reference: str, kind: str) -> ResponseReturnValue:
     return outcome_page(complaint, chosen, form, blocked=blocked)
 
 
-@bp.post("/staff/complaints/<reference>/outcome/<kind>")
+@bp.post("/complaints/<reference>/outcome/<kind>")
 @staff_required
 def send_outcome(reference: str, kind: str) -> ResponseReturnValue:
     """One more click: "Send outcome" (refused, with the draft kept, when it cannot be sent)."""
@@ -139,103 +113,3 @@ def submit_outcome_form(
         return page(case_complaint(reference), chosen, form, status=409, blocked=error.message)
     flash(sent_message, "success")
     return go(url_for("staff.case", reference=complaint.reference))
-
-
-# --- the customer's side -----------------------------------------------------------------
-
-
-def customer_page(complaint: Complaint, **forms: Any) -> ResponseReturnValue:
-    """The resolution part again with the form's messages (a page of its own without htmx)."""
-    page = render("resolution/case.html", block="resolution", complaint=complaint, **forms)
-    return page, 200 if is_htmx() else 422
-
-
-def opened_case() -> Complaint | None:
-    """The complaint the visitor opened on the tracking page."""
-    return tracked_complaint()
-
-
-@bp.post("/track/case/review")
-@limiter.limit("10/minute;30/hour")
-def review() -> ResponseReturnValue:
-    """ "Request a review" of our first outcome, with a reason."""
-    complaint = opened_case()
-    if complaint is None:
-        return go(url_for("public.track"))
-    form = ReviewForm(prefix="review")
-    if not form.validate_on_submit():
-        return customer_page(complaint, review_form=form)
-    try:
-        request_review(complaint, form.reason.data or "")
-    except InvalidInput as error:
-        show_errors(form, error)
-        return customer_page(complaint, review_form=form)
-    except OutcomeRefused as error:
-        flash(error.message, "error")
-        return go(url_for("public.case"))
-    flash(_("Thank you. We have received your request for a review."), "success")
-    return go(url_for("public.case"))
-
-
-@bp.post("/track/case/rating")
-@limiter.limit("10/minute;30/hour")
-def rating() -> ResponseReturnValue:
-    """ "Rate this resolution": 1 to 5 and an optional comment."""
-    complaint = opened_case()
-    if complaint is None:
-        return go(url_for("public.track"))
-    form = RatingForm(prefix="rating")
-    if not form.validate_on_submit():
-        return customer_page(complaint, rating_form=form)
-    try:
-        rate_resolution(
-            complaint,
-            form.score.data,
-            form.comment.data or "",
-            handling_score=form.handling_score.data,
-        )
-    except InvalidInput as error:
-        show_errors(form, error)
-        return customer_page(complaint, rating_form=form)
-    except OutcomeRefused as error:
-        flash(error.message, "error")
-        return go(url_for("public.case"))
-    flash(_("Thank you for rating our resolution. Your feedback helps us improve."), "success")
-    return go(url_for("public.case"))
-
-
-@bp.get("/download/<token>")
-@limiter.limit("30/minute")
-def download(token: str) -> ResponseReturnValue:
-    """A replacement file from a signed link: always a download; expired or tampered → help."""
-    found = read_download_token(token)
-    attachment = db.session.get(Attachment, found[0]) if found else None
-    path = stored_file(attachment) if attachment is not None else None
-    if (
-        found is None
-        or attachment is None
-        or attachment.stored_name != found[1]
-        or attachment.purpose != "replacement"
-        or path is None
-    ):
-        return render("resolution/download_invalid.html"), 404
-    return send_attachment(attachment, path)
-
-
-@bp.after_request
-def _no_store(response: Response) -> Response:
-    """Pages with a customer's case or a staff draft are never kept in shared caches."""
-    response.headers.setdefault("Cache-Control", "private, no-store")
-    return response
-
-
-@bp.app_context_processor
-def _panel_helpers() -> dict[str, Any]:
-    """What staff/_outcome_panel.html and public/_resolution.html call to get their data."""
-    return {
-        "outcome_panel": outcome_panel,
-        "review_panel": review_panel,
-        "outcome_facts": outcome_facts,
-        "outcome_root_cause": outcome_root_cause,
-        "resolution_view": customer_resolution,
-    }

@@ -1,0 +1,61 @@
+"""The inbox (/staff/): filters, counts, clock badges and pages, or search results with
+their counts per category and status. Any member of staff."""
+
+from __future__ import annotations
+
+from flask import redirect, request, url_for
+from flask.typing import ResponseReturnValue
+
+from ...models.types import utcnow
+from ...services.email_status import failed_email_flags
+from ...services.inbox import InboxFilters, assignable_staff, inbox_dates, list_inbox
+from ...services.mediation import mediation_flags
+from ...web import is_htmx, render
+from ...web.auth import current_staff, staff_required
+from ...words import labels
+from .blueprint import bp
+from .inbox_rows import inbox_rows
+
+
+@bp.get("/")
+@staff_required
+def inbox() -> ResponseReturnValue:
+    """The inbox: filters, counts, badges and pages, or search results with their counts per
+    category and status; htmx gets only the list fragment (the search field stays put)."""
+    filters = InboxFilters.from_args(request.args)
+    now = utcnow()
+    today, soon = inbox_dates(now)
+    me = current_staff().id
+    page = list_inbox(filters.to_query(me=me, today=today, next_business_day=soon), me=me, now=now)
+    if page.total and filters.page > page.pages:
+        return redirect(url_for("staff.inbox", **filters.args(page=page.pages)))
+    status_words = {key: str(value) for key, value in labels.STATUSES.items()}
+    category_words = {key: str(value) for key, value in labels.CATEGORY_SHORT.items()}
+    # Open referrals of the page's complaints (one query): {id: reply overdue}.
+    mediation = mediation_flags([row.id for row in page.rows], today)
+    failed_mail = failed_email_flags(row.id for row in page.rows)
+    return _pushing_short_url(
+        render(
+            "staff/inbox.html",
+            block="inbox_list",
+            filters=filters,
+            page=page,
+            rows=inbox_rows(page, now, status_words, category_words),
+            status_words=status_words,
+            category_words=category_words,
+            people=assignable_staff(),
+            in_mediation=set(mediation),
+            reply_overdue={i for i, overdue in mediation.items() if overdue},
+            failed_mail=failed_mail,
+            fragment=is_htmx(),
+        ),
+        filters,
+    )
+
+
+def _pushing_short_url(body: str, filters: InboxFilters) -> ResponseReturnValue:
+    """For htmx, the fragment with the short URL of what it shows to push (the form sends
+    every field, empty ones too, which would otherwise be the URL in the address bar)."""
+    if not is_htmx():
+        return body
+    return body, {"HX-Push-Url": url_for("staff.inbox", **filters.args())}
