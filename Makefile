@@ -32,7 +32,7 @@ install: $(STAMP) $(MO_FILES)  ## Create .venv and install the pinned dependenci
 translations: $(MO_FILES)  ## Compile the translation catalogues
 
 extract: $(STAMP)  ## Extract messages and update the catalogues
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _lp:1c,2 -k lazy_pgettext:1c,2 -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 run: install  ## Migrate the SQLite database, seed demo data when empty, serve on 127.0.0.1:$(PORT) with the search indexer beside it

@@ -17,7 +17,6 @@ import logging
 import secrets
 import warnings
 from dataclasses import dataclass
-from datetime import date, datetime
 from functools import cache, cached_property
 from importlib.metadata import version
 from pathlib import Path
@@ -33,7 +32,7 @@ from ..files.uploads import over_pixel_budget
 from ..services.casefile import CaseFile, shop_name
 from ..services.dispute_bodies import dispute_notice
 from ..services.outcomes import format_amount
-from ..words.dates import day_text, moment_text
+from ..words import dates
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +88,7 @@ def case_file_source(case: CaseFile) -> CaseFileSource:
 
     images = thumbnails(case)
     with force_locale(case.language):
-        made_on = _moment(case.generated_at)
+        made_on = dates.moment(case.generated_at)
         html = render_template(
             "pdf/casefile.html",
             case=case,
@@ -100,8 +99,6 @@ def case_file_source(case: CaseFile) -> CaseFileSource:
             notice=dispute_notice(case.complaint),
             thumbnail_ids={int(key) for key in images},
             image_url=lambda key: f"{IMAGE_SCHEME}{key}",
-            moment=_moment,
-            day=_day,
             size=lambda count: _size(count, case.language),
             amount=lambda cents: format_amount(cents, case.language),
         )
@@ -149,16 +146,6 @@ def file_name(case: CaseFile) -> str:
 
 def _static_dir() -> Path:
     return Path(current_app.static_folder or "static") / "pdf"
-
-
-def _moment(value: datetime | None) -> str:
-    """'3 Dec 2026, 14:05' / '3 dec 2026, 14:05' in shop time: no seconds, day before month."""
-    return moment_text(value, "d MMM y, HH:mm") if value is not None else "—"
-
-
-def _day(value: date | None) -> str:
-    """'Thu 3 Dec 2026' / 'do 3 dec 2026': dates people plan by carry their weekday."""
-    return day_text(value, "EEE d MMM y") if value is not None else "—"
 
 
 def _size(count: int, language: str) -> str:

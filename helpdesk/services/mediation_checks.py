@@ -18,6 +18,7 @@ from ..domain.mediation import DECISIONS
 from ..domain.sla import local_date
 from ..models import Complaint, Referral
 from ..runtime.clock import shop_timezone
+from ..words.dates import short_day
 from .outcome_errors import InvalidInput
 
 BODY_MAX, REFERENCE_MAX, NOTE_MAX = 200, 100, 5000
@@ -59,7 +60,7 @@ def check_correction(referral: Referral, values: dict[str, Any]) -> None:
     later = [d for d in (referral.replied_on, referral.decided_on) if d is not None]
     if later and min(later) < values["referred_on"]:
         message = _("The referral cannot be after the reply or the decision (%(date)s).",
-                    date=min(later).isoformat())  # fmt: skip
+                    date=short_day(min(later)))  # fmt: skip
         raise InvalidInput({"referred_on": message})
 
 
@@ -99,7 +100,7 @@ def day_errors(field: str, day: date | None, earliest: date, today: date) -> dic
     if day > today:
         return {field: _("The date cannot be in the future.")}
     if day < earliest:
-        return {field: _("The date cannot be before %(date)s.", date=earliest.isoformat())}
+        return {field: _("The date cannot be before %(date)s.", date=short_day(earliest))}
     return {}
 
 

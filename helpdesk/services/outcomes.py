@@ -24,14 +24,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..domain.lifecycle import Status
 from ..domain.outcomes import OutcomeKind, fill_placeholders, review_deadline
 from ..domain.reports import GivenOutcome, ended_with
-from ..domain.sla import local_date
 from ..extensions import db
 from ..files.storage import store_upload
 from ..files.uploads import UploadError
 from ..models import Attachment, Complaint, Message, Outcome, Staff
 from ..models.types import utcnow
 from ..outbox.queue import queue_email
-from ..runtime.clock import shop_timezone
 from ..runtime.links import download_token, tracking_url
 from .casework import Aspect, Seen, StaleEdit, check_fresh
 from .dispute_bodies import DeadlockNotice, dispute_notice
@@ -301,14 +299,12 @@ def queue_outcome_email(
         shop_name=current_app.config["SHOP_NAME"],
         tracking_link=tracking_url(complaint),
         download_link=download_url(attachment) if attachment is not None else None,
-        download_until=local_date(download_valid_until(now), shop_timezone()),
+        download_until=download_valid_until(now),
         amount=format_amount(outcome.amount_cents, complaint.language)
         if outcome.amount_cents is not None
         else None,
         dispute_notice=_dispute_notice(complaint) if outcome.is_final else None,
         # The deadlock notice on a durable medium: the customer's case file, made at sending.
         attachments=[CUSTOMER_CASE_FILE] if outcome.is_final else None,
-        review_until=local_date(
-            review_deadline(now, int(current_app.config["REVIEW_PERIOD_DAYS"])), shop_timezone()
-        ),
+        review_until=review_deadline(now, int(current_app.config["REVIEW_PERIOD_DAYS"])),
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
 
 import flask_babel
@@ -18,8 +17,7 @@ from flask import (
 from jinja2_fragments.flask import render_block
 
 from ..domain.reference import format_reference
-from ..words import labels
-from ..words.dates import day_text, moment_text
+from ..words import dates, labels
 
 
 def is_htmx() -> bool:
@@ -54,20 +52,6 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or languages[0]
 
 
-def local_datetime(moment: datetime | None, fmt: str = "medium") -> str:
-    """A UTC moment shown in shop time, in the page's language."""
-    if moment is None:
-        return ""
-    return moment_text(moment, fmt)
-
-
-def long_date(day: date | None) -> str:
-    """A date as words: 'Wednesday 26 November 2026' / 'woensdag 26 november 2026'."""
-    if day is None:
-        return ""
-    return day_text(day, "EEEE d MMMM y")
-
-
 def _add_vary(response: Response) -> Response:
     if response.mimetype == "text/html":
         response.vary.add("HX-Request")
@@ -84,11 +68,11 @@ def init_app(app: Flask) -> None:
     """Template filters and globals, and the Vary header for htmx-aware pages."""
     app.before_request(_fresh_locale)
     app.after_request(_add_vary)
+    app.jinja_env.filters.update(dates.FILTERS)
     app.jinja_env.filters.update(
-        local_datetime=local_datetime,
-        long_date=long_date,
         reference=format_reference,
         status_label=labels.status_label,
+        staff_status_label=labels.staff_status_label,
         category_label=labels.category_label,
         outcome_label=labels.outcome_label,
         preferred_solution_label=labels.preferred_solution_label,

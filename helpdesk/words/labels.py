@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from babel import Locale
-from flask_babel import get_locale
+from flask_babel import LazyString, get_locale
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 
 CATEGORIES = {
     "digital": _l("Digital downloads (file access, download errors)"),
@@ -27,16 +29,35 @@ CATEGORY_SHORT = {
     "other": _l("Other"),
 }
 
-STATUSES = {
-    "received": _l("Received"),
-    "acknowledged": _l("Acknowledged"),
-    "assessing": _l("Being assessed"),
-    "awaiting_customer": _l("Waiting for your information"),
-    "resolved": _l("Resolved"),
-    "review_requested": _l("Review requested"),
-    "final": _l("Final response"),
-    "closed": _l("Closed"),
+
+@dataclass(frozen=True)
+class StatusWords:
+    """A status as the customer reads it and as staff read it."""
+
+    customer: LazyString
+    staff: LazyString
+
+
+#: PRODUCT.md's table "Words people read": the customer's words and, beside them, the staff's
+#: words for the same status. The staff's words carry the context "staff" in the catalogue,
+#: as one English word may be two Dutch ones ("Acknowledged": "Ontvangst bevestigd" for the
+#: customer, "Bevestigd" for staff).
+STATUS_WORDS = {
+    "received": StatusWords(_l("Received"), _lp("staff", "Received")),
+    "acknowledged": StatusWords(_l("Acknowledged"), _lp("staff", "Acknowledged")),
+    "assessing": StatusWords(_l("Being assessed"), _lp("staff", "Assessing")),
+    "awaiting_customer": StatusWords(
+        _l("Waiting for your information"), _lp("staff", "Awaiting customer")
+    ),
+    "resolved": StatusWords(_l("Resolved"), _lp("staff", "Resolved")),
+    "review_requested": StatusWords(_l("Review requested"), _lp("staff", "Review requested")),
+    "final": StatusWords(_l("Final response"), _lp("staff", "Final response sent")),
+    "closed": StatusWords(_l("Closed"), _lp("staff", "Closed")),
 }
+#: The customer's words per status (pages, emails and the case file a customer reads).
+STATUSES = {key: words.customer for key, words in STATUS_WORDS.items()}
+#: The staff's words per status (inbox filters and rows, badges, the case page, audit trail).
+STAFF_STATUSES = {key: words.staff for key, words in STATUS_WORDS.items()}
 
 OUTCOMES = {
     "replacement_file": _l("Replacement file"),
@@ -83,6 +104,12 @@ def _word(table: Mapping[str, Any], key: str) -> str:
 def status_label(status: str) -> str:
     """The customer-facing word for a status."""
     return _word(STATUSES, status)
+
+
+def staff_status_label(status: str) -> str:
+    """The staff's word for a status ("Awaiting customer" where the customer reads "Waiting
+    for your information")."""
+    return _word(STAFF_STATUSES, status)
 
 
 def category_label(category: str, *, short: bool = False) -> str:

@@ -144,7 +144,7 @@ def agent_requests_information(page: Any) -> None:
     page.get_by_label("What do you need from the customer?").fill(QUESTION)
     page.get_by_role("button", name="Request information").click()
     page.get_by_text("Your request was sent.", exact=False).wait_for()
-    assert page.locator(".case-title .status").inner_text() == "Waiting for your information"
+    assert page.locator(".case-title .status").inner_text() == "Awaiting customer"
     assert page.url == url
     assert_not_reloaded(page)
 
@@ -169,7 +169,7 @@ def agent_gives_refund(page: Any) -> None:
     """The answer is in the thread; "Refund" fills the form in place; "Send outcome"."""
     page.reload()
     assert ANSWER in page.locator("#thread").inner_text()
-    assert page.locator(".case-title .status").inner_text() == "Being assessed"
+    assert page.locator(".case-title .status").inner_text() == "Assessing"
     set_marker(page)
     page.locator("#outcome-panel").get_by_role("link", name="Refund", exact=True).click()
     page.get_by_label("Response to the customer").wait_for()

@@ -89,7 +89,7 @@ def test_each_new_alert_is_emailed_to_the_active_managers_once(rising: dict[str,
     body = emails[0].body_text
     assert emails[0].subject == "Complaints rising: 3 new alerts"
     assert "Category: Billing or payment" in body
-    assert "6 in the week of Monday 1 June 2026; usually 1.0 a week, alert above 4.0." in body
+    assert "6 in the week of 1 Jun 2026; usually 1.0 a week, alert above 4.0." in body
     assert "Keyword: zeppelinlamp" in body and "Root cause: Payment provider" in body
     assert "/staff/reports" in body
     assert body.startswith("Hello, managers,")

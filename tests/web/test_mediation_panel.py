@@ -94,7 +94,7 @@ def test_an_overdue_reply_then_the_reply_decision_and_compliance(
     assert reply.status_code == 303
     html = _case(client, answered)
     assert "Our reply to the dispute body is recorded." in html
-    assert "Replied on Tuesday 14 April 2026" in html and "Reply overdue" not in html
+    assert "Replied on 14 Apr 2026" in html and "Reply overdue" not in html
     decided = client.post(f"{url}/decision", headers=HTMX, data={
         f"{prefix}-decision-decision": "upheld",
         f"{prefix}-decision-decided_on": "2026-05-20",
@@ -103,14 +103,14 @@ def test_an_overdue_reply_then_the_reply_decision_and_compliance(
     assert decided.status_code == 204
     assert decided.headers["HX-Redirect"].endswith(f"/staff/complaints/{answered.reference}")
     html = _case(client, answered)
-    assert "Complaint upheld" in html and "decided on Wednesday 20 May 2026" in html
+    assert "Complaint upheld" in html and "decided on 20 May 2026" in html
     assert "Not yet known whether the shop carried it out" in html
     complied = client.post(f"{url}/compliance", data={
         f"{prefix}-compliance-complied": "yes",
         f"{prefix}-compliance-complied_on": "2026-05-22",
     })  # fmt: skip
     assert complied.status_code == 303
-    assert "Carried out on Friday 22 May 2026" in _case(client, answered)
+    assert "Carried out on 22 May 2026" in _case(client, answered)
     actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert actions[-3:] == [
         "referral_reply_recorded",
@@ -158,7 +158,7 @@ def test_a_bad_decision_shows_its_form_open(
                        data={f"{prefix}-decided_on": "2026-03-01"})  # fmt: skip
     html = page.get_data(as_text=True)
     assert page.status_code == 422
-    assert "Choose the decision." in html and "The date cannot be before 2026-03-18." in html
+    assert "Choose the decision." in html and "The date cannot be before 18 Mar 2026." in html
     assert re.search(r"<details open>\s*<summary>Record the decision", html)
 
 

@@ -150,7 +150,7 @@ def test_the_paused_clock_in_dutch(app: Flask, client: FlaskClient) -> None:
     assert "Onze reactietermijn staat stil zolang wij op uw informatie wachten." in page
     assert "nog 7 werkdagen" in page
     assert "Antwoord versturen" in page and "Uw antwoord" in page
-    assert "Wij hebben de ontvangst op 24 april 2026, 10:00 bevestigd, op tijd." in page
+    assert "Wij hebben de ontvangst op 24 apr 2026 10:00 bevestigd, op tijd." in page
 
 
 def test_not_found_in_dutch(client: FlaskClient) -> None:

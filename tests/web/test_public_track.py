@@ -489,4 +489,4 @@ def test_dates_on_the_case_page_are_in_shop_time(app: Flask, client: FlaskClient
     # 23:30 UTC on 24 April is already 25 April, 01:30, in Amsterdam.
     complaint = submit_complaint(new_complaint(), now=datetime(2026, 4, 24, 23, 30, tzinfo=UTC))
     page = opened(client, complaint)
-    assert "25 April 2026, 01:30" in page
+    assert "25 Apr 2026, 01:30" in page

@@ -73,7 +73,7 @@ def test_the_case_page_shows_everything(client: FlaskClient, mia: Staff) -> None
         "anna@example.com",
         "NL-2026-004512",
         "Physical products (damage, wrong item, delivery)",
-        "Being assessed",
+        "Assessing",
         "The lamp arrived broken.",
         "Sorry! A new lamp is on its way.",
         "photo.png",
@@ -86,7 +86,7 @@ def test_the_case_page_shows_everything(client: FlaskClient, mia: Staff) -> None
     reply = html.split("Sorry! A new lamp is on its way.")[0].rsplit("<li", 1)[1]
     assert "internal" not in reply and "Mia Jansen" in reply
     audit = html.split('id="audit"')[1]
-    assert "Received → Acknowledged" in audit and "Acknowledged → Being assessed" in audit
+    assert "Received → Acknowledged" in audit and "Acknowledged → Assessing" in audit
     assert "Mia Jansen" in audit and "Internal note added" in audit
     assert f'href="/staff/attachments/{complaint.attachments[0].id}"' in html
     for button in (
