@@ -22,7 +22,8 @@ def verdict(result: dict[str, Any]) -> dict[str, Any]:
         ),
         "every acknowledgement delivered once": checks["acks"]["problems"] == 0
         and checks["acks"]["messages_twice"] == 0,
-        "every accepted complaint found by search": stored["searchable"]["not_found"] == 0,
+        "every accepted complaint found by search, once": stored["searchable"]["not_found"] == 0
+        and not result["poller"].get("repeated_ids"),
         "drained within the bound": drain["acks_unsent"] == 0 and drain["search_queue"] == 0,
         "some submissions accepted": checks["accepted"] > 0,
         "the faults asked for happened": _faults_happened(result),
@@ -101,7 +102,8 @@ def _check_lines(result: dict[str, Any]) -> list[str]:
         f"delivered twice, {acks['acks_tried_more_than_once']} delivered after a refusal",
         f"search: {searchable['found']} found, {searchable['not_found']} not found; time to "
         f"searchable p50 {searchable['p50_ms']} ms, p95 {searchable['p95_ms']} ms, "
-        f"max {searchable['max_ms']} ms",
+        f"max {searchable['max_ms']} ms; {result['poller'].get('repeated_ids', 0)} ids returned "
+        "twice by one search",
         f"drained {drain['seconds']} s after the load (bound {drain['bound_seconds']:.0f} s): "
         f"{drain['acks_unsent']} acknowledgements unsent, {drain['search_queue']} index changes "
         f"queued",

@@ -75,6 +75,7 @@ class _PollState:
     searches: int = 0
     busy: float = 0.0
     errors: set[str] = field(default_factory=set)
+    repeated: int = 0  # ids a search returned more than once (a complaint indexed twice)
 
     def pending(self) -> list[str]:
         """The blocks with complaints not seen yet."""
@@ -106,6 +107,7 @@ class _PollState:
         """Note the ids one search returned."""
         now = time.monotonic()
         self.searches, self.busy = self.searches + 1, self.busy + (now - started)
+        self.repeated += len(ids) - len(set(ids))
         for cid in ids:
             self.seen[prefix].setdefault(cid, now)
 
@@ -119,6 +121,7 @@ class _PollState:
             "search_ms_mean": round(mean, 1) if mean is not None else None,
             "cpu_s": round(time.process_time(), 1),
             "errors": sorted(self.errors)[:5],
+            "repeated_ids": self.repeated,
         }
 
 
