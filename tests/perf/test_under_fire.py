@@ -43,6 +43,7 @@ SHRUNK = [
 # About 15 s on two free cores (eleven Python processes start: the server's four, the
 # search poller, flask commands); 50 s at a load average of 8 on the shared 2-core machine.
 @pytest.mark.timeout(120)
+@pytest.mark.sqlite_only("the bench runs on a SQLite copy of its own whatever the suite's database")
 def test_a_shrunk_run_under_fire_keeps_every_guarantee(
     tmp_path: Path, sqlite_template: Path
 ) -> None:
