@@ -26,7 +26,7 @@ from ..domain.reference import format_reference, normalise_reference
 from ..extensions import db
 from ..models import Complaint, CorrectiveAction, Staff
 from ..models.types import utcnow
-from . import report_queries
+from . import report_counts
 from .lifecycle import record_event
 from .outcome_errors import InvalidInput, WrongStatus, require_manager
 from .reports import shop_today
@@ -285,6 +285,6 @@ def action_effect(action: CorrectiveAction, today: date | None = None) -> RateCh
         return None
     today = today or shop_today()
     before, after = effect_windows(action.done_on, action.check_after_days, today)
-    before_count, before_total = report_queries.root_cause_share(before, action.root_cause_id)
-    after_count, after_total = report_queries.root_cause_share(after, action.root_cause_id)
+    before_count, before_total = report_counts.root_cause_share(before, action.root_cause_id)
+    after_count, after_total = report_counts.root_cause_share(after, action.root_cause_id)
     return RateChange(before, after, before_count, before_total, after_count, after_total)

@@ -25,7 +25,7 @@ from datetime import date, timedelta
 
 from flask import current_app
 
-from ..domain.reports import Period
+from ..domain.reports import Period, week_start
 from . import report_queries as q
 from .report_queries import GroupKey, RatingComment, ReportFilters
 
@@ -39,8 +39,8 @@ COMMENTS_SHOWN = 10
 class Counts:
     """Everything a report counts over a span of days (see report_queries for each)."""
 
-    #: Complaints per (day, category).
-    days: Counter[tuple[date, str]] = field(default_factory=Counter)
+    #: Complaints per (week, category): the Monday of the week, only the span's days of it.
+    weeks: Counter[tuple[date, str]] = field(default_factory=Counter)
     #: report_queries.CLOCK_COUNTS, over all the days.
     clocks: Counter[str] = field(default_factory=Counter)
     ack_open_due: Counter[date] = field(default_factory=Counter)
@@ -56,7 +56,7 @@ class Counts:
 
     def add(self, other: Counts) -> None:
         """Add another span's counts (the spans do not overlap)."""
-        self.days.update(other.days)
+        self.weeks.update(other.weeks)
         self.clocks.update(other.clocks)
         self.ack_open_due.update(other.ack_open_due)
         self.response_open_due.update(other.response_open_due)
@@ -77,13 +77,13 @@ def count(period: Period, filters: ReportFilters) -> Counts:
     SQL now: what a piece holds."""
     ack_due, response_due = q.open_clocks(period, filters)
     referred, decisions = q.referral_counts(period, filters)
-    days: Counter[tuple[date, str]] = Counter()
+    weeks: Counter[tuple[date, str]] = Counter()
     clocks: Counter[str] = Counter()
     for row in q.day_counts(period, filters):
-        days[(row.day, row.category)] += row.complaints
+        weeks[(week_start(row.day), row.category)] += row.complaints
         clocks.update(row.clocks)
     return Counts(
-        days=days,
+        weeks=weeks,
         clocks=clocks,
         ack_open_due=Counter(ack_due),
         response_open_due=Counter(response_due),
@@ -168,3 +168,13 @@ def counts(period: Period, filters: ReportFilters) -> Counts:
             if after.get(month_key(piece.start), 0) == mark:
                 kept.put((piece.start, piece.end, filters), mark, found)
     return total
+
+
+def root_cause_share(period: Period, root_cause_id: int) -> tuple[int, int]:
+    """Complaints received in `period` that ended with this root cause, and those that ended
+    with any root cause (a corrective action's before and after; no filter), from the
+    kept counts."""
+    groups = counts(period, ReportFilters()).groups.items()
+    count = sum(n for key, (n, _r, _c) in groups if key.root_cause_id == root_cause_id)
+    total = sum(n for key, (n, _r, _c) in groups if key.root_cause_id is not None)
+    return count, total

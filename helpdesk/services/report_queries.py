@@ -253,17 +253,6 @@ def root_cause_keys() -> dict[int, tuple[str, str | None]]:
     return {cause_id: (key, name) for cause_id, key, name in rows}
 
 
-def root_cause_share(period: Period, root_cause_id: int) -> tuple[int, int]:
-    """Complaints received in `period` that ended with this root cause, and those that ended
-    with any root cause (a corrective action's before and after; no other filter)."""
-    query = select(
-        func.count().filter(Complaint.outcome_root_cause_id == root_cause_id),
-        func.count(Complaint.outcome_root_cause_id),
-    ).where(*conditions(period, ReportFilters()))
-    count, total = db.session.execute(query).one()
-    return int(count or 0), int(total or 0)
-
-
 def month_changes(first: str, last: str) -> dict[str, int]:
     """The change counters of the months from `first` to `last` (YYYY-MM; a month never
     changed has none: 0)."""

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from flask import current_app
 
 from ..domain.outcomes import PREFERRED_SOLUTIONS, OutcomeKind
-from ..domain.reports import Compliance, Period, mean, median, percentile, share, week_start
+from ..domain.reports import Compliance, Period, mean, median, percentile, share
 from ..domain.sla import local_date
 from ..models.types import utcnow
 from ..runtime.clock import shop_timezone
@@ -199,13 +199,13 @@ def get_report(period: Period, filters: ReportFilters, *, today: date | None = N
     groups = found.groups
     resolution, handling = _scores(found.ratings)
     keys = q.root_cause_keys()
-    complaints = sum(found.days.values())
+    complaints = sum(found.weeks.values())
     return Report(
         period=period,
         filters=filters,
         today=today,
         complaints=complaints,
-        per_week=_weekly(period, found.days),
+        per_week=WeeklyCounts(period.weeks(), dict(found.weeks)),
         acknowledgement=ClockFigures(_compliance(clocks, "ack", complaints), ack_days),
         response=ClockFigures(_compliance(clocks, "response", complaints), response_days),
         outcomes=_tally(groups, lambda g: g.kind or NO_OUTCOME),
@@ -226,13 +226,6 @@ def get_report(period: Period, filters: ReportFilters, *, today: date | None = N
 
 
 Groups = Mapping[GroupKey, tuple[int, int, int]]
-
-
-def _weekly(period: Period, days: Mapping[tuple[date, str], int]) -> WeeklyCounts:
-    counts: Counter[tuple[date, str]] = Counter()
-    for (day, category), n in days.items():
-        counts[(week_start(day), category)] += n
-    return WeeklyCounts(period.weeks(), dict(counts))
 
 
 def _days_taken(
