@@ -22,6 +22,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ class Row:
     reference: str
     email: str
     status: str
+    received: float = 0.0  # received_at as a Unix time
     files: list[tuple[str, str]] = field(default_factory=list)  # (stored_name, sha256)
     acks: list[tuple[int, str, bool, int]] = field(default_factory=list)  # id, msgid, sent, tries
     acknowledged_events: int = 0
@@ -54,17 +56,37 @@ def read_rows(database_url: str, emails: list[str]) -> dict[str, Row]:
         with engine.connect() as conn:
             found = conn.execute(
                 text(
-                    "SELECT id, reference, email_normalized, status FROM complaint "
+                    "SELECT id, reference, email_normalized, status, received_at FROM complaint "
                     "WHERE email_normalized IN :emails"
                 ).bindparams(bindparam("emails", expanding=True)),
                 {"emails": emails},
             )
-            by_id = {int(i): Row(int(i), str(r), str(e), str(s)) for i, r, e, s in found}
+            by_id = {
+                int(i): Row(int(i), str(r), str(e), str(s), _unix(at)) for i, r, e, s, at in found
+            }
             rows = {row.email: row for row in by_id.values()}
             _fill(conn, by_id)
     finally:
         engine.dispose()
     return rows
+
+
+def _unix(value: Any) -> float:
+    """A stored UTC moment (SQLite: naive text) as a Unix time."""
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
+
+
+def stored_before_resend(rows: dict[str, Row], sent: list[Submitted]) -> int:
+    """Resent submissions whose complaint an earlier POST had stored (its received_at comes
+    before the last POST was sent): the POST that got no answer had done its work, and the
+    resend, with the same submission token, found it instead of storing a second one."""
+    count = 0
+    for done in sent:
+        row = rows.get(done.outcome.submission.email)
+        if row is not None and len(done.posts) > 1 and row.received < done.posts[-1]:
+            count += 1
+    return count
 
 
 def _fill(conn: Any, by_id: dict[int, Row]) -> None:

@@ -22,7 +22,7 @@ import time
 import urllib.parse
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fire_photos import Photos
 from fire_tally import Answer, Tally
@@ -75,7 +75,7 @@ class Submitted:
 
     outcome: Outcome
     stored_sha256: str
-    posts: int = 0  # POSTs sent (more than 1: resent after no answer)
+    posts: list[float] = field(default_factory=list)  # time.time() as each POST was sent
     reference: str = ""
 
 
@@ -168,7 +168,7 @@ class Load:
         self.submitted.append(done)
         giving_up = time.monotonic() + RESEND_FOR
         while True:
-            done.posts += 1
+            done.posts.append(time.time())
             answer = self._call(client, "submit", "POST", FORM_PATH, body, content_type)
             if answer is not None or time.monotonic() > giving_up:
                 break

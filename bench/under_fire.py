@@ -236,8 +236,11 @@ def _checks(
     return {
         "submitted": len(outcomes),
         "accepted": len(emails),
-        "resent_posts": sum(d.posts > 1 for d in load.submitted),
-        "resent_and_accepted": sum(d.posts > 1 and d.outcome.redirected for d in load.submitted),
+        "resent_posts": sum(len(d.posts) > 1 for d in load.submitted),
+        "resent_and_accepted": sum(
+            len(d.posts) > 1 and d.outcome.redirected for d in load.submitted
+        ),
+        "resent_already_stored": fire_checks.stored_before_resend(rows, load.submitted),
         "never_answered": sum(not d.outcome.status for d in load.submitted),
         "stored": found,
         "unexpected_complaints": len(set(stored.complaints) - known),
