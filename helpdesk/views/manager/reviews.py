@@ -14,6 +14,8 @@ from flask_babel import gettext as _
 from ...domain.outcomes import OutcomeKind
 from ...forms.outcomes import OutcomeForm
 from ...models import Complaint
+from ...models.types import utcnow
+from ...services.badges import Words, clock_badges
 from ...services.review import first_outcomes_for, list_review_requests, send_final_response
 from ...web import is_htmx, render
 from ...web.auth import current_staff, manager_required
@@ -26,12 +28,15 @@ from .blueprint import bp
 @bp.get("/manage/reviews")
 @manager_required
 def reviews() -> ResponseReturnValue:
-    """Every complaint waiting for a final response, the one due first on top."""
+    """Every complaint waiting for a final response, the one due first on top, with its
+    response clock (overdue ones flagged)."""
     waiting = list_review_requests()
+    now, words = utcnow(), Words()
     return render(
         "manager/reviews.html",
         complaints=waiting,
         first=first_outcomes_for(waiting),
+        clocks={c.id: clock_badges(c, now, words)[1] for c in waiting},
         me=current_staff(),
     )
 
