@@ -12,10 +12,7 @@ the stylesheet, this code and the renderer's version), except the moment the fil
 from __future__ import annotations
 
 import hashlib
-import io
-import logging
 import secrets
-import warnings
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib.metadata import version
@@ -25,16 +22,13 @@ from babel.numbers import format_decimal
 from flask import current_app, render_template
 from flask_babel import force_locale
 from markupsafe import escape
-from PIL import Image, UnidentifiedImageError
 
 from ..files.storage import attachment_path
-from ..files.uploads import over_pixel_budget
+from ..files.thumbnails import shrink
 from ..services.casefile import CaseFile, shop_name
 from ..services.dispute_bodies import dispute_notice
 from ..services.outcomes import format_amount
 from ..words import dates
-
-log = logging.getLogger(__name__)
 
 #: Longest side of a photo in the PDF, in pixels (about 6 cm at 200 dpi).
 THUMBNAIL_SIZE = 480
@@ -160,25 +154,7 @@ def thumbnails(case: CaseFile) -> dict[str, tuple[bytes, str]]:
     """Small JPEGs of the case's photos, by attachment id (unreadable files are left out)."""
     made: dict[str, tuple[bytes, str]] = {}
     for item in case.photos:
-        data = _thumbnail(attachment_path(item))
+        data = shrink(attachment_path(item), THUMBNAIL_SIZE)
         if data is not None:
             made[str(item.id)] = (data, "image/jpeg")
     return made
-
-
-def _thumbnail(path: Path) -> bytes | None:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
-                if over_pixel_budget(image.size):  # from the header: nothing decoded yet
-                    return None
-                image.draft("RGB", (THUMBNAIL_SIZE, THUMBNAIL_SIZE))  # JPEG: decode small
-                small = image.convert("RGB")
-                small.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE))
-                out = io.BytesIO()
-                small.save(out, "JPEG", quality=80)
-                return out.getvalue()
-    except (OSError, UnidentifiedImageError, Image.DecompressionBombError, Warning):
-        log.warning("no thumbnail for %s", path.name, exc_info=True)
-        return None

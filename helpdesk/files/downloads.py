@@ -3,7 +3,8 @@
 Always an attachment (never shown inline, so an uploaded HTML or SVG cannot run in our
 origin), with the stored content type, `nosniff`, and never kept in a shared cache. Used by
 the customer's own files, the replacement-file link, staff attachment downloads and the
-case exports."""
+case exports. A picture's preview (files.thumbnails) is the one thing shown inline: a JPEG or
+PNG we encoded ourselves, never the uploaded bytes."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from flask import Response, send_file
 
 from ..models import Attachment
 from .storage import attachment_path
+from .thumbnails import Thumbnail
 
 _SAFE_HEADERS = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
 
@@ -40,5 +42,13 @@ def send_bytes(data: bytes, name: str, mimetype: str) -> Response:
     """Generated `data` (a PDF, a ZIP) as a download called `name`."""
     response = Response(data, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers.update(_SAFE_HEADERS)
+    return response
+
+
+def send_thumbnail(thumbnail: Thumbnail) -> Response:
+    """A preview we made (image/jpeg or image/png), shown inline on the page."""
+    response = Response(thumbnail.data, mimetype=thumbnail.mimetype)
+    response.headers["Content-Disposition"] = "inline"
     response.headers.update(_SAFE_HEADERS)
     return response

@@ -36,6 +36,7 @@ from ..domain.retention import (
 )
 from ..extensions import db
 from ..files.storage import attachment_path
+from ..files.thumbnails import thumbnail_files
 from ..models import AuditEvent, Complaint, OutboxEmail
 from ..search.indexing.erasure import forget_words, words_of
 from .audit_trail import stored_events, stored_head
@@ -89,6 +90,7 @@ def erase_case(complaint: Complaint, trigger: str, now: datetime) -> CaseResult:
     _zero_freed_space()
     words = words_of([complaint.id])
     files = [attachment_path(a) for a in complaint.attachments]
+    files += [path for a in complaint.attachments for path in thumbnail_files(a)]
     files += [raw_email_path(e) for e in complaint.inbound_emails]
     entries = _redact_events(complaint)
     for outcome in complaint.outcomes:

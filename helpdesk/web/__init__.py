@@ -17,6 +17,7 @@ from flask import (
 from jinja2_fragments.flask import render_block
 
 from ..domain.reference import format_reference
+from ..files.thumbnails import has_thumbnail
 from ..words import dates, labels
 
 
@@ -78,6 +79,7 @@ def init_app(app: Flask) -> None:
         preferred_solution_label=labels.preferred_solution_label,
         action_label=labels.action_label,
         message_kind_label=labels.message_kind_label,
+        has_thumbnail=has_thumbnail,
     )
     app.jinja_env.globals.update(
         CATEGORIES=labels.CATEGORIES,

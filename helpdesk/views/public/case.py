@@ -1,5 +1,6 @@
 """The customer's case page (/track/case): status, promised dates, our decision, the
-history; "Send answer" while we wait for information; their own files as downloads."""
+history; "Send answer" while we wait for information; their own files as downloads, and
+previews of their pictures under the same rights."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from ...extensions import db, limiter
-from ...files.downloads import send_stored
+from ...files.downloads import send_stored, send_thumbnail
+from ...files.thumbnails import thumbnail
 from ...forms.public import AnswerForm
 from ...models import Attachment, Complaint
 from ...services.customer import add_customer_message
@@ -87,3 +89,14 @@ def download(attachment_id: int) -> BaseResponse:
     if complaint is None or attachment is None or not is_customer_file(complaint, attachment):
         abort(404)
     return send_stored(attachment) or abort(404)
+
+
+@bp.get("/track/case/files/<int:attachment_id>/thumbnail")
+def file_thumbnail(attachment_id: int) -> BaseResponse:
+    """A preview of one of the customer's own pictures, under the download's rights."""
+    complaint = tracked_complaint()
+    attachment = db.session.get(Attachment, attachment_id)
+    if complaint is None or attachment is None or not is_customer_file(complaint, attachment):
+        abort(404)
+    made = thumbnail(attachment)
+    return send_thumbnail(made) if made is not None else abort(404)

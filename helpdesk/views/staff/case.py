@@ -17,7 +17,8 @@ from flask.typing import ResponseReturnValue
 
 from ...domain.lifecycle import Status
 from ...extensions import db
-from ...files.downloads import send_stored
+from ...files.downloads import send_stored, send_thumbnail
+from ...files.thumbnails import thumbnail
 from ...forms.staff import CaseActionForm
 from ...models import Attachment, Complaint
 from ...models.types import utcnow
@@ -192,3 +193,12 @@ def add_note(reference: str) -> ResponseReturnValue:
 def attachment(attachment_id: int) -> ResponseReturnValue:
     """A complaint's file, always as a download with its stored content type."""
     return send_stored(db.session.get(Attachment, attachment_id)) or abort(404)
+
+
+@bp.get("/attachments/<int:attachment_id>/thumbnail")
+@staff_required
+def attachment_thumbnail(attachment_id: int) -> ResponseReturnValue:
+    """A preview of a complaint's picture (made by us, shown inline); 404 for other files."""
+    item = db.session.get(Attachment, attachment_id)
+    made = thumbnail(item) if item is not None else None
+    return send_thumbnail(made) if made is not None else abort(404)
