@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..domain.final_texts import final_default_text
 from ..domain.outcome_texts import default_text
 from ..domain.outcomes import MAX_BODY, OutcomeKind, fill_placeholders, unknown_placeholders
 from ..extensions import db
@@ -45,6 +46,7 @@ __all__ = [
     "ensure_default_templates",
     "get_template",
     "list_templates",
+    "prefill_final_text",
     "prefill_text",
     "preview_text",
     "update_template",
@@ -182,6 +184,13 @@ def prefill_text(kind: OutcomeKind, complaint: Complaint) -> str:
     """
     template = get_template(kind, complaint.language)
     return fill_placeholders(template.body, complaint_values(complaint))
+
+
+def prefill_final_text(kind: OutcomeKind, complaint: Complaint) -> str:
+    """The final response's default text (it follows the review: "After reviewing …") in the
+    complaint's language, its own facts filled in and the kind's placeholders left visible."""
+    language = complaint.language if complaint.language in languages() else "en"
+    return fill_placeholders(final_default_text(kind, language), complaint_values(complaint))
 
 
 SAMPLE_VALUES = {

@@ -145,5 +145,5 @@ def test_rows_link_badges_marks_and_escaping(client: FlaskClient, make_staff: An
     assert "2 business days left" in sly_row and "7 business days left" in sly_row
     assert "New answer" not in sly_row and "Unassigned" in sly_row
     answered_row = html.split(f'id="complaint-{answered.id}"')[1].split("</tr>")[0]
-    assert "New answer" in answered_row and "Being assessed" in answered_row
+    assert "New answer" in answered_row and "Assessing" in answered_row
     assert "met" in answered_row  # the reply acknowledged it in time

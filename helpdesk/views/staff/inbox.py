@@ -29,7 +29,7 @@ def inbox() -> ResponseReturnValue:
     page = list_inbox(filters.to_query(me=me, today=today, next_business_day=soon), me=me, now=now)
     if page.total and filters.page > page.pages:
         return redirect(url_for("staff.inbox", **filters.args(page=page.pages)))
-    status_words = {key: str(value) for key, value in labels.STATUSES.items()}
+    status_words = {key: str(value) for key, value in labels.STAFF_STATUSES.items()}
     category_words = {key: str(value) for key, value in labels.CATEGORY_SHORT.items()}
     # Open referrals of the page's complaints (one query): {id: reply overdue}.
     mediation = mediation_flags([row.id for row in page.rows], today)

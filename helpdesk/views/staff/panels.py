@@ -12,7 +12,7 @@ from ...domain.outcomes import OutcomeKind
 from ...forms.outcomes import OutcomeForm
 from ...models import Complaint, Outcome, Staff
 from ...services.outcomes import OUTCOME_FROM, final_outcome, first_and_final, first_outcome
-from ...services.templates import prefill_text
+from ...services.templates import prefill_final_text
 from ...words import labels
 from ..outcome_facts import outcome_facts, outcome_root_cause
 from .mediation_panel import MediationPanel, mediation_panel
@@ -68,7 +68,7 @@ class ReviewPanel:
 def final_form_for(complaint: Complaint, kind: OutcomeKind, first: Outcome | None) -> OutcomeForm:
     """A fresh final-response form: the kind's template, the first outcome's facts if kept."""
     form = OutcomeForm(prefix="final", formdata=None)
-    form.body.data = prefill_text(kind, complaint)
+    form.body.data = prefill_final_text(kind, complaint)
     if first is not None and first.root_cause is not None:
         form.root_cause.data = first.root_cause.key  # the reviewer may correct it
     if first is not None and first.kind == kind.value:
