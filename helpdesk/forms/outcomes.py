@@ -21,7 +21,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, ValidationError
 
 from ..domain.outcomes import OutcomeKind
 from ..files.uploads import Upload
@@ -142,21 +142,32 @@ class ReviewForm(Form):
 
 
 class RatingForm(Form):
-    """The customer's "Rate this resolution": the resolution, and how we handled it."""
+    """The customer's "Rate this resolution": two questions, the outcome and how the
+    complaint was handled, both answered on a scale of 1 to 5, and an optional comment.
+    (services.ratings also keeps ratings from before the second question, without it.)"""
 
     score = RadioField(
-        _l("How satisfied are you with how we resolved your complaint?"),
+        _l("How satisfied are you with the outcome?"),
         choices=[SelectChoice(str(score), words) for score, words in RATING_WORDS.items()],
         coerce=_int_or_none,
         validate_choice=False,
     )
     handling_score = RadioField(
-        _l("How satisfied are you with how we handled your complaint?"),
+        _l("How satisfied are you with how your complaint was handled?"),
         choices=[SelectChoice(str(score), words) for score, words in RATING_WORDS.items()],
         coerce=_int_or_none,
         validate_choice=False,
     )
     comment = TextAreaField(_l("Comment (optional)"), render_kw={"rows": 3, "maxlength": 2000})
+
+    def validate_score(self, field: RadioField) -> None:
+        """Both questions are answered (a value out of range is the service's to refuse)."""
+        if field.data is None:
+            raise ValidationError(_l("Choose a rating from 1 to 5."))
+
+    def validate_handling_score(self, field: RadioField) -> None:
+        """Both questions are answered."""
+        self.validate_score(field)
 
 
 def show_errors(form: FlaskForm, error: InvalidInput) -> None:

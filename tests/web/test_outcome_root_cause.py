@@ -1,7 +1,8 @@
 """The root cause on the outcome forms and the customer's second rating question, through the
 real forms: staff choose "Root cause" (required) and may add a "Root cause note"; the final
-response starts from the first outcome's root cause; the customer answers "How satisfied
-are you with how we handled your complaint?" beside the rating of the resolution."""
+response starts from the first outcome's root cause; the customer answers both "How
+satisfied are you with the outcome?" and "How satisfied are you with how your complaint
+was handled?"."""
 
 from __future__ import annotations
 
@@ -125,8 +126,11 @@ def test_the_customer_rates_the_resolution_and_the_handling(
     give_refund(complaint, agent, now=utcnow())
     open_case(client, complaint)
     html = client.get("/track/case").get_data(as_text=True)
-    assert "How satisfied are you with how we resolved your complaint?" in html
-    assert "How satisfied are you with how we handled your complaint?" in html
+    assert re.search(r"<legend[^>]*>How satisfied are you with the outcome\?</legend>", html)
+    assert re.search(
+        r"<legend[^>]*>How satisfied are you with how your complaint was handled\?</legend>", html
+    )
+    assert html.count('name="rating-score"') == 5
     assert html.count('name="rating-handling_score"') == 5
     assert "Rate this resolution" in html
     data = {"rating-score": "4", "rating-handling_score": "2", "rating-comment": "Slow replies."}
@@ -140,18 +144,25 @@ def test_the_customer_rates_the_resolution_and_the_handling(
     )
 
 
-def test_the_second_question_may_be_skipped_but_not_answered_wrongly(
-    client: FlaskClient, agent: Any
-) -> None:
+def test_both_questions_need_an_answer_from_1_to_5(client: FlaskClient, agent: Any) -> None:
     complaint = new_complaint(now=utcnow() - timedelta(days=1))
     give_refund(complaint, agent, now=utcnow())
     open_case(client, complaint)
-    bad = {"rating-score": "5", "rating-handling_score": "9", "rating-comment": "Fine"}
-    page = client.post("/track/case/rating", data=bad)
-    html = page.get_data(as_text=True)
-    assert page.status_code == 422
-    assert re.search(r'id="rating-handling_score-error">Choose a rating from 1 to 5.', html)
-    assert db.session.scalars(select(Rating)).first() is None
-    assert client.post("/track/case/rating", data={"rating-score": "5"}).status_code == 303
+    for handling in ("9", None):
+        bad = {"rating-score": "5", "rating-comment": "Fine"}
+        if handling is not None:
+            bad["rating-handling_score"] = handling
+        page = client.post("/track/case/rating", data=bad)
+        html = page.get_data(as_text=True)
+        assert page.status_code == 422
+        assert re.search(r'id="rating-handling_score-error">Choose a rating from 1 to 5.', html)
+        assert 'id="rating-score-error"' not in html
+        assert re.search(r'checked[^>]*name="rating-score"[^>]*value="5"', html) or re.search(
+            r'name="rating-score"[^>]*value="5"[^>]*checked', html
+        )  # what was chosen stays chosen
+        assert re.search(r'name="rating-comment"[^>]*>\s*Fine</textarea>', html)
+        assert db.session.scalars(select(Rating)).first() is None
+    both = {"rating-score": "5", "rating-handling_score": "3"}
+    assert client.post("/track/case/rating", data=both).status_code == 303
     rating = db.session.scalars(select(Rating)).one()
-    assert (rating.score, rating.handling_score) == (5, None)
+    assert (rating.score, rating.handling_score) == (5, 3)

@@ -129,15 +129,22 @@ def test_the_final_response_and_the_mediation_bodies(
 def test_rate_this_resolution(client: FlaskClient, resolved: Any) -> None:
     open_case(client, resolved)
     response = client.post(
-        "/track/case/rating", data={"rating-score": "4", "rating-comment": "Quick & kind <3"}
+        "/track/case/rating",
+        data={
+            "rating-score": "4",
+            "rating-handling_score": "5",
+            "rating-comment": "Quick & kind <3",
+        },
     )
     assert response.status_code == 303
     html = client.get("/track/case").get_data(as_text=True)
     assert "Thank you for rating our resolution." in html
-    assert "Thank you for your rating: 4 – Satisfied." in html
+    assert "Thank you for your rating." in html
+    assert "<dt>The outcome</dt><dd>4 – Satisfied</dd>" in html
+    assert "<dt>How your complaint was handled</dt><dd>5 – Very satisfied</dd>" in html
     assert "Change your rating" in html
     rating = db.session.scalars(select(Rating)).one()
-    assert (rating.score, rating.comment) == (4, "Quick & kind <3")
+    assert (rating.score, rating.handling_score, rating.comment) == (4, 5, "Quick & kind <3")
     event = db.session.scalars(select(AuditEvent).filter_by(action="rated")).one()
     assert event.detail["score"] == 4
 
@@ -145,7 +152,8 @@ def test_rate_this_resolution(client: FlaskClient, resolved: Any) -> None:
 @pytest.mark.parametrize("score", ["", "0", "6", "five"])
 def test_a_rating_needs_a_score_from_1_to_5(client: FlaskClient, resolved: Any, score: str) -> None:
     open_case(client, resolved)
-    page = client.post("/track/case/rating", data={"rating-score": score, "rating-comment": "Hm"})
+    data = {"rating-score": score, "rating-handling_score": "3", "rating-comment": "Hm"}
+    page = client.post("/track/case/rating", data=data)
     html = page.get_data(as_text=True)
     assert page.status_code == 422 and "Choose a rating from 1 to 5." in html
     assert re.search(r'name="rating-comment"[^>]*>\s*Hm</textarea>', html)
@@ -156,9 +164,10 @@ def test_a_rating_after_a_day_cannot_be_changed(client: FlaskClient, resolved: A
     rate_resolution(resolved, 2, "", now=utcnow() - timedelta(hours=25))
     open_case(client, resolved)
     html = client.get("/track/case").get_data(as_text=True)
-    assert "Thank you for your rating: 2 – Dissatisfied." in html
+    assert "<dt>The outcome</dt><dd>2 – Dissatisfied</dd>" in html
+    assert "How your complaint was handled" not in html  # rated before the second question
     assert "Change your rating" not in html
-    client.post("/track/case/rating", data={"rating-score": "5"})
+    client.post("/track/case/rating", data={"rating-score": "5", "rating-handling_score": "5"})
     assert "A rating can be changed only within 24 hours." in client.get("/track/case").get_data(
         as_text=True
     )
@@ -188,6 +197,8 @@ def test_the_forms_in_dutch(client: FlaskClient, resolved: Any) -> None:
     open_case(client, resolved)
     html = client.get("/track/case?lang=nl").get_data(as_text=True)
     assert 'lang="nl"' in html and 'name="review-reason"' in html
+    assert "Hoe tevreden bent u met de uitkomst?" in html
+    assert "Hoe tevreden bent u met de manier waarop uw klacht is behandeld?" in html
     assert "€\xa012,50" in html  # the amount as Dutch readers write it
 
 

@@ -37,7 +37,8 @@ class CustomerResolution:
     can_rate: bool
     rating: Rating | None
     can_change_rating: bool
-    rating_words: str
+    rating_words: str  # the answer about the outcome, in words
+    handling_words: str  # the answer about the handling ("" for a rating from before it)
     dispute_notice: DeadlockNotice | None
     posted_review: ReviewForm | None = None
     posted_rating: RatingForm | None = None
@@ -85,7 +86,13 @@ def customer_resolution(
         rating=rating,
         can_change_rating=rating is not None and can_change_rating(rating),
         rating_words=str(RATING_WORDS.get(rating.score, "")) if rating is not None else "",
+        handling_words=_words(rating.handling_score) if rating is not None else "",
         dispute_notice=dispute_notice(complaint) if final else None,
         posted_review=review_form,
         posted_rating=rating_form,
     )
+
+
+def _words(score: int | None) -> str:
+    """A rating's score in words ("4 – Satisfied"), "" without one."""
+    return str(RATING_WORDS[score]) if score in RATING_WORDS else ""

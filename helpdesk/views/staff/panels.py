@@ -1,6 +1,7 @@
 """What the staff case page's outcome and review panels show (staff/_outcome_panel.html,
-staff/_review_panel.html with manager/_mediation.html), built by the views that render the
-page or one of its forms and passed to the template as `panels`."""
+staff/_review_panel.html with manager/_mediation.html, and for managers the corrective
+actions of manager/_case_actions.html), built by the views that render the page or one of
+its forms and passed to the template as `panels`."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from ...domain.lifecycle import Status
 from ...domain.outcomes import OutcomeKind
 from ...forms.outcomes import OutcomeForm
 from ...models import Complaint, Outcome, Staff
+from ...services.action_overview import actions_for_complaint
+from ...services.corrective_actions import ActionSummary
 from ...services.outcomes import OUTCOME_FROM, final_outcome, first_and_final, first_outcome
 from ...services.templates import prefill_final_text
 from ...words import labels
@@ -112,6 +115,8 @@ class CasePanels:
     outcome: OutcomePanel
     review: ReviewPanel
     mediation: MediationPanel
+    #: The corrective actions answering the complaint (None: not shown, to agents).
+    corrective_actions: list[ActionSummary] | None
 
 
 def case_panels(complaint: Complaint, staff: Staff) -> CasePanels:
@@ -120,4 +125,5 @@ def case_panels(complaint: Complaint, staff: Staff) -> CasePanels:
         outcome=outcome_panel(complaint),
         review=review_panel(complaint, staff),
         mediation=mediation_panel(complaint, staff),
+        corrective_actions=actions_for_complaint(complaint) if staff.is_manager else None,
     )
