@@ -18,7 +18,6 @@ from flask import (
 )
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
-from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -29,6 +28,7 @@ from ...services import accounts, login_throttle
 from ...web import render
 from ...web.auth import StaffPrincipal, is_safe_next, staff_required
 from ...web.security import security_event
+from ...words.dates import duration
 from .blueprint import bp
 
 
@@ -93,7 +93,7 @@ def _failed(email: str, address: str | None) -> None:
 def _too_soon(form: LoginForm, wait: int) -> ResponseReturnValue:
     """429 with the form, a message beside it and Retry-After (nothing was checked)."""
     security_event("login_throttled", email=(form.email.data or "")[:254], retry_after=wait)
-    period = format_timedelta(timedelta(seconds=wait), threshold=1.1)
+    period = duration(timedelta(seconds=wait))
     form.form_errors.append(
         _(
             "Too many failed logins for this account from your address. "
