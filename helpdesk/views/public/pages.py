@@ -1,9 +1,11 @@
 """The pages anyone may read: the policy in short (/) and what we keep about a customer
-(/privacy)."""
+(/privacy); and /favicon.ico for browsers that ask for it whatever the page links."""
 
 from __future__ import annotations
 
-from flask import current_app
+from pathlib import Path
+
+from flask import Response, current_app
 
 from ...web import render
 from .blueprint import bp
@@ -24,3 +26,13 @@ def privacy() -> str:
         hold_days=int(cfg["LEGAL_HOLD_DAYS"]),
         retention_days=cfg.get("RETENTION_DAYS"),
     )
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """static/favicon.ico (the pages link the SVG and the 32 px PNG); a day in any cache."""
+    icon = Path(current_app.static_folder or "static") / "favicon.ico"
+    response = Response(icon.read_bytes(), mimetype="image/vnd.microsoft.icon")
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400
+    return response
