@@ -19,7 +19,7 @@ from ..models import Complaint, Staff
 
 #: Characters of the description read per row, and at most how many of them a row shows.
 OPENING_READ = 240
-GIST_SHOWN = 140
+GIST_SHOWN = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,10 +66,26 @@ class InboxItem:
         return first_words(self.opening, subject_only=self.channel == "email")
 
 
+#: How a greeting line starts, in English and Dutch ("Good afternoon,", "Geachte heer,").
+GREETINGS = frozenset({"hello", "hi", "hey", "dear", "good", "greetings", "to"}) | frozenset(
+    {"beste", "geachte", "hallo", "hoi", "dag", "goedemorgen", "goedemiddag", "goedenavond"}
+)
+
+
+def _is_greeting(line: str) -> bool:
+    """A short first line that only greets: "Hello there,", "Beste klantenservice,"."""
+    words = line.lower().split()
+    return 0 < len(words) <= 5 and line.rstrip().endswith(",") and words[0].strip(",") in GREETINGS
+
+
 def first_words(opening: str, *, subject_only: bool = False, limit: int = GIST_SHOWN) -> str:
-    """The start of `opening` on one line: its first line only with `subject_only`; at most
-    `limit` characters, cut after a whole word with "…" when there is more."""
+    """The start of `opening` on one line, after a greeting line ("Hello there,", "Beste
+    klantenservice,"): its first line only with `subject_only`; at most `limit` characters,
+    cut after a whole word with "…" when there is more."""
     text = opening.strip()
+    first, _, rest = text.partition("\n")
+    if rest.strip() and _is_greeting(first):
+        text = rest.strip()  # (an email without a subject starts with its greeting)
     if subject_only:
         text = text.split("\n", 1)[0]
     words = " ".join(text.split())

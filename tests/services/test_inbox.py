@@ -209,12 +209,18 @@ def test_a_row_shows_the_first_words() -> None:
     assert first_words("  The parcel\n\narrived   crushed.  ") == "The parcel arrived crushed."
     long = "word " * 100
     shown = first_words(long[:OPENING_READ])
-    assert shown.endswith("word…") and len(shown) <= 141 and "  " not in shown
+    assert shown.endswith("word…") and len(shown) <= 101 and "  " not in shown
     assert first_words("x" * 300, limit=20) == "x" * 20 + "…"
     # An email complaint: its subject, the description's first line.
     email = "Broken lamp shade (order 17)\n\nHello, the lamp shade arrived broken."
     assert first_words(email, subject_only=True) == "Broken lamp shade (order 17)"
     assert first_words("", subject_only=True) == ""
+    # A greeting on a line of its own says nothing about the complaint.
+    assert first_words("Hello there,\n\nThe lid is cracked.") == "The lid is cracked."
+    assert first_words("Beste klantenservice,\nHet pakket is kapot.") == "Het pakket is kapot."
+    assert first_words("Broken, again,\nand again") == "Broken, again, and again"
+    assert first_words("Hallo,\r\n\r\nMijn tas is kapot") == "Mijn tas is kapot"
+    assert first_words("Hallo,\n\nMijn tas\nis kapot", subject_only=True) == "Mijn tas"
 
 
 def test_rows_carry_their_first_words(world: World) -> None:

@@ -86,18 +86,20 @@ def test_search_page_fragment_and_facets_narrow(client: FlaskClient, make_staff:
     full = client.get("/staff/?q=refund")
     html = full.get_data(as_text=True)
     assert full.status_code == 200 and "<html" in html and "HX-Request" in full.headers["Vary"]
-    assert sorted(refs(html)) == [bill.id, parcel.id]  # open complaints by default
-    assert summary(html) == "2 complaints match “refund”"
+    assert sorted(refs(html)) == [bill.id, parcel.id, done.id]  # a search sees every status
+    assert summary(html) == "3 complaints match “refund”"
     # The search field and its help stay outside the swapped fragment.
     assert html.index('id="inbox-q"') < html.index('id="inbox-list"')
     assert html.index('class="search-help"') < html.index('id="inbox-list"')
     assert facet(html, "category-billing")[1:] == (1, False)
     assert facet(html, "category-physical")[1:] == (1, False)
-    assert 'data-facet="category-digital"' not in html  # none open there
-    assert facet(html, "status-open")[1:] == (2, True)
-    assert facet(html, "status-all")[1:] == (3, False)
+    assert facet(html, "category-digital")[1:] == (1, False)
+    assert 'data-facet="category-website"' not in html  # no match there
+    assert facet(html, "status-open")[1:] == (2, False)
+    assert facet(html, "status-all")[1:] == (3, True)
     assert facet(html, "status-resolved")[1:] == (1, False)
-    assert "1 more complaint matches in other statuses." in html
+    assert '<option value="" selected>Any status</option>' in html
+    assert "in other statuses" not in html
 
     # A category facet narrows (the URL keeps the text), marks itself, and can be removed.
     url = facet(html, "category-billing")[0]
@@ -123,7 +125,13 @@ def test_search_page_fragment_and_facets_narrow(client: FlaskClient, make_staff:
     assert refs(resolved) == [done.id] and facet(resolved, "status-resolved")[2] is True
     assert '<option value="resolved" selected>' in resolved
     assert link(resolved, 'class="facet-remove"') == "/staff/?q=refund"
-    everything = client.get(link(html, ">Show all statuses<")).get_data(as_text=True)
+    # Narrowed to open complaints, the page says what other statuses hold.
+    opened = client.get(facet(html, "status-open")[0]).get_data(as_text=True)
+    assert sorted(refs(opened)) == [bill.id, parcel.id] and facet(opened, "status-open")[2]
+    assert '<option value="open" selected>Open</option>' in opened
+    assert "1 more complaint matches in other statuses." in opened
+    assert link(opened, ">Show all statuses<") == "/staff/?q=refund"
+    everything = client.get(link(opened, ">Show all statuses<")).get_data(as_text=True)
     assert len(refs(everything)) == 3 and facet(everything, "status-all")[2] is True
 
 
@@ -189,17 +197,73 @@ def test_empty_results_say_so_and_suggest(client: FlaskClient, make_staff: Any) 
     login(client, make_staff("agent"))
     closed = new_complaint(now=at(2), description="The kettle leaks", category="physical")
     resolve(closed, 3)
-    html = client.get("/staff/?q=kettle&category=physical").get_data(as_text=True)
+    html = client.get("/staff/?q=kettle&category=physical&status=open").get_data(as_text=True)
     assert refs(html) == [] and summary(html) == "0 complaints match “kettle”"
     assert "No complaints match “kettle” with these filters." in html
     other = link(html, ">the 1 match in other statuses<")
+    assert other == "/staff/?q=kettle&category=physical"
     assert refs(client.get(other).get_data(as_text=True)) == [closed.id]
     wide = link(html, ">searching all complaints, without filters<")
-    assert wide == "/staff/?q=kettle&status=all"
-    nothing = client.get("/staff/?q=zeppelin&status=all").get_data(as_text=True)
+    assert wide == "/staff/?q=kettle"
+    nothing = client.get("/staff/?q=zeppelin").get_data(as_text=True)
     assert "No complaints match “zeppelin” with these filters." in nothing
     assert "without filters" not in nothing and "in other statuses" not in nothing
     assert "the start of a word with * (refun*)" in nothing
+
+
+def test_an_exact_code_finds_a_closed_complaint_from_the_default_inbox(
+    client: FlaskClient, make_staff: Any
+) -> None:
+    login(client, make_staff("agent"))
+    closed = new_complaint(
+        now=at(2),
+        description="My umbrella broke on the first day.\n\nIt was raining.",
+        email="olga@example.com",
+        order_number="NL-2026-777001",
+    )
+    resolve(closed, 3)
+    advance_to(closed, Status.CLOSED, now=at(20), actor="system")
+    db.session.commit()
+    new_complaint(now=at(4), description=f"Same as {closed.display_reference}, the umbrella")
+    inbox = client.get("/staff/").get_data(as_text=True)
+    assert closed.id not in refs(inbox)  # not open
+    for typed in (
+        closed.display_reference.lower(),
+        closed.reference,
+        "NL-2026-777001",
+        "OLGA@example.com",
+    ):
+        for narrowed in ("", "&status=open", "&category=billing&assignee=mine"):
+            url = f"/staff/?q={typed}{narrowed}"
+            html = client.get(url, headers=HTMX if narrowed else {}).get_data(as_text=True)
+            assert refs(html)[0] == closed.id, url
+            row = html.split(f'id="complaint-{closed.id}"')[1].split("</tbody>")[0]
+            assert '<span class="badge exact">Exact match</span>' in row, url
+            assert f'class="ref-link row-link" href="/staff/complaints/{closed.reference}"' in row
+            assert '<span class="gist">My umbrella broke on the first day. It was raining.' in row
+    html = client.get(f"/staff/?q={closed.reference}&status=open").get_data(as_text=True)
+    assert summary(html) == f"1 complaint matches “{closed.reference}”"
+    # Text that is not one whole identifier keeps to the filters.
+    html = client.get("/staff/?q=umbrella&status=open").get_data(as_text=True)
+    assert closed.id not in refs(html) and "badge exact" not in html
+
+
+def html_full(client: FlaskClient, typed: str) -> str:
+    """The whole inbox page for a search."""
+    return client.get("/staff/", query_string={"q": typed}).get_data(as_text=True)
+
+
+def test_a_very_long_query_is_answered(client: FlaskClient, make_staff: Any) -> None:
+    login(client, make_staff("agent"))
+    new_complaint(now=at(2), description="A broken umbrella")
+    typed = "umbrella" + "x" * 3000
+    for headers in ({}, HTMX):
+        response = client.get("/staff/", query_string={"q": typed}, headers=headers)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200
+        assert len(summary(html)) < 600  # the text is cut to 500 characters
+    field = re.search(r'id="inbox-q" name="q" value="(\w*)"', html_full(client, typed))
+    assert field is not None and len(field.group(1)) == 500
 
 
 def test_fallback_notice_when_the_index_is_missing(
@@ -238,7 +302,11 @@ def test_search_with_category_and_pages(client: FlaskClient, make_staff: Any) ->
     assert refs(page_two) == [made[25].id, made[26].id]
     assert summary(page_two) == "27 complaints match “invoice” · page 2 of 2"
     # Every way on from page 2 keeps the text and sort, and starts at page 1 again.
-    assert link(page_two, 'data-count="mine"') == "/staff/?q=invoice&assignee=mine&sort=oldest"
+    # A quick filter narrows the search to open complaints explicitly, and keeps its count.
+    assert link(page_two, 'data-count="mine"') == (
+        "/staff/?q=invoice&status=open&assignee=mine&sort=oldest"
+    )
+    assert re.search(r'data-count="open">\s*Open <span class="count">28</span>', page_two)
     assert facet(page_two, "category-physical")[0] == (
         "/staff/?q=invoice&category=physical&sort=oldest"
     )
@@ -264,7 +332,7 @@ def test_internal_note_hits_are_marked_internal(client: FlaskClient, make_staff:
         complaint, mia, "Finance says the teapot refund is approved", casework.seen_now(complaint)
     )
     html = client.get("/staff/?q=teapot").get_data(as_text=True)
-    row = html.split(f'id="complaint-{complaint.id}"')[1].split("</tr>")[0]
+    row = html.split(f'id="complaint-{complaint.id}"')[1].split("</tbody>")[0]
     snippets = re.findall(r'<p class="snippet small">(.*?)</p>', row)
     assert len(snippets) == 2
     customer, note = snippets
@@ -279,7 +347,7 @@ def test_customer_text_stays_text(client: FlaskClient, make_staff: Any) -> None:
         now=at(2), name="<i>Ivy</i>", description="My toaster shows <b>x</b> and <script>y()"
     )
     html = client.get("/staff/?q=toaster").get_data(as_text=True)
-    row = html.split(f'id="complaint-{complaint.id}"')[1].split("</tr>")[0]
+    row = html.split(f'id="complaint-{complaint.id}"')[1].split("</tbody>")[0]
     assert "<mark>toaster</mark> shows &lt;b&gt;x&lt;/b&gt; and &lt;script&gt;y()" in row
     assert "<b>x</b>" not in html and "<script>y()" not in html and "<i>Ivy</i>" not in html
     typed = client.get("/staff/", query_string={"q": "<b>x</b> toaster"}).get_data(as_text=True)
@@ -308,16 +376,18 @@ def test_the_same_on_the_postgres_backend(pg_client: FlaskClient) -> None:
     parcel = new_complaint(
         now=at(3), description="Refund for the crushed parcel", category="physical"
     )
-    resolve(new_complaint(now=at(4), description="Refund my ebook", category="digital"), 5)
+    done = new_complaint(now=at(4), description="Refund my ebook", category="digital")
+    resolve(done, 5)
     html = pg_client.get("/staff/?q=refund&sort=newest").get_data(as_text=True)
-    assert refs(html) == [parcel.id, bill.id] and summary(html) == "2 complaints match “refund”"
+    assert refs(html) == [done.id, parcel.id, bill.id]
+    assert summary(html) == "3 complaints match “refund”"
     assert facet(html, "category-billing")[1] == 1 and facet(html, "status-all")[1] == 3
     narrowed = pg_client.get(facet(html, "category-billing")[0], headers=HTMX)
     assert refs(narrowed.get_data(as_text=True)) == [bill.id]
     oldest = pg_client.get("/staff/?q=refund&sort=oldest&status=all").get_data(as_text=True)
     assert len(refs(oldest)) == 3 and refs(oldest)[0] == bill.id
     hinted = pg_client.get("/staff/", query_string={"q": '"refund'}).get_data(as_text=True)
-    assert "A quote mark was not closed" in hinted and len(refs(hinted)) == 2
+    assert "A quote mark was not closed" in hinted and len(refs(hinted)) == 3
 
 
 def test_in_dutch(client: FlaskClient, make_staff: Any) -> None:

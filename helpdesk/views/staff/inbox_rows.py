@@ -44,6 +44,10 @@ class InboxRow:
     response: BadgeCell
     #: The remedy the customer asked for in lower case ("refund"), None when not stated.
     wants: str | None = None
+    #: The complaint's first words (an email's subject), under the customer's name.
+    gist: str = ""
+    #: Named exactly by the search (its code, order number or email address).
+    exact: bool = False
 
 
 def _cell(badge: ClockBadge) -> BadgeCell:
@@ -87,6 +91,8 @@ def inbox_rows(
                 ack=_cell(ack),
                 response=_cell(response),
                 wants=_wants(complaint.preferred_solution, wants),
+                gist=complaint.gist,
+                exact=complaint.id in page.exact,
             )
         )
     return rows
