@@ -169,3 +169,63 @@ def test_the_managers_case_page_with_case_file_and_referral_is_clean(
     problems += axe_problems(customer, base)
     assert problems == [], "\n".join(problems)
     assert watch_console.errors == []
+
+
+@pytest.mark.browser
+def test_reviews_staff_errors_previews_and_an_html_email_are_clean(
+    live_server: LiveServer, open_page: Any, watch_console: ConsoleLog, tmp_path: Path
+) -> None:
+    """Issue 14's pages: the reviews table with an overdue final response, a 404 inside the
+    staff layout, a case page with a picture's preview, and an email's HTML part (served
+    from the app's origin by the browser itself). Screenshots land in tmp_path to look at."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from helpdesk.extensions import db
+    from helpdesk.models import OutboxEmail
+    from helpdesk.services.review import request_review
+    from tests.documents.casefile_support import full_case
+
+    base = live_server.url
+    with live_server.app.app_context():
+        agent, manager = fast_staff("agent"), fast_staff("manager")
+        manager_email = manager.email
+        late = new_complaint(now=utcnow() - timedelta(days=20), email="dirk@example.com")
+        give_refund(late, agent, now=utcnow() - timedelta(days=19))
+        request_review(
+            late, "The refund misses the shipping costs.", now=utcnow() - timedelta(days=18)
+        )
+        case = full_case(agent, fast_staff("manager"), photos=1)
+        reference = case.complaint.reference
+        query = select(OutboxEmail).where(OutboxEmail.kind == "final_response")
+        email_html = db.session.scalars(query).first().body_html  # type: ignore[union-attr]
+    page = open_page(viewport={"width": 1366, "height": 900})
+    serve_axe(page, base)
+    log_in(page, base, manager_email, STAFF_PASSWORD)
+    page.goto(f"{base}/staff/manage/reviews")
+    page.get_by_text("days overdue").first.wait_for()
+    problems = axe_problems(page, base)
+    page.screenshot(path=str(tmp_path / "reviews.png"), full_page=True)
+    page.goto(f"{base}/staff/no-such-page")
+    page.get_by_role("link", name="Back to the inbox").wait_for()
+    problems += axe_problems(page, base)
+    page.goto(f"{base}/staff/complaints/{reference}")
+    preview = page.locator("#attachments img.thumb").first
+    preview.wait_for()
+    assert page.evaluate("(img) => img.complete && img.naturalWidth > 0", preview.element_handle())
+    problems += axe_problems(page, base)
+    page.screenshot(path=str(tmp_path / "case.png"), full_page=True)
+    email_url = f"{base}/__test-only__/email.html"
+    page.route(
+        email_url,
+        lambda route: route.fulfill(
+            status=200, body=email_html, content_type="text/html; charset=utf-8"
+        ),
+    )
+    page.goto(email_url)
+    problems += axe_problems(page, base)
+    page.screenshot(path=str(tmp_path / "email.png"), full_page=True)
+    assert problems == [], "\n".join(problems)
+    # The one error is the 404 the browser reports for the missing page itself.
+    assert [e for e in watch_console.errors if "/staff/no-such-page" not in e] == []
