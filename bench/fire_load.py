@@ -5,6 +5,9 @@
   the reference code. A POST that got no answer (connection refused or reset while a worker
   or the whole server was killed) is sent again unchanged, same tokens and cookies, as a
   browser's "resend" would: the submission token must make it one complaint;
+  Every fourth customer hangs up right after sending the POST (a phone losing its signal)
+  and sends it again half a second later: the server has stored it by then, or is storing
+  it, and the resend must find it;
 - customers who track a complaint (POST /track with code and email, then the case view);
 - staff who log in once and search the inbox.
 
@@ -98,6 +101,8 @@ class Load:
         self._plan, self._plan_lock = plan, threading.Lock()
         self.deadline = 0.0
         self.submitted: list[Submitted] = []
+        #: Every Nth customer hangs up after sending the POST, then resends it (0: none).
+        self.hang_up_every = 0
 
     def over(self) -> bool:
         return time.monotonic() >= self.deadline
@@ -166,6 +171,10 @@ class Load:
             return
         body, content_type = encode({**submission.fields(), **form_tokens(page)}, photo.data)
         self.submitted.append(done)
+        if self.hang_up_every and submission.number % self.hang_up_every == 0:
+            self._hang_up(client, body, content_type)
+            done.posts.append(time.time())
+            time.sleep(RESEND_PAUSE)
         giving_up = time.monotonic() + RESEND_FOR
         while True:
             done.posts.append(time.time())
@@ -182,6 +191,19 @@ class Load:
         self._expect(answer, ok, "" if ok else _first_words(answer.page))
         if ok:
             self._confirmation(client, done)
+
+    def _hang_up(self, client: FormClient, body: bytes, content_type: str) -> None:
+        """Send the POST and close the connection without waiting for the answer (a phone
+        that lost its signal): the server goes on and stores it; the customer resends."""
+        conn = http.client.HTTPConnection(client.host, client.port, timeout=60)
+        try:
+            conn.request("POST", FORM_PATH, body=body, headers=client.headers_for(content_type))
+        except NO_ANSWER as exc:
+            self.tally.drop("submit", exc)
+        finally:
+            conn.close()
+        with self.tally.lock:
+            self.tally.dropped["submit (hung up)"] += 1
 
     def _confirmation(self, client: FormClient, done: Submitted) -> None:
         path = urllib.parse.urlsplit(done.outcome.location).path or DONE_PATH

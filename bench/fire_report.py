@@ -93,9 +93,10 @@ def _check_lines(result: dict[str, Any]) -> list[str]:
     searchable = stored["searchable"]
     lines = [
         f"submissions: {checks['submitted']} POSTed, {checks['accepted']} accepted (303); "
-        f"{checks['resent_posts']} resent after no answer ({checks['resent_and_accepted']} then "
-        f"accepted, {checks['resent_already_stored']} of them already stored by the POST that "
-        f"got no answer), {checks['never_answered']} never answered",
+        f"{checks['resent_posts']} resent after a hang-up or no answer "
+        f"({checks['resent_and_accepted']} then accepted, {checks['resent_already_stored']} "
+        f"of them stored by the POST without an answer: the resend found it), "
+        f"{checks['never_answered']} never answered",
         f"stored: {stored['problems']} problems, {checks['unexpected_complaints']} unexpected "
         f"complaints; files: {checks['files']['problems']} problems; files check: "
         + _files_line(checks["files_check"]),

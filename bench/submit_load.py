@@ -82,14 +82,9 @@ class FormClient:
         self, method: str, path: str, body: bytes | None = None, content_type: str = ""
     ) -> tuple[int, str, bytes]:
         """(status, Location header, body) of one request, cookies kept."""
-        headers = {"Connection": "close", "Accept-Language": "en", **self.headers}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        if content_type:
-            headers["Content-Type"] = content_type
         conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
         try:
-            conn.request(method, path, body=body, headers=headers)
+            conn.request(method, path, body=body, headers=self.headers_for(content_type))
             response = conn.getresponse()
             data = response.read()
             for header in response.headers.get_all("Set-Cookie") or []:
@@ -97,6 +92,15 @@ class FormClient:
             return response.status, response.getheader("Location") or "", data
         finally:
             conn.close()
+
+    def headers_for(self, content_type: str = "") -> dict[str, str]:
+        """The headers of a request: this browser's cookies and extra headers."""
+        headers = {"Connection": "close", "Accept-Language": "en", **self.headers}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if content_type:
+            headers["Content-Type"] = content_type
+        return headers
 
     def _keep(self, header: str) -> None:
         jar: SimpleCookie = SimpleCookie()

@@ -83,6 +83,7 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     add("--trackers", type=int, default=2, help="customers tracking at once")
     add("--searchers", type=int, default=2, help="staff searching at once")
     add("--photo-kb", type=int, default=300, help="size of each photo")
+    add("--hang-up-every", type=int, default=4, help="every Nth customer hangs up and resends")
     add("--kill-worker-at", type=float, default=1 / 3, help="fraction of the run (0: never)")
     add("--kill-background-at", type=float, default=0.5, help="fraction of the run (0: never)")
     add(
@@ -198,6 +199,7 @@ def _fire(
         searches,
         lambda done: poller.submitted(done.outcome.submission.word[:-SUFFIX], done.outcome.done_at),
     )
+    load.hang_up_every = options.hang_up_every
     t0 = load.tally.t0 = time.monotonic()
     sink.window = (t0 + options.refuse[0] * seconds, t0 + options.refuse[1] * seconds)
     worker = threading.Thread(

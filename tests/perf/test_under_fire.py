@@ -60,6 +60,7 @@ def test_a_shrunk_run_under_fire_keeps_every_guarantee(
     assert result["server_errors"] == 0, report
     checks = result["checks"]
     assert checks["accepted"] >= 4 and checks["stored"]["problems"] == 0, report
+    assert checks["resent_already_stored"] >= 1, report  # a hang-up's resend found its complaint
     assert result["resent_refused"] >= 1, report  # an acknowledgement met the refusal
     assert sum(result["smtp"]["refused"].values()) >= 1, report
     events = [event["what"] for event in result["timeline"]]
