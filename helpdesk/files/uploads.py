@@ -160,6 +160,12 @@ def _unreadable(name: str) -> UploadError:
     return UploadError(name, _("%(name)s is damaged or not a real image or PDF.", name=name))
 
 
+#: Formats whose Pillow plugin checks a file with verify() (PNG: every chunk's CRC). For JPEG
+#: and WebP, Pillow's verify() only closes the file: decoding them is the check, so they are
+#: opened once (docs/performance.md, "Profiles and fixes").
+_VERIFIED = frozenset({"PNG"})
+
+
 def _reencode_image(name: str, data: bytes, pil_format: str) -> bytes:
     """Open, verify and save the picture again: orientation applied, metadata gone."""
     from PIL import Image, ImageOps, UnidentifiedImageError
@@ -167,22 +173,39 @@ def _reencode_image(name: str, data: bytes, pil_format: str) -> bytes:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as probe:  # reads the header only
-                if probe.format != pil_format:
-                    raise _unreadable(name)
-                if over_pixel_budget(probe.size):
-                    raise _too_many_pixels(name)
-                probe.verify()
-            with Image.open(io.BytesIO(data)) as image:
+            with _open_checked(name, data, pil_format) as image:
                 image.load()
-                upright = ImageOps.exif_transpose(image) or image
-                return _save_clean(upright, pil_format)
+                # In place: a copy of every pixel only when the picture must be turned.
+                ImageOps.exif_transpose(image, in_place=True)
+                return _save_clean(image, pil_format)
     except UploadError:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
         raise _unreadable(name) from exc
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise _too_many_pixels(name) from exc
+
+
+def _open_checked(name: str, data: bytes, pil_format: str) -> Any:
+    """The picture opened (its header read, nothing decoded) after the checks that need no
+    decoding: its real format and its size against the pixel budget; verified where the
+    format can be (verify() leaves the image unusable, so it is opened again)."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(data))
+    try:
+        if image.format != pil_format:
+            raise _unreadable(name)
+        if over_pixel_budget(image.size):
+            raise _too_many_pixels(name)
+        if pil_format in _VERIFIED:
+            image.verify()
+            image.close()
+            image = Image.open(io.BytesIO(data))
+    except BaseException:
+        image.close()
+        raise
+    return image
 
 
 def _save_clean(image: Any, pil_format: str) -> bytes:

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import DateTime, Integer, String, bindparam, func, inspect, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..domain.clocks import opening_clocks
 from ..domain.outcomes import PREFERRED_SOLUTIONS
@@ -58,14 +59,25 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+#: Statements every web submission runs, built once and sent on the session's connection
+#: (column rows, no ORM loading: docs/performance.md, "Profiles and fixes").
+_BY_TOKEN = select(Complaint.id).where(
+    Complaint.submission_token == bindparam("token", type_=String)
+)
+_SAME_ADDRESS = select(func.count(Complaint.id)).where(
+    Complaint.email_normalized == bindparam("email", type_=String),
+    Complaint.received_at > bindparam("since", type_=DateTime),
+    Complaint.id != bindparam("complaint_id", type_=Integer),
+)
+
+
 def find_existing(submission_token: str | None, email_message_id: str | None) -> Complaint | None:
     """The complaint an earlier try of this same submission created, if any."""
     if submission_token:
-        found: Complaint | None = db.session.scalar(
-            select(Complaint).where(Complaint.submission_token == submission_token)
-        )
-        if found is not None:
-            return found
+        connection = db.session.connection()
+        complaint_id = connection.execute(_BY_TOKEN, {"token": submission_token}).scalar()
+        if complaint_id is not None:
+            return db.session.get(Complaint, complaint_id)
     if email_message_id:
         message: Message | None = db.session.scalar(
             select(Message).where(Message.email_message_id == email_message_id)
@@ -97,7 +109,7 @@ def submit_complaint(
     for _attempt in range(_ATTEMPTS):
         try:
             complaint = _create(data, checked, moment, email_message_id, raw_email)
-            db.session.commit()
+            _commit_keeping(complaint)
             return complaint
         except IntegrityError:
             # A simultaneous POST of the same form (or the same email) won, or, once in a
@@ -117,14 +129,33 @@ def too_many_for(email_normalized: str, complaint_id: int, now: datetime) -> boo
     """True when ACKS_PER_ADDRESS_DAY other complaints named this address in the last 24 h
     (so this one gets no acknowledgement email)."""
     cap = int(current_app.config["ACKS_PER_ADDRESS_DAY"])
-    earlier = db.session.scalar(
-        select(func.count(Complaint.id)).where(
-            Complaint.email_normalized == email_normalized,
-            Complaint.received_at > now - timedelta(days=1),
-            Complaint.id != complaint_id,
-        )
-    )
+    values = {
+        "email": email_normalized,
+        "since": now - timedelta(days=1),
+        "complaint_id": complaint_id,
+    }
+    earlier = db.session.connection().execute(_SAME_ADDRESS, values).scalar()
     return int(earlier or 0) >= cap
+
+
+def _commit_keeping(complaint: Complaint) -> None:
+    """Commit, and keep the new complaint's columns loaded as they were written.
+
+    A commit expires every object, so the caller's next read of the complaint (the web form
+    puts its id and address in the session cookie) would load the whole row again: one
+    SELECT of values this transaction has just written. The flush first, so that what is
+    kept is what the commit writes; relationships load as usual when read.
+    """
+    db.session.flush()
+    state = inspect(complaint)
+    written = {
+        prop.key: state.dict[prop.key]
+        for prop in state.mapper.column_attrs
+        if prop.key in state.dict
+    }
+    db.session.commit()
+    for key, value in written.items():
+        set_committed_value(complaint, key, value)
 
 
 def _check_fields(data: NewComplaint) -> None:
