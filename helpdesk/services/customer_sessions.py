@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import String, bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
@@ -25,9 +25,16 @@ def _hash(session_id: str) -> str:
     return hashlib.sha256(session_id.encode()).hexdigest()
 
 
+#: Asked on every page of an opened case: built once, a column row (no ORM object).
+_ENDED = select(EndedCustomerSession.session_hash).where(
+    EndedCustomerSession.session_hash == bindparam("session_hash", type_=String)
+)
+
+
 def is_ended(session_id: str) -> bool:
     """True when this session was ended with "Leave" (one primary-key lookup)."""
-    return db.session.get(EndedCustomerSession, _hash(session_id)) is not None
+    found = db.session.connection().execute(_ENDED, {"session_hash": _hash(session_id)})
+    return found.first() is not None
 
 
 def end_session(session_id: str, *, expires_at: datetime, now: datetime | None = None) -> None:

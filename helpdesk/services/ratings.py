@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Integer, bindparam, inspect, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -34,9 +34,16 @@ def can_rate(complaint: Complaint) -> bool:
     return Status(complaint.status) in DONE and complaint.responded_at is not None
 
 
+#: Built once; the complaint's id is the parameter.
+_RATING = select(Rating).where(Rating.complaint_id == bindparam("complaint_id", type_=Integer))
+
+
 def current_rating(complaint: Complaint) -> Rating | None:
-    """The rating of a complaint, if given."""
-    return db.session.scalars(select(Rating).filter_by(complaint_id=complaint.id)).first()
+    """The rating of a complaint, if given: the one loaded with the complaint when its query
+    joined it in (the customer's case page), else asked for."""
+    if "rating" in inspect(complaint).dict:
+        return complaint.rating
+    return db.session.scalars(_RATING, {"complaint_id": complaint.id}).first()
 
 
 def can_change_rating(rating: Rating, now: datetime | None = None) -> bool:

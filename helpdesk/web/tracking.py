@@ -22,7 +22,7 @@ from sqlalchemy.orm import joinedload
 
 from ..domain.sla import Clock
 from ..extensions import db
-from ..models import Attachment, AuditEvent, Complaint, Message
+from ..models import Attachment, AuditEvent, Complaint, Message, Outcome
 from ..runtime.clock import acknowledgement_clock, response_clock
 from ..services.customer_sessions import end_session, is_ended
 from ..words import labels
@@ -70,6 +70,14 @@ def leave_tracked() -> None:
     forget_tracked()
 
 
+#: What the case page always shows comes along in the complaint's own query: its outcomes (at
+#: most two) with their replacement files (the download link), and the rating.
+_WITH_RESOLUTION = [
+    joinedload(Complaint.outcomes).joinedload(Outcome.attachment),
+    joinedload(Complaint.rating),
+]
+
+
 def tracked_complaint() -> Complaint | None:
     """The complaint this visitor opened, else None (nothing opened, expired, left or
     erased)."""
@@ -84,8 +92,7 @@ def tracked_complaint() -> Complaint | None:
     if time.time() - at > MAX_AGE_SECONDS or is_ended(session_id):
         forget_tracked()
         return None
-    # Its outcomes come along (at most two; the case page always shows them).
-    complaint = db.session.get(Complaint, complaint_id, options=[joinedload(Complaint.outcomes)])
+    complaint = db.session.get(Complaint, complaint_id, options=_WITH_RESOLUTION)
     if complaint is None or _digest(complaint) != digest:
         forget_tracked()
         return None
