@@ -1,9 +1,9 @@
 """The case page's complaint, loaded with everything the page shows in a fixed few queries.
 
-The complaint with its assignee and outcomes (at most two, joined in), then its messages
-(with their authors), files and audit events (with who), one query each. The messages'
-files are among the complaint's files, so they are handed to their messages from there
-instead of being queried a second time.
+The complaint with its assignee and outcomes (at most two, joined in with their root
+causes), then its messages (with their authors), files and audit events (with who), one
+query each. The messages' files are among the complaint's files, so they are handed to
+their messages from there instead of being queried a second time.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..domain.reference import normalise_reference
 from ..extensions import db
-from ..models import Attachment, AuditEvent, Complaint, Message
+from ..models import Attachment, AuditEvent, Complaint, Message, Outcome
 
 #: Built once; the reference is the parameter.
 _CASE = (
@@ -27,7 +27,9 @@ _CASE = (
         selectinload(Complaint.messages).joinedload(Message.staff),
         selectinload(Complaint.attachments),
         selectinload(Complaint.events).joinedload(AuditEvent.staff),
-        joinedload(Complaint.outcomes),  # at most two: in the complaint's own query
+        # At most two, in the complaint's own query, with the root cause the outcome panel
+        # names (a query of its own on every case page when left to load lazily).
+        joinedload(Complaint.outcomes).joinedload(Outcome.root_cause),
     )
 )
 
