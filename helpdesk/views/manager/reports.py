@@ -8,9 +8,9 @@ for htmx, which swaps only successful answers); the downloads answer a bad query
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
-from flask import Response, current_app, request, stream_with_context, url_for
+from flask import Response, current_app, request, url_for
 from flask.typing import ResponseReturnValue
 
 from ...services.report_csv import complaint_csv, tidy_csv
@@ -39,13 +39,10 @@ def reports() -> ResponseReturnValue:
 
 
 def _csv(pieces: Iterable[str], name: str) -> Response:
-    """A CSV download (UTF-8; the pieces start with the BOM)."""
-
-    def encoded() -> Iterator[bytes]:
-        for piece in pieces:
-            yield piece.encode("utf-8")
-
-    response = Response(stream_with_context(encoded()), mimetype="text/csv")
+    """A CSV download (UTF-8; the pieces start with the BOM). Made whole before it is sent
+    (13 MB for 100,000 complaints): a streamed answer would hold the request open in the
+    worker for as long as the client takes to read it."""
+    response = Response("".join(pieces).encode("utf-8"), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.mimetype_params["charset"] = "utf-8"
     return response
