@@ -71,7 +71,7 @@ def test_agents_get_403_and_strangers_the_login(
 def test_the_list_and_the_header_link(manager_client: FlaskClient) -> None:
     html = manager_client.get(URL).get_data(as_text=True)
     assert "<h1>Root causes</h1>" in html
-    assert html.count('<th scope="row">') == 8
+    assert html.count('<tr id="cause-') == 8
     assert "Schade door vervoerder" in html and "Carrier damage" in html
     for button in ("Rename", "Retire", "Delete", "Up", "Down", "Add root cause"):
         assert f">{button}<" in html
