@@ -253,6 +253,22 @@ def html_full(client: FlaskClient, typed: str) -> str:
     return client.get("/staff/", query_string={"q": typed}).get_data(as_text=True)
 
 
+def test_first_words_stay_unless_a_snippet_shows_them(
+    client: FlaskClient, make_staff: Any
+) -> None:
+    login(client, make_staff("agent"))
+    complaint = new_complaint(
+        now=at(2), description="The kettle leaks.\n\n" + "It boils. " * 30 + "The lid is loose."
+    )
+    html = client.get("/staff/?q=lid").get_data(as_text=True)
+    row = html.split(f'id="complaint-{complaint.id}"')[1].split("</tbody>")[0]
+    assert '<span class="gist">The kettle leaks. It boils.' in row
+    assert '<tr class="snippet-row">' in row and "<mark>lid</mark> is loose." in row
+    html = client.get("/staff/?q=kettle").get_data(as_text=True)
+    row = html.split(f'id="complaint-{complaint.id}"')[1].split("</tbody>")[0]
+    assert 'class="gist"' not in row and "The <mark>kettle</mark> leaks." in row
+
+
 def test_a_very_long_query_is_answered(client: FlaskClient, make_staff: Any) -> None:
     login(client, make_staff("agent"))
     new_complaint(now=at(2), description="A broken umbrella")

@@ -50,6 +50,15 @@ class InboxRow:
     exact: bool = False
 
 
+def _gist(gist: str, snippets: list[Markup]) -> str:
+    """The first words, unless a snippet of the search starts with them already."""
+    for snippet in snippets:
+        start = snippet.striptags()[:15]
+        if start and gist.startswith(start):
+            return ""
+    return gist
+
+
 def _cell(badge: ClockBadge) -> BadgeCell:
     """The template's view of a badge."""
     return BadgeCell(badge.text, badge.css, badge.clock.due.isoformat())
@@ -74,6 +83,7 @@ def inbox_rows(
     rows = []
     for complaint in page.rows:
         ack, response = clock_badges(complaint, now, words)
+        snippets = page.snippets.get(complaint.id, [])
         assignee = complaint.assignee
         status, category = complaint.status, complaint.category
         rows.append(
@@ -82,7 +92,7 @@ def inbox_rows(
                 reference=complaint.reference,
                 display_reference=complaint.display_reference,
                 new_answer=complaint.id in page.new_answer,
-                snippets=page.snippets.get(complaint.id, []),
+                snippets=snippets,
                 name=complaint.name,
                 category=category_words.get(category, category),
                 status=status,
@@ -91,7 +101,7 @@ def inbox_rows(
                 ack=_cell(ack),
                 response=_cell(response),
                 wants=_wants(complaint.preferred_solution, wants),
-                gist=complaint.gist,
+                gist=_gist(complaint.gist, snippets),
                 exact=complaint.id in page.exact,
             )
         )
