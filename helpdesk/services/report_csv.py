@@ -15,10 +15,11 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import DateTime, func, select, type_coerce
 
 from ..domain.reports import Compliance, Period, week_start
 from ..domain.sla import local_date
@@ -213,13 +214,13 @@ def complaint_csv(period: Period, filters: ReportFilters) -> Iterator[str]:
             Complaint.outcome_kind,
             RootCause.key,
             Complaint.outcome_refund_cents,
-            Complaint.acknowledged_at,
+            type_coerce(Complaint.acknowledged_at, DateTime()),
             Complaint.days_to_acknowledge,
             Complaint.acknowledged_on_time,
-            Complaint.responded_at,
+            type_coerce(Complaint.responded_at, DateTime()),
             Complaint.days_to_respond,
             Complaint.responded_on_time,
-            Complaint.review_requested_at,
+            type_coerce(Complaint.review_requested_at, DateTime()),
             Complaint.review_changed,
             Rating.score,
             Rating.handling_score,
@@ -233,32 +234,48 @@ def complaint_csv(period: Period, filters: ReportFilters) -> Iterator[str]:
         .order_by(Complaint.received_on, Complaint.id)
         .execution_options(yield_per=CHUNK)
     )
-    for chunk in db.session.execute(query).partitions(CHUNK):
-        yield _csv_text(_complaint_row(row, tz) for row in chunk)
+    moment = _ShopDays(tz)
+    # Core rows (no ORM layer), the moments as the database has them (UTC): 2 s of CPU
+    # for 100,000 complaints before, most of it per-value conversions.
+    for chunk in db.session.connection().execute(query).partitions(CHUNK):
+        yield _csv_text(_complaint_row(row, moment) for row in chunk)
 
 
-def _complaint_row(row: Any, tz: Any) -> list[str]:
+def _complaint_row(row: Any, moment: _ShopDays) -> list[str]:
     (reference, received_on, category, channel, language, status, sought, outcome, cause,
      cents, acknowledged_at, ack_days, ack_on_time, responded_at, response_days,
      response_on_time, review_at, changed, score, handling, referred, decision) = row  # fmt: skip
     return [
-        reference, _day(received_on), category, channel, language, status, sought or "",
-        outcome or "", cause or "", "" if cents is None else _euros(cents),
-        _moment(acknowledged_at, tz), _number(ack_days), _yes_no(ack_on_time),
-        _moment(responded_at, tz), _number(response_days), _yes_no(response_on_time),
-        _moment(review_at, tz), _yes_no(changed), _number(score), _number(handling),
+        reference, "" if received_on is None else received_on.isoformat(), category, channel,
+        language, status, sought or "", outcome or "", cause or "",
+        "" if cents is None else _euros(cents),
+        moment(acknowledged_at), "" if ack_days is None else str(ack_days), _YES_NO[ack_on_time],
+        moment(responded_at), "" if response_days is None else str(response_days),
+        _YES_NO[response_on_time], moment(review_at), _YES_NO[changed],
+        "" if score is None else str(score), "" if handling is None else str(handling),
         str(referred or 0), decision or "",
     ]  # fmt: skip
 
 
-def _day(value: date | None) -> str:
-    return "" if value is None else value.isoformat()
+#: A flag as the CSV writes it (SQLite gives 1/0, PostgreSQL True/False: equal keys).
+_YES_NO: dict[bool | None, str] = {None: "", True: "yes", False: "no"}
 
 
-def _moment(value: datetime | None, tz: Any) -> str:
-    """The shop's date of a moment, ISO."""
-    return "" if value is None else local_date(value, tz).isoformat()
+class _ShopDays:
+    """A stored moment (UTC; naive on SQLite) as the shop's date, ISO. Memoised per quarter
+    of an hour: every time zone's offset and change is a whole number of quarter hours."""
 
+    def __init__(self, tz: ZoneInfo) -> None:
+        self.tz = tz
+        self.seen: dict[tuple[int, int, int, int, int], str] = {}
 
-def _yes_no(value: bool | None) -> str:
-    return "" if value is None else ("yes" if value else "no")
+    def __call__(self, value: datetime | None) -> str:
+        if value is None:
+            return ""
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC)
+        key = (value.year, value.month, value.day, value.hour, value.minute // 15)
+        found = self.seen.get(key)
+        if found is None:
+            found = self.seen[key] = local_date(value.replace(tzinfo=UTC), self.tz).isoformat()
+        return found

@@ -159,3 +159,20 @@ def test_a_cell_a_spreadsheet_would_run_is_written_as_text() -> None:
     assert [neutralise(cell) for cell in cells] == [
         "'=HYPERLINK(\"http://x\")", "'+31 6", "'-cmd", "'@SUM(A1)", "'\tx", "plain", "-5.00", "12",
     ]  # fmt: skip
+
+
+def test_a_moment_is_written_as_the_shops_date() -> None:
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from helpdesk.services.report_csv import _ShopDays
+
+    amsterdam = _ShopDays(ZoneInfo("Europe/Amsterdam"))
+    assert amsterdam(datetime(2026, 5, 14, 21, 59)) == "2026-05-14"  # 23:59 summer time
+    assert amsterdam(datetime(2026, 5, 14, 22, 0)) == "2026-05-15"  # SQLite: naive UTC
+    assert amsterdam(datetime(2026, 5, 14, 22, 0, tzinfo=UTC)) == "2026-05-15"  # PostgreSQL
+    assert amsterdam(datetime(2026, 12, 14, 22, 59)) == "2026-12-14"  # winter: UTC+1
+    assert amsterdam(None) == ""
+    kolkata = _ShopDays(ZoneInfo("Asia/Kolkata"))  # UTC+5:30: the memo is per quarter hour
+    assert kolkata(datetime(2026, 5, 14, 18, 29)) == "2026-05-14"
+    assert kolkata(datetime(2026, 5, 14, 18, 30)) == "2026-05-15"
