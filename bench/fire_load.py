@@ -6,8 +6,8 @@
   or the whole server was killed) is sent again unchanged, same tokens and cookies, as a
   browser's "resend" would: the submission token must make it one complaint;
   Every fourth customer hangs up right after sending the POST (a phone losing its signal)
-  and sends it again half a second later: the server has stored it by then, or is storing
-  it, and the resend must find it;
+  and sends it again 2 s later: the server has stored it by then, or is storing it, and
+  the resend must find it;
 - customers who track a complaint (POST /track with code and email, then the case view);
 - staff who log in once and search the inbox.
 
@@ -34,6 +34,8 @@ from submit_load import DONE_PATH, FORM_PATH, FormClient, Outcome, Submission, e
 NO_ANSWER = (OSError, http.client.HTTPException)
 #: How long a customer keeps resending a POST that got no answer, and the pause between.
 RESEND_FOR, RESEND_PAUSE = 60.0, 0.5
+#: How long a customer who hung up takes to send the form again.
+HUNG_UP_FOR = 2.0
 REFERENCE = re.compile(r"\b([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})\b")
 
 
@@ -174,7 +176,7 @@ class Load:
         if self.hang_up_every and submission.number % self.hang_up_every == 0:
             self._hang_up(client, body, content_type)
             done.posts.append(time.time())
-            time.sleep(RESEND_PAUSE)
+            time.sleep(HUNG_UP_FOR)
         giving_up = time.monotonic() + RESEND_FOR
         while True:
             done.posts.append(time.time())
