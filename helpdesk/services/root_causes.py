@@ -223,9 +223,14 @@ def delete_root_cause(staff: Staff, key: str) -> None:
     RootCauseInUse: a used entry is retired instead, so the figures keep their words)."""
     require_manager(staff)
     cause = _require(key)
+    in_use = RootCauseInUse(
+        _("This root cause is named by complaints or actions: retire it instead.")
+    )
     if is_used(cause):
-        raise RootCauseInUse(
-            _("This root cause is named by complaints or actions: retire it instead.")
-        )
+        raise in_use
     db.session.delete(cause)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError as exc:  # an outcome named it at the same moment
+        db.session.rollback()
+        raise in_use from exc

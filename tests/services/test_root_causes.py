@@ -163,3 +163,20 @@ def test_an_outcome_needs_a_root_cause_still_offered(app: Flask) -> None:
                            seen=complaint.version, now=ANSWERED)  # fmt: skip
     assert outcome.root_cause is not None and outcome.root_cause.key == "other"
     assert outcome.root_cause_note == "Customer typo in the address."
+
+
+def test_a_delete_that_loses_a_race_is_refused(
+    pg_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check found the entry unused, then an outcome named it before the delete was
+    committed: PostgreSQL's foreign key refuses the delete, and the manager is told to retire
+    it instead (never a 500)."""
+    from helpdesk.services import root_causes
+
+    manager = fast_staff("manager")
+    add_root_cause(manager, RootCauseNames("Courier", "Koerier"))
+    give_refund(new_complaint(), fast_staff("agent"), root_cause="courier")
+    monkeypatch.setattr(root_causes, "is_used", lambda cause: False)  # the check came first
+    with pytest.raises(RootCauseInUse):
+        delete_root_cause(manager, "courier")
+    assert find_root_cause("courier") is not None
