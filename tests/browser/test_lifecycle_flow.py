@@ -208,7 +208,7 @@ def manager_sends_final(page: Any, base: str, people: People, reference: str) ->
     panel.get_by_label("Full refund").check()
     panel.get_by_role("button", name="Send final response").click()
     page.locator("#outcome-panel").get_by_text("Final response").first.wait_for()
-    assert page.locator(".case-title .status").inner_text() == "Final response"
+    assert page.locator(".case-title .status").inner_text() == "Final response sent"
     assert "€17.45 (full refund)" in page.locator("#outcome-panel").inner_text()
     assert "No further review is possible." in page.locator("#review-panel").inner_text()
 
