@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, and_, exists, func, select, update
+from sqlalchemy import ColumnElement, Integer, and_, bindparam, exists, func, select, update
 
 from ..extensions import db
 from ..models import Complaint, OutboxEmail, Staff
@@ -46,19 +46,34 @@ class EmailLine:
     failed_at: datetime | None
 
 
-def _state(email: OutboxEmail) -> str:
-    if email.sent_at is not None:
+def _state(sent_at: datetime | None, failed_at: datetime | None) -> str:
+    if sent_at is not None:
         return "sent"
-    return "failed" if email.failed_at is not None else "waiting"
+    return "failed" if failed_at is not None else "waiting"
+
+
+#: The columns the case page's Emails panel shows (not the bodies), built once; the
+#: complaint's id is the parameter.
+_CASE_EMAILS = (
+    select(
+        OutboxEmail.id,
+        OutboxEmail.kind,
+        OutboxEmail.to_addr,
+        OutboxEmail.subject,
+        OutboxEmail.created_at,
+        OutboxEmail.sent_at,
+        OutboxEmail.attempts,
+        OutboxEmail.next_attempt_at,
+        OutboxEmail.last_error,
+        OutboxEmail.failed_at,
+    )
+    .where(OutboxEmail.complaint_id == bindparam("complaint_id", type_=Integer))
+    .order_by(OutboxEmail.created_at.desc(), OutboxEmail.id.desc())
+)
 
 
 def case_emails(complaint_id: int) -> list[EmailLine]:
     """Every email queued for the complaint, newest first."""
-    query = (
-        select(OutboxEmail)
-        .where(OutboxEmail.complaint_id == complaint_id)
-        .order_by(OutboxEmail.created_at.desc(), OutboxEmail.id.desc())
-    )
     return [
         EmailLine(
             id=email.id,
@@ -67,14 +82,14 @@ def case_emails(complaint_id: int) -> list[EmailLine]:
             to_addr=email.to_addr,
             subject=email.subject,
             created_at=email.created_at,
-            state=_state(email),
+            state=_state(email.sent_at, email.failed_at),
             sent_at=email.sent_at,
             attempts=email.attempts,
             next_attempt_at=email.next_attempt_at,
             last_error=email.last_error,
             failed_at=email.failed_at,
         )
-        for email in db.session.scalars(query)
+        for email in db.session.execute(_CASE_EMAILS, {"complaint_id": complaint_id})
     ]
 
 
@@ -91,13 +106,20 @@ def count_with_failed_email() -> Any:
     )
 
 
+#: Which of a page's complaints have a given-up email, built once (the ids are the parameter).
+_FAILED_AMONG = (
+    select(OutboxEmail.complaint_id)
+    .where(OutboxEmail.complaint_id.in_(bindparam("ids", expanding=True)), FAILED)
+    .distinct()
+)
+
+
 def failed_email_flags(complaint_ids: Iterable[int]) -> set[int]:
     """The complaints among `complaint_ids` with an email that was given up (one query)."""
     ids = list(complaint_ids)
     if not ids:
         return set()
-    query = select(OutboxEmail.complaint_id).where(OutboxEmail.complaint_id.in_(ids), FAILED)
-    return {found for found in db.session.scalars(query.distinct()) if found is not None}
+    return {found for found in db.session.scalars(_FAILED_AMONG, {"ids": ids}) if found is not None}
 
 
 class RetryRefused(Exception):

@@ -17,7 +17,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy import ColumnElement, Integer, bindparam, exists, func, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -168,15 +168,18 @@ def record_compliance(
     _event(referral, staff, "referral_compliance_recorded", now, detail)
 
 
+#: The case page's referrals, built once (the complaint's id is the parameter).
+_REFERRALS = (
+    select(Referral)
+    .where(Referral.complaint_id == bindparam("complaint_id", type_=Integer))
+    .options(joinedload(Referral.staff))
+    .order_by(Referral.referred_on, Referral.id)
+)
+
+
 def list_referrals(complaint: Complaint) -> list[Referral]:
     """The referrals of a complaint, oldest first, with who recorded them."""
-    query = (
-        select(Referral)
-        .where(Referral.complaint_id == complaint.id)
-        .options(joinedload(Referral.staff))
-        .order_by(Referral.referred_on, Referral.id)
-    )
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(_REFERRALS, {"complaint_id": complaint.id}))
 
 
 def get_referral(complaint: Complaint, referral_id: int) -> Referral | None:
@@ -203,16 +206,20 @@ def count_in_mediation() -> Any:
     return select(distinct).where(OPEN_REFERRAL).scalar_subquery()
 
 
+#: The inbox's question for a page of rows, built once: which have an open referral, and
+#: its reply dates (the ids are the parameter).
+_FLAGS = select(Referral.complaint_id, Referral.reply_due_on, Referral.replied_on).where(
+    Referral.complaint_id.in_(bindparam("ids", expanding=True)), OPEN_REFERRAL
+)
+
+
 def mediation_flags(complaint_ids: Iterable[int], today: date) -> dict[int, bool]:
     """For the complaints with an open referral: True when a reply is overdue (one query)."""
     ids = list(complaint_ids)
     if not ids:
         return {}
-    query = select(Referral.complaint_id, Referral.reply_due_on, Referral.replied_on,
-                   Referral.decision).where(Referral.complaint_id.in_(ids),
-                                            OPEN_REFERRAL)  # fmt: skip
     flags: dict[int, bool] = {}
-    for complaint_id, due, replied, _decision in db.session.execute(query):
+    for complaint_id, due, replied in db.session.execute(_FLAGS, {"ids": ids}):
         overdue = replied is None and due < today
         flags[complaint_id] = flags.get(complaint_id, False) or overdue
     return flags
