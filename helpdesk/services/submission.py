@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import DateTime, Integer, String, bindparam, func, inspect, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import InstanceState
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..domain.clocks import opening_clocks
@@ -147,7 +148,7 @@ def _commit_keeping(complaint: Complaint) -> None:
     kept is what the commit writes; relationships load as usual when read.
     """
     db.session.flush()
-    state = inspect(complaint)
+    state: InstanceState[Complaint] = inspect(complaint)
     written = {
         prop.key: state.dict[prop.key]
         for prop in state.mapper.column_attrs
