@@ -1,5 +1,10 @@
-"""The report service's speed (issue 13), before the reports page exists: a period's report
-together with the period before (what the page will show), and the per-complaint CSV.
+"""The reports' speed (issue 13 item 7). Through HTTP, for `make bench` (bench/run.py): the
+URLs of the reports page that wrk loads (PAGE_PATHS: the quick picks, some with a filter;
+YEAR_PATH alone), and the CSV downloads timed one at a time (`time_downloads`).
+
+In this process, for a closer look at the service (the numbers a page shows, without
+HTTP and rendering): a period's report together with the period before, and the
+per-complaint CSV.
 
     HELPDESK_DATABASE_URL=sqlite:///…/helpdesk.sqlite3 .venv/bin/python bench/reports.py \
         [--today YYYY-MM-DD] [--repeat 7]
@@ -26,6 +31,94 @@ sys.path.insert(0, str(ROOT))
 
 #: The issue's target for the whole page (two reports and the rendering): p95 300 ms.
 TARGET_MS = 300
+#: ... and for a CSV download: 2 s.
+CSV_TARGET_S = 2.0
+
+#: The reports page as managers use it: every quick pick, and some with a filter.
+PAGE_PATHS = [
+    *(f"/staff/reports?pick={pick}" for pick in ("month", "30d", "90d", "quarter",
+                                                  "last_quarter", "year")),
+    "/staff/reports?pick=year&category=physical",
+    "/staff/reports?pick=quarter&language=nl",
+    "/staff/reports?pick=last_quarter&channel=email",
+    "/staff/reports?pick=90d&category=digital&language=en",
+]  # fmt: skip
+#: The heaviest quick pick alone: this year so far against the same days of last year.
+YEAR_PATH = "/staff/reports?pick=year"
+
+
+def download_paths(today: date) -> dict[str, str]:
+    """The CSV downloads timed: this year's figures and complaints, and the complaints of
+    the longest period the page allows (three years: every complaint of the bench data)."""
+    start = today.replace(year=today.year - 3) + timedelta(days=1)
+    return {
+        "figures CSV, this year": "/staff/reports/figures.csv?pick=year",
+        "complaints CSV, this year": "/staff/reports/complaints.csv?pick=year",
+        "complaints CSV, 3 years": f"/staff/reports/complaints.csv?from={start}&to={today}",
+    }
+
+
+def time_downloads(
+    get: Callable[[str], tuple[int, str, str]], today: date, repeat: int = 3
+) -> dict[str, dict[str, object]]:
+    """Each download `repeat` times after one warm-up, one at a time: median and worst
+    seconds, size and rows (`get` is a logged-in bench/client.Session's)."""
+    found: dict[str, dict[str, object]] = {}
+    for name, path in download_paths(today).items():
+        status, _url, body = get(path)
+        if status != 200:
+            found[name] = {"path": path, "skipped": f"HTTP {status}"}
+            continue
+        seconds = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            _status, _url, body = get(path)
+            seconds.append(time.perf_counter() - started)
+        found[name] = {
+            "path": path,
+            "median_s": round(statistics.median(seconds), 3),
+            "max_s": round(max(seconds), 3),
+            "bytes": len(body.encode()),
+            "rows": body.count("\n") - 1,
+        }
+    return found
+
+
+def warm(get: Callable[[str], tuple[int, str, str]], rounds: int = 4) -> None:
+    """Ask for every page URL `rounds` times (so each gunicorn worker has counted its months)."""
+    for _ in range(rounds):
+        for path in PAGE_PATHS:
+            get(path)
+
+
+def measure_downloads(base_url: str, email: str, password: str) -> dict[str, dict[str, object]]:
+    """time_downloads as the demo manager (bench/run.py, while the server runs)."""
+    from client import staff_login
+
+    session, why = staff_login(base_url, email, password)
+    if session is None:
+        return {
+            name: {"path": path, "skipped": why}
+            for name, path in download_paths(date.today()).items()
+        }
+    return time_downloads(session.get, date.today())
+
+
+def download_lines(found: dict[str, dict[str, object]]) -> list[str]:
+    """The downloads as lines of the bench's table."""
+    lines = []
+    for name, row in found.items():
+        if "skipped" in row:
+            lines.append(f"{name:<28} n/a: {row['skipped']}")
+            continue
+        worst = float(row["max_s"])
+        verdict = "PASS" if worst <= CSV_TARGET_S else "MISS"
+        lines.append(
+            f"{name:<28} {row['rows']:>7} rows {int(row['bytes']) / 1e6:6.1f} MB "
+            f"median {row['median_s']:.2f} s, worst {worst:.2f} s "
+            f"(target {CSV_TARGET_S:.0f} s)  {verdict}"
+        )
+    return lines
 
 
 def _timed(call: Callable[[], object], repeat: int) -> tuple[float, float, float]:
