@@ -7,7 +7,7 @@ from __future__ import annotations
 import secrets
 import subprocess
 
-from dataset import FLASK, ROOT, Dataset, reindex
+from dataset import FLASK, ROOT, Dataset, flask
 from fire_sink import RefusingSink
 from sqlalchemy import create_engine, text
 
@@ -66,7 +66,7 @@ def prepare_copy(dataset: Dataset, env: dict[str, str]) -> list[tuple[str, str]]
         text=True,
     )
     if dataset.backend == "whoosh" and not (dataset.folder / "data" / "search-index").is_dir():
-        reindex(dataset)
+        flask(dataset, "search", "reindex", "--quiet", quiet=True)
     printed, _ = creating.communicate(STAFF[1] + "\n", timeout=120)
     if creating.returncode != 0:
         raise RuntimeError(f"flask staff create failed: {printed.strip()[-500:]}")
