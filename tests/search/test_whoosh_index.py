@@ -247,7 +247,11 @@ def app_config(request: pytest.FixtureRequest) -> dict[str, Any]:
 def test_a_parallel_rebuild_gives_the_same_index(app: Flask) -> None:
     made = add_complaints(Spec(f"papa {w}", day=i) for i, w in enumerate(WORDS))
     assert search.reindex_all(progress=False) == len(WORDS)
-    assert len(whoosh_index.open_dir(str(live_dir(app))).reader().leaf_readers()) == 2
+    # With the speed-ups each of the 2 worker processes writes a segment; with the library
+    # patches off (HELPDESK_LIBRARY_PATCHES=0, CI's PostgreSQL run) Whoosh's own writer
+    # builds the index in this process as one segment.
+    segments = 2 if search.backend().fast else 1  # type: ignore[attr-defined]
+    assert len(whoosh_index.open_dir(str(live_dir(app))).reader().leaf_readers()) == segments
     assert find("papa", sort="oldest").complaint_ids == [c.id for c in made]
     assert search.check().ok
 
