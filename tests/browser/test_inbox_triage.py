@@ -88,19 +88,25 @@ def test_a_paste_searches_and_a_row_opens_with_a_click_or_the_keyboard(
     page.wait_for_url(re.compile(r"/staff/\?q=umbrella$"))
     page.locator("#inbox-summary", has_text="1 complaint matches").wait_for()
     row = page.locator(ROWS).first
-    assert "The umbrella handle snapped off" in row.locator(".gist").inner_text()
-    snippet = page.locator(".snippet-row .snippet mark").first
-    assert snippet.inner_text().lower() == "umbrella"
+    assert "una@example.com" not in row.inner_text()  # the customer's name, not a snippet
+    snippet = page.locator(".snippet-row .snippet").first
+    assert "The umbrella handle snapped off" in snippet.inner_text()
+    assert snippet.locator("mark").first.inner_text().lower() == "umbrella"
     # The snippets have a row of their own, as wide as the table.
     table = page.locator(".inbox-table").bounding_box()
     cell = page.locator(".snippet-row td").first.bounding_box()
     assert table and cell and cell["width"] > 0.9 * table["width"]
     settle(page)
 
-    # A click on the row's text (not its link) opens the case.
-    row.locator(".gist").click()
+    # A click on the row's text (not its link) opens the case; on its snippet too.
+    row.locator(".customer").click()
     page.wait_for_url(re.compile(r"/staff/complaints/\w{12}$"))
     page.get_by_role("heading", name="Messages").wait_for()
+    page.go_back()
+    page.locator(ROWS).first.wait_for()
+    settle(page)
+    page.locator(".snippet-row .snippet").first.click()
+    page.wait_for_url(re.compile(r"/staff/complaints/\w{12}$"))
     page.go_back()
     page.locator(ROWS).first.wait_for()
     settle(page)
