@@ -9,6 +9,11 @@ per-complaint CSV.
     HELPDESK_DATABASE_URL=sqlite:///…/helpdesk.sqlite3 .venv/bin/python bench/reports.py \
         [--today YYYY-MM-DD] [--repeat 7]
 
+And the page alone through HTTP, on a migrated copy of the bench data (bench/run.py's rows
+without reseeding or reindexing: cp, `flask db upgrade`, then):
+
+    .venv/bin/python bench/reports.py --http DATA_DIR [--seconds 15]
+
 Runs in this process against the database the environment names (a migrated copy of the
 `make bench` data, say): the quick picks a manager uses most (the last full month, the last
 full quarter, this year so far, all as of --today), each timed --repeat times after one
@@ -25,6 +30,7 @@ import time
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -138,39 +144,114 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--today", type=date.fromisoformat, default=date.today())
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument(
+        "--http",
+        type=Path,
+        metavar="DATA_DIR",
+        help="serve this data set's folder (helpdesk.sqlite3, data/) with gunicorn and load "
+        "the page with wrk, as make bench does",
+    )
+    parser.add_argument("--seconds", type=int, default=15, help="wrk seconds per row (--http)")
     args = parser.parse_args()
+    if args.http:
+        serve_and_load(args.http, args.seconds)
+    else:
+        in_process(args.today, args.repeat)
 
+
+def in_process(today: date, repeat: int) -> None:
+    """The service alone: both reports of each period counted afresh and kept, and the CSV."""
     from helpdesk import create_app
     from helpdesk.domain.reports import custom_period, quick_period
     from helpdesk.services.report_csv import complaint_csv
     from helpdesk.services.reports import ReportFilters, get_report
 
-    month_end = args.today.replace(day=1) - timedelta(days=1)
-    this_quarter = quick_period("quarter", args.today).start
-    quarter_end = this_quarter - timedelta(days=1)
+    month_end = today.replace(day=1) - timedelta(days=1)
+    quarter_end = quick_period("quarter", today).start - timedelta(days=1)
     quarter_start = date(quarter_end.year, (quarter_end.month - 1) // 3 * 3 + 1, 1)
     periods = {
         "last full month": custom_period(month_end.replace(day=1), month_end),
         "last full quarter": custom_period(quarter_start, quarter_end),
-        "this year so far": quick_period("year", args.today),
+        "this year so far": quick_period("year", today),
     }
     app = create_app()
     with app.app_context():
         everything = ReportFilters()
         for name, period in periods.items():
 
-            def both(period=period) -> object:
-                return (get_report(period, everything, today=args.today),
-                        get_report(period.previous(), everything, today=args.today))  # fmt: skip
+            def both(period: Any = period) -> object:
+                return (get_report(period, everything, today=today),
+                        get_report(period.previous(), everything, today=today))  # fmt: skip
 
-            complaints = get_report(period, everything, today=args.today).complaints
-            median, best, cpu = _timed(both, args.repeat)
-            print(f"{name:18} {period.start}..{period.end} {complaints:7,} complaints: "
-                  f"report + period before {median:6.1f} ms median, {best:6.1f} best, "
-                  f"{cpu:6.1f} ms CPU (page target {TARGET_MS} ms)")  # fmt: skip
+            def afresh(both: Callable[[], object] = both) -> object:
+                app.extensions.pop("report_counts", None)  # nothing kept: count everything
+                return both()
+
+            complaints = get_report(period, everything, today=today).complaints
+            cold = _timed(afresh, repeat)
+            kept = _timed(both, repeat)
+            print(f"{name:18} {period.start}..{period.end} {complaints:7,} complaints, with the "
+                  f"period before: counted {cold[0]:6.1f} ms ({cold[2]:5.1f} CPU), kept "
+                  f"{kept[0]:5.1f} ms ({kept[2]:4.1f} CPU)")  # fmt: skip
         year = periods["this year so far"]
-        median, _best, cpu = _timed(lambda: sum(map(len, complaint_csv(year, everything))), 1)
+        median, _best, cpu = _timed(lambda: sum(map(len, complaint_csv(year, everything))), 3)
         print(f"per-complaint CSV, this year so far: {median / 1000:.2f} s, {cpu / 1000:.2f} s CPU")
+
+
+def serve_and_load(folder: Path, seconds: int) -> None:
+    """gunicorn (2 workers) on a migrated data set's folder, the page rows loaded by wrk
+    (4 connections) and the downloads timed, as make bench does; with the workers' CPU
+    time per request (less disturbed by other work on a shared machine) and the load."""
+    import os
+    import subprocess
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from client import run_wrk, staff_login
+    from dataset import Dataset
+    from server import GUNICORN, Server, _wait_until_up, free_port, stop_group
+
+    dataset = Dataset("whoosh", 0, 0, folder.resolve())
+    port = free_port()
+    log = Path("/tmp") / f"bench-reports-{os.getpid()}.log"
+    process = subprocess.Popen(
+        [GUNICORN, "--workers", "2", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+        cwd=ROOT, env=dataset.env(), stdout=subprocess.DEVNULL, stderr=log.open("wb"),
+        start_new_session=True,
+    )  # fmt: skip
+    server = Server(process, f"http://127.0.0.1:{port}", log)
+
+    def worker_cpu() -> float:
+        total = 0
+        for pid in server.worker_pids():
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
+
+    try:
+        _wait_until_up(server, timeout=60)
+        manager, why = staff_login(server.base_url, "manager@demo.example", "demo-manager-password")
+        if manager is None:
+            raise SystemExit(f"bench: {why}")
+        started = time.perf_counter()
+        manager.get(YEAR_PATH)
+        print(f"first view of this year (nothing kept): {time.perf_counter() - started:.2f} s")
+        warm(manager.get)
+        for name, paths in (("reports page", PAGE_PATHS), ("reports: this year", [YEAR_PATH])):
+            before = worker_cpu()
+            load = run_wrk(server.base_url, paths, manager.cookie_header, seconds=seconds,
+                           connections=4, threads=2)  # fmt: skip
+            used = (worker_cpu() - before) / max(load.requests, 1) * 1000
+            print(f"{name:20} {load.requests:5} requests {load.rps:6.1f}/s  p50 {load.p50:6.1f} "
+                  f"p95 {load.p95:6.1f} p99 {load.p99:6.1f} ms (target p95 {TARGET_MS}), "
+                  f"{load.errors} errors; worker CPU {used:.1f} ms a request; "
+                  f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip
+        before = worker_cpu()
+        found = time_downloads(manager.get, date.today())
+        print("\n".join(download_lines(found)))
+        print(f"downloads: {worker_cpu() - before:.2f} s of worker CPU for all of them (x4)")
+        print(f"worker RSS MB: {server.worker_rss_mb()}")
+    finally:
+        stop_group(process)
 
 
 if __name__ == "__main__":
