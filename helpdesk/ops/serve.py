@@ -3,10 +3,14 @@
 Starts gunicorn with helpdesk.ops.gunicorn_conf (web), the mail worker (`mail send --loop`)
 and, when the installed version has it, the background search indexer (`search indexer`);
 each line of output is prefixed with the process's name. Ctrl-C or SIGTERM stops all three
-(SIGTERM to each, SIGKILL to what is still running 40 s later); when one of them exits by
-itself, the others are stopped too and the runner exits non-zero, so a supervisor
-(systemd's Restart=on-failure) starts the whole set again. `make serve` runs `db upgrade`
-first.
+(SIGTERM to each, SIGKILL to what is still running 40 s later). When the mail worker or
+the indexer exits by itself (a crash, an OOM kill), it is started again in place after a
+short, growing pause while the web goes on serving (their work waits in the database:
+the outbox and the search queue lose nothing); more than RESTART_LIMIT restarts of one
+program within RESTART_WINDOW seconds stop everything. When gunicorn itself exits (it
+replaces its own killed workers), the others are stopped too. Either way the runner then
+exits non-zero, so a supervisor (systemd's Restart=on-failure) starts the whole set
+again. `make serve` runs `db upgrade` first.
 
 Rate limits: with more than one worker, `memory://` counts per worker (each limit lets
 about workers x as many through). HELPDESK_RATELIMIT_STORAGE_URL is used as given (a Redis
@@ -37,6 +41,11 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 #: gunicorn's graceful_timeout (30 s) and a margin; then SIGKILL.
 STOP_TIMEOUT = 40.0
+#: The programs started again in place when they exit; gunicorn's exit ends the set.
+RESTARTABLE = frozenset({"mail", "indexer"})
+#: More restarts of one program than this within RESTART_WINDOW seconds: give up.
+RESTART_LIMIT = 5
+RESTART_WINDOW = 60.0
 
 
 @dataclass
@@ -46,6 +55,8 @@ class Process:
     name: str
     argv: list[str]
     popen: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+    #: When it was started again in place (monotonic seconds), for the restart limit.
+    restarts: list[float] = field(default_factory=list, repr=False)
 
 
 def _say(text: str) -> None:
@@ -135,18 +146,23 @@ def start(procs: Sequence[Process], env: dict[str, str]) -> None:
     """Start each program in its own session (so a terminal's Ctrl-C reaches only us)."""
     lock = threading.Lock()
     for proc in procs:
-        proc.popen = subprocess.Popen(  # noqa: S603
-            proc.argv,
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
-        for stream, out in ((proc.popen.stdout, sys.stdout), (proc.popen.stderr, sys.stderr)):
-            assert stream is not None
-            threading.Thread(target=_pump, args=(proc.name, stream, out, lock), daemon=True).start()
-        _say(f"started {proc.name} (pid {proc.popen.pid}): {' '.join(proc.argv[1:])}")
+        launch(proc, env, lock)
+
+
+def launch(proc: Process, env: dict[str, str], lock: threading.Lock) -> None:
+    """Start one program, its output copied with its name in front."""
+    proc.popen = subprocess.Popen(  # noqa: S603
+        proc.argv,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    for stream, out in ((proc.popen.stdout, sys.stdout), (proc.popen.stderr, sys.stderr)):
+        assert stream is not None
+        threading.Thread(target=_pump, args=(proc.name, stream, out, lock), daemon=True).start()
+    _say(f"started {proc.name} (pid {proc.popen.pid}): {' '.join(proc.argv[1:])}")
 
 
 def stop(procs: Sequence[Process], timeout: float = STOP_TIMEOUT) -> None:
@@ -180,18 +196,56 @@ def _raise_stop(signum: int, _frame: object) -> None:
     raise _Stop(signal.Signals(signum).name)
 
 
-def supervise(procs: Sequence[Process]) -> int:
-    """Wait until a signal or until one program exits; stop the rest. The exit status."""
+def restart_pause(proc: Process, now: float) -> float | None:
+    """Seconds to wait before starting `proc` again, or None: not restartable, or over the limit."""
+    if proc.name not in RESTARTABLE:
+        return None
+    recent = [t for t in proc.restarts if now - t < RESTART_WINDOW]
+    if len(recent) >= RESTART_LIMIT:
+        return None
+    proc.restarts[:] = [*recent, now]
+    return float(min(2 ** len(recent), 16))
+
+
+def supervise(procs: Sequence[Process], env: dict[str, str]) -> int:
+    """Run until a signal, restarting the mail worker and indexer; the exit status."""
     status = 0
+    lock = threading.Lock()
+    due: dict[str, float] = {}  # program name -> when to start it again
     try:
         while True:
-            ended = [p for p in procs if p.popen is not None and p.popen.poll() is not None]
-            if ended:
-                first = ended[0]
-                assert first.popen is not None
-                _say(f"{first.name} exited (status {first.popen.returncode}): stopping the rest")
+            now = time.monotonic()
+            ended = [
+                p
+                for p in procs
+                if p.popen is not None and p.popen.poll() is not None and p.name not in due
+            ]
+            given_up = None
+            for proc in ended:
+                assert proc.popen is not None
+                pause = restart_pause(proc, now)
+                if pause is None:
+                    given_up = proc
+                    break
+                _say(
+                    f"{proc.name} exited (status {proc.popen.returncode}): "
+                    f"starting it again in {pause:.0f} s"
+                )
+                due[proc.name] = now + pause
+            if given_up is not None:
+                assert given_up.popen is not None
+                too_often = given_up.name in RESTARTABLE
+                why = f" ({RESTART_LIMIT} restarts in {RESTART_WINDOW:.0f} s)" if too_often else ""
+                _say(
+                    f"{given_up.name} exited (status {given_up.popen.returncode}){why}: "
+                    "stopping the rest"
+                )
                 status = 1
                 break
+            for proc in procs:
+                if proc.name in due and due[proc.name] <= now:
+                    del due[proc.name]
+                    launch(proc, env, lock)
             time.sleep(0.2)
     except _Stop as why:
         _say(f"{why}: stopping")
@@ -225,7 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         stop(procs)
         return 1
     _say(f"serving on http://{env['HELPDESK_BIND']} (Ctrl-C to stop)")
-    return supervise(procs)
+    return supervise(procs, env)
 
 
 if __name__ == "__main__":

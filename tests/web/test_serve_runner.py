@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -105,15 +106,50 @@ def test_sigterm_stops_web_mail_and_indexer(tmp_path: Path, sqlite_template: Pat
     assert re.search(r"web\s+\| .*gunicorn.error: Listening at: http://127\.0\.0\.1", log)
 
 
-def test_when_one_program_exits_the_others_are_stopped(
+def test_a_killed_mail_worker_is_started_again_while_the_web_serves(
+    tmp_path: Path, sqlite_template: Path
+) -> None:
+    runner, base_url = _start_runner(tmp_path, sqlite_template)
+    try:
+        children = _children(tmp_path)
+        os.kill(children["mail"], signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and _children(tmp_path)["mail"] == children["mail"]:
+            assert runner.poll() is None
+            time.sleep(0.2)
+        again = _children(tmp_path)
+        assert again["mail"] != children["mail"] and _alive(again["mail"])
+        assert again["web"] == children["web"] and _alive(children["web"])
+        with urllib.request.urlopen(f"{base_url}/healthz", timeout=10) as answer:  # noqa: S310
+            assert answer.status == 200
+    finally:
+        runner.send_signal(signal.SIGTERM)
+        runner.wait(45)
+        stop_group(runner)
+    assert (
+        "mail exited (status -9): starting it again in 1 s" in (tmp_path / "serve.log").read_text()
+    )
+
+
+def test_restarts_stop_after_the_limit() -> None:
+    mail = serve.Process("mail", ["true"])
+    pauses = [serve.restart_pause(mail, 100.0 + n) for n in range(serve.RESTART_LIMIT + 1)]
+    assert pauses == [1.0, 2.0, 4.0, 8.0, 16.0, None]
+    assert (
+        serve.restart_pause(mail, 100.0 + serve.RESTART_WINDOW + 10) == 1.0
+    )  # the window moved on
+    assert serve.restart_pause(serve.Process("web", ["true"]), 0.0) is None
+
+
+def test_when_the_web_server_exits_the_others_are_stopped(
     tmp_path: Path, sqlite_template: Path
 ) -> None:
     runner, _ = _start_runner(tmp_path, sqlite_template)
     try:
         children = _children(tmp_path)
-        os.kill(children["mail"], signal.SIGKILL)
+        os.kill(children["web"], signal.SIGKILL)
         assert runner.wait(45) == 1
-        assert _wait_gone(list(children.values()), 5) == []
+        assert _wait_gone([children["mail"]], 5) == []
     finally:
         stop_group(runner)
-    assert "mail exited (status -9): stopping the rest" in (tmp_path / "serve.log").read_text()
+    assert "web exited (status -9): stopping the rest" in (tmp_path / "serve.log").read_text()
