@@ -6,6 +6,8 @@ same output (their tests compare against the library's own code):
 - `wtforms_params`: WTForms' `html_params` without `Markup.format` (process-wide patch);
 - `babel_templates`: template gettext bound once per rendering (Flask-Babel's looks the
   translations up on every call);
+- `babel_lookup`: Flask-Babel's translations remembered per request and locale (every
+  `gettext` and lazy string in Python code looked them up again);
 - `freeze_heap`: start-up objects moved out of the garbage collector's sight (wsgi.py).
 
 `HELPDESK_LIBRARY_PATCHES=0` (setting LIBRARY_PATCHES) turns them all off, so a library
@@ -19,7 +21,7 @@ import gc
 
 from flask import Flask
 
-from . import babel_templates, wtforms_params
+from . import babel_lookup, babel_templates, wtforms_params
 
 
 def enabled(app: Flask) -> bool:
@@ -32,6 +34,7 @@ def install(app: Flask) -> None:
     if not enabled(app):
         return
     wtforms_params.install()
+    babel_lookup.install()
     babel_templates.init_app(app)
 
 

@@ -1,4 +1,5 @@
-"""The fast `html_params` writes exactly what WTForms' own does."""
+"""The library patches give what the libraries give: WTForms' `html_params`, Flask-Babel's
+translations; one setting turns them all off."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
+from flask_babel import force_locale, gettext, lazy_gettext, refresh
 from markupsafe import Markup
 
+from helpdesk.speedups import babel_lookup
 from helpdesk.speedups.wtforms_params import html_params, wtforms_html_params
 
 CASES: list[dict[str, Any]] = [
@@ -35,10 +39,12 @@ PROBE = """
 import sys, wtforms.widgets.core as core
 from flask import render_template_string
 from helpdesk import create_app
-from helpdesk.speedups import babel_templates, wtforms_params
+import flask_babel
+from helpdesk.speedups import babel_lookup, babel_templates, wtforms_params
 app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://",
                   "DATA_DIR": sys.argv[1], "UPLOAD_DIR": sys.argv[1] + "/uploads"})
 patched = core.html_params is wtforms_params.html_params
+patched = patched and flask_babel.Domain.get_translations is babel_lookup.get_translations
 bound = babel_templates._callables in app.template_context_processors[None]
 with app.test_request_context("/"):
     page = render_template_string(
@@ -59,3 +65,37 @@ def test_one_setting_switches_every_library_patch(
     )  # fmt: skip
     # Patched or stock, templates say the same words.
     assert done.stdout.strip() == f"{expected} Received|2 days"
+
+
+def test_translations_follow_the_locale_within_a_request(app: Flask) -> None:
+    """The remembered catalogue is the locale's: ?lang=, force_locale and refresh() within
+    one request each give the words Flask-Babel's own lookup gives."""
+    import flask_babel
+
+    assert flask_babel.Domain.get_translations is babel_lookup.get_translations
+    # Each context starts with refresh(), as every request does (web._fresh_locale): the
+    # test's app context, like a command's, outlives its requests.
+    with app.test_request_context("/?lang=nl"):
+        refresh()
+        assert gettext("Received") == "Ontvangen"
+        assert str(lazy_gettext("Received")) == "Ontvangen"
+        with force_locale("en"):
+            assert gettext("Received") == "Received"
+        assert gettext("Received") == "Ontvangen"
+    with app.test_request_context("/?lang=en"):
+        refresh()
+        assert gettext("Received") == "Received"
+        config = flask_babel.get_babel()
+        chosen = config.locale_selector
+        config.locale_selector = lambda: "nl"  # the language chosen anew after refresh()
+        try:
+            refresh()
+            assert gettext("Received") == "Ontvangen"
+        finally:
+            config.locale_selector = chosen
+    domain = flask_babel.get_domain()
+    with app.test_request_context("/?lang=nl"):
+        refresh()
+        ours = babel_lookup.get_translations(domain)
+        assert ours is babel_lookup.get_translations(domain)  # remembered
+        assert ours is babel_lookup.original_get_translations(domain)  # Flask-Babel's own
