@@ -4,8 +4,8 @@ then `python -m helpdesk.ops.serve --port PORT`) on the scratch data, its output
 Also what an operator sees of it: the pids of the programs it started (read from its own
 `started NAME (pid N)` lines) and of gunicorn's workers, kill -9 of one of them, and a start
 again when the runner exits, as systemd's `Restart=on-failure` does for a unit that runs
-`make serve` (the runner does not restart a program that died: it stops the others and
-exits 1, README "make serve").
+`make serve` (the runner starts a dead mail worker or indexer again in place; it exits 1 when
+gunicorn exits or after too many restarts, README "make serve").
 """
 
 from __future__ import annotations

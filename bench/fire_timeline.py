@@ -1,6 +1,6 @@
 """The faults of bench/under_fire.py, at fixed moments of the run while the load goes on:
 kill -9 of one gunicorn worker (gunicorn starts another), kill -9 of the mail worker and the
-search indexer (then `make serve` stops the web server too and exits 1, and it is started
+search indexer (`make serve` starts them again in place; if the runner exits, it is started
 again as systemd's Restart=on-failure would), and whatever else makes the runner exit. The
 SMTP server's refusal window is the sink's own (bench/fire_sink.py)."""
 

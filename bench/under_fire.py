@@ -9,9 +9,9 @@ photo, customers track theirs and staff search, all on loopback, while
 - from 1/4 to 1/2 the SMTP server (aiosmtpd, in this process) refuses every transaction
   (421 to MAIL FROM, 451 to RCPT TO, in turn), and accepts and records every message else
   (the mail worker drains every 5 s: three or four drains meet the refusal);
-- at 1/2 the mail worker and the indexer are killed with kill -9. `make serve` restarts
-  neither: it stops the web server too and exits 1; the bench starts it again, as systemd's
-  Restart=on-failure would for a unit running it (bench/fire_serve.py).
+- at 1/2 the mail worker and the indexer are killed with kill -9. `make serve` starts each
+  again in place while the web goes on serving; if the runner exits anyway, the bench starts
+  it again, as systemd's Restart=on-failure would for a unit running it (bench/fire_serve.py).
 
 Then, once the mail worker and the indexer have drained (a bounded wait): no 5xx answer at
 all (requests that got no answer while a process died are counted apart; a customer resends
