@@ -50,7 +50,7 @@ def final_page(
     if blocked is None and panel.final_form is None:
         blocked = panel_refusal(panel)
     page = render(
-        "resolution/outcome.html",
+        "staff/outcome.html",
         block="outcome_form",
         complaint=complaint,
         kind=kind.value,

@@ -15,4 +15,4 @@ from .blueprint import bp
 @manager_required
 def team() -> ResponseReturnValue:
     """Managers see every staff account (accounts are made with `flask staff create`)."""
-    return render("staff/team.html", people=accounts.list_staff())
+    return render("manager/team.html", people=accounts.list_staff())

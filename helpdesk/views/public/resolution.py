@@ -30,7 +30,7 @@ def _resolution_page(
 ) -> ResponseReturnValue:
     """The resolution part again with the form's messages (a page of its own without htmx)."""
     page = render(
-        "resolution/case.html",
+        "public/resolution.html",
         block="resolution",
         complaint=complaint,
         resolution=customer_resolution(complaint, review_form, rating_form),
@@ -100,4 +100,4 @@ def replacement_download(token: str) -> ResponseReturnValue:
         or attachment.purpose != "replacement"
     ):
         attachment = None
-    return send_stored(attachment) or (render("resolution/download_invalid.html"), 404)
+    return send_stored(attachment) or (render("public/download_invalid.html"), 404)

@@ -39,7 +39,7 @@ def outcome_page(
     """The outcome form: a whole page, or only the form for htmx (which swaps only a 200)."""
     action = url_for("staff.send_outcome", reference=complaint.reference, kind=kind.value)
     page = render(
-        "resolution/outcome.html",
+        "staff/outcome.html",
         block="outcome_form",
         complaint=complaint,
         kind=kind.value,
