@@ -34,11 +34,17 @@ def case() -> str | BaseResponse:
     if complaint is None:
         flash(_("Please enter your reference code and email address to see your complaint."))
         return redirect(url_for("public.track"))
-    return _case_page(complaint, AnswerForm())
+    # The answer form is on the page only while we wait for the customer (_case_activity).
+    waiting = complaint.status == "awaiting_customer"
+    return _case_page(complaint, AnswerForm() if waiting else None)
 
 
 def _case_page(
-    complaint: Complaint, form: AnswerForm, *, files_dropped: bool = False, answered: bool = False
+    complaint: Complaint,
+    form: AnswerForm | None,
+    *,
+    files_dropped: bool = False,
+    answered: bool = False,
 ) -> str:
     """Render the case view (or only its activity part for htmx), with every panel's data."""
     timeline = customer_timeline(complaint)
