@@ -37,6 +37,8 @@ from .sla import BusinessCalendar
 
 #: The longest custom period: three calendar years (a weekly chart stays readable).
 MAX_PERIOD_YEARS = 3
+#: The years a period may lie in (its comparison may reach a few years before).
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 
 class PeriodError(ValueError):
@@ -136,6 +138,8 @@ def custom_period(start: date, end: date) -> Period:
     """From `start` to `end`; raises PeriodError when reversed or longer than allowed."""
     if end < start:
         raise PeriodError(f"the period ends ({end}) before it starts ({start})")
+    if start.year < FIRST_YEAR or end.year > LAST_YEAR:
+        raise PeriodError(f"a period lies between {FIRST_YEAR} and {LAST_YEAR}")
     if end >= _add_months(start, 12 * MAX_PERIOD_YEARS):
         raise PeriodError(f"a period can span at most {MAX_PERIOD_YEARS} years")
     return Period(start, end)

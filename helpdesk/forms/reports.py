@@ -20,6 +20,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectChoice, SelectField, StringField
 
 from ..domain.reports import (
+    FIRST_YEAR,
+    LAST_YEAR,
     MAX_PERIOD_YEARS,
     Period,
     PeriodError,
@@ -114,6 +116,10 @@ class ReportForm(Form):
         found = typed_date(field)
         if found is None:
             field.errors = [*field.errors, _("Enter a date as YYYY-MM-DD, e.g. 2026-12-01.")]
+        elif not FIRST_YEAR <= found.year <= LAST_YEAR:
+            years = {"first": FIRST_YEAR, "last": LAST_YEAR}
+            field.errors = [*field.errors, _("Enter a date from %(first)d to %(last)d.", **years)]
+            return None
         return found
 
     def show(self, period: Period) -> None:

@@ -97,6 +97,10 @@ def test_a_period_cannot_run_backwards_or_span_too_long() -> None:
     assert custom_period(date(2020, 2, 29), date(2023, 2, 27)).days == 1095
     with pytest.raises(PeriodError, match="at most 3 years"):
         custom_period(date(2020, 2, 29), date(2023, 2, 28))
+    with pytest.raises(PeriodError, match="between 1900 and 2999"):
+        custom_period(date(9999, 12, 1), date(9999, 12, 31))  # no overflow past year 9999
+    with pytest.raises(PeriodError, match="between 1900 and 2999"):
+        custom_period(date(1, 1, 1), date(1, 1, 5))  # nor before year 1 (the period before)
     with pytest.raises(PeriodError, match="unknown period"):
         quick_period("fortnight", TODAY)
 

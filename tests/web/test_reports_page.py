@@ -200,6 +200,7 @@ def test_this_month_by_default_and_a_quick_pick(manager: FlaskClient) -> None:
         ("from=2026-05-31&to=2026-05-01", "to", "The last day comes before the first day."),
         ("from=2020-01-01&to=2023-01-01", "to", "A report can span at most 3 years."),
         ("from=2026-05-01&to=2026-05-31&category=toys", "category", "Not a valid choice."),
+        ("from=9999-12-01&to=9999-12-31", "from", "Enter a date from 1900 to 2999."),
     ],
 )
 def test_bad_input_is_told_by_its_field_and_kept(
