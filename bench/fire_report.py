@@ -44,11 +44,13 @@ def _files_ok(check: dict[str, Any], worker_killed: bool) -> bool:
 
 def _faults_happened(result: dict[str, Any]) -> bool:
     """Each fault the options asked for took place: a worker killed and replaced, the mail
-    worker and the indexer killed and everything answering again, refused transactions."""
+    worker and the indexer killed and running again (started in place by `make serve`, or
+    the whole runner started again and answering), refused transactions."""
     asked, what = result["faults"], [e["what"] for e in result["timeline"]]
     worker = not asked["worker"] or "gunicorn replaced the worker" in what
     background = not asked["background"] or (
-        any(w.startswith("kill -9 mail") for w in what) and "answering again" in what
+        any(w.startswith("kill -9 mail") for w in what)
+        and ("answering again" in what or "mail and indexer started again in place" in what)
     )
     refused = not asked["refusal"] or sum(result["smtp"]["refused"].values()) > 0
     return worker and background and refused

@@ -26,6 +26,7 @@ class Timeline:
     events: list[dict[str, Any]] = field(default_factory=list)
     _replacing: tuple[int, float] | None = None
     _killed_at: float | None = None
+    _killed: dict[str, int] = field(default_factory=dict)
 
     def at(self) -> float:
         """Seconds since the start of the load."""
@@ -64,6 +65,7 @@ class Timeline:
         for pid in killed.values():
             kill(pid)
         self._killed_at = time.monotonic()
+        self._killed = dict(killed)
         self.events.append(
             {
                 "t": self.at(),
@@ -104,9 +106,23 @@ class Timeline:
                         "after_s": round(time.monotonic() - since, 2),
                     }
                 )
+        if self._killed:
+            now = self.serve.programs()
+            if all(now.get(name, pid) != pid for name, pid in self._killed.items()):
+                since = self._killed_at if self._killed_at is not None else time.monotonic()
+                self.events.append(
+                    {
+                        "t": self.at(),
+                        "what": "mail and indexer started again in place",
+                        "after_kill_s": round(time.monotonic() - since, 2),
+                        "programs": {name: now[name] for name in self._killed},
+                    }
+                )
+                self._killed = {}
         status = self.serve.exited()
         if status is None:
             return
+        self._killed = {}
         self.events.append({"t": self.at(), "what": f"make serve exited with status {status}"})
         self.serve.start()
         self.events.append({"t": self.at(), "what": "make serve started again"})
