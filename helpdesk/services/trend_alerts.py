@@ -108,7 +108,7 @@ def _email_managers(alerts: list[TrendAlert]) -> None:
 
 
 def alert_words(
-    alert: TrendAlert, root_cause_names: dict[str, tuple[str | None, str | None]]
+    alert: TrendAlert | Trend, root_cause_names: dict[str, tuple[str | None, str | None]]
 ) -> str:
     """What rose, in words: "Category: Billing or payment", "Root cause: Packing",
     "Keyword: lamp" (called while the email is rendered, in its language; a root cause's

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import cast
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from ..domain.improvement import (
@@ -46,6 +47,7 @@ from ..extensions import db
 from ..models import Complaint, Outcome, RootCause
 from ..runtime.clock import shop_timezone
 from ..search.language.text import STOP_EN, STOP_NL, tokens
+from .report_queries import month_changes
 
 DIMENSIONS = ("category", "root_cause", "keyword")
 KEYWORD_MIN_LENGTH = 4
@@ -80,21 +82,27 @@ def _span(week: date) -> list[date]:
     return [week - timedelta(weeks=n) for n in range(TREND_WEEKS, -1, -1)]
 
 
-def find_trends(today: date, *, progress: Progress | None = None) -> list[Trend]:
-    """Every key rising in a checked week (see the module's docstring)."""
+def find_trends(
+    today: date,
+    *,
+    progress: Progress | None = None,
+    dimensions: tuple[str, ...] = DIMENSIONS,
+) -> list[Trend]:
+    """Every key rising in a checked week (see the module's docstring), of `dimensions`
+    only if given (keywords read every description of nine weeks; the others count)."""
     weeks = weeks_checked(today)
     first = _span(weeks[0])[0]
     counts = {
         "category": _category_counts(first, today),
-        "root_cause": _root_cause_counts(first, today),
-        "keyword": _keyword_counts(first, today, progress),
+        "root_cause": _root_cause_counts(first, today) if "root_cause" in dimensions else {},
+        "keyword": _keyword_counts(first, today, progress) if "keyword" in dimensions else {},
     }
     totals: Counter[date] = Counter()
     for by_week in counts["category"].values():
         totals.update(by_week)
     since = _first_week()
     found: list[Trend] = []
-    for dimension in DIMENSIONS:
+    for dimension in (d for d in DIMENSIONS if d in dimensions):
         scale = totals if dimension == "keyword" else None
         rising = [
             Trend(dimension, key, week, check)
@@ -226,3 +234,22 @@ def count_descriptions(today: date) -> int:
         Complaint.received_on >= first, Complaint.received_on <= today
     )
     return int(db.session.scalar(query) or 0)
+
+
+#: What the reports page checks as it opens (keywords only in the daily command).
+COUNTED = ("category", "root_cause")
+
+
+def rising_now(today: date) -> list[Trend]:
+    """The categories and root causes rising in the checked weeks, as find_trends finds
+    them, kept per app while no month's report counter moves (services.report_counts: the
+    counters move with every complaint received and every outcome given, whatever its
+    month) and today stays today."""
+    marks = tuple(sorted(month_changes("0000-00", "9999-99").items()))
+    kept = current_app.extensions.get("rising_now")
+    if kept is not None and kept[0] == (today, marks):
+        return list(kept[1])
+    found = find_trends(today, dimensions=COUNTED)
+    if tuple(sorted(month_changes("0000-00", "9999-99").items())) == marks:
+        current_app.extensions["rising_now"] = ((today, marks), tuple(found))
+    return found

@@ -231,3 +231,34 @@ def test_a_comment_is_shown_as_text(manager: FlaskClient, data: DataSet) -> None
     html = page(manager)[1]
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+
+
+def test_categories_rising_now_are_checked_as_the_page_opens(
+    client: FlaskClient, app: Flask
+) -> None:
+    """A category's spike in the last complete week shows at once (no daily run needed),
+    and a complaint more shows on the next view (the kept check follows the data)."""
+    from datetime import UTC, datetime, time, timedelta
+
+    from helpdesk.services.reports import shop_today
+    from helpdesk.services.trends import weeks_checked
+    from tests.services.reports_support import _complaint
+
+    spike = weeks_checked(shop_today())[0]  # the Monday of the last complete week
+
+    def billing(day: Any) -> None:
+        _complaint(datetime.combine(day, time(9), UTC), "billing", "web", "en", None)
+
+    for weeks_back in range(1, 9):  # the usual level: one a week for eight weeks
+        billing(spike - timedelta(weeks=weeks_back) + timedelta(days=1))
+    for n in range(6):
+        billing(spike + timedelta(days=n % 5))
+    login(client, fast_staff("manager"))
+    html = client.get("/staff/reports").get_data(as_text=True)
+    assert "Rising now" in html
+    assert "Category: Billing or payment</strong>: 6 in the week of" in html
+    billing(spike + timedelta(days=2))
+    html = client.get("/staff/reports").get_data(as_text=True)
+    assert "Category: Billing or payment</strong>: 7 in the week of" in html
+    old = client.get("/staff/reports?from=2026-05-01&to=2026-05-31").get_data(as_text=True)
+    assert "Rising now" not in old  # a period before the weeks checked

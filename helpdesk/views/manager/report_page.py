@@ -16,7 +16,7 @@ from werkzeug.datastructures import MultiDict
 from ...domain.improvement import TREND_MIN_COUNT, TREND_SIGMAS, TREND_WEEKS, RateChange
 from ...domain.reports import Period, week_start
 from ...forms.reports import FILTERS, PICKS, ReportForm
-from ...models import CorrectiveAction, TrendAlert
+from ...models import CorrectiveAction
 from ...services.corrective_actions import action_effect, list_actions
 from ...services.report_queries import RatingComment
 from ...services.reports import (
@@ -28,6 +28,7 @@ from ...services.reports import (
 )
 from ...services.root_causes import label, list_root_causes
 from ...services.trend_alerts import alert_words, list_alerts
+from ...services.trends import rising_now, weeks_checked
 from ...words import numbers as n
 from . import report_handling, report_results
 from .report_figures import Section
@@ -57,11 +58,12 @@ class ActionLine:
 
 
 @dataclass(frozen=True)
-class AlertLine:
-    """A rising-trend alert: what rose, in which week, how many against the usual level."""
+class TrendLine:
+    """A rising trend: what rose, in which week, how many against the usual level."""
 
-    alert: TrendAlert
     words: str
+    week: date
+    count: int
     usual: str
 
 
@@ -80,7 +82,10 @@ class ReportPage:
     actions: Sequence[ActionLine] = ()
     open_actions: int = 0
     overdue_actions: int = 0
-    alerts: Sequence[AlertLine] = ()
+    #: Categories and root causes rising now (when the period reaches the weeks checked).
+    rising: Sequence[TrendLine] = ()
+    #: The alerts the daily check stored for the period's weeks.
+    alerts: Sequence[TrendLine] = ()
     #: The trend rule's numbers, for the panel's words (domain.improvement).
     rule: Mapping[str, float] = field(default_factory=dict)
     #: The corrective-actions page, when there is one.
@@ -145,7 +150,13 @@ def build_page(args: MultiDict[str, str], today: date) -> ReportPage:
     page.sections = sections(now, before, names)
     page.comments = now.comments
     _add_actions(page, names, today)
-    page.alerts = _alerts(period, {c.key: (c.name, c.name_nl) for c in causes})
+    own_names = {c.key: (c.name, c.name_nl) for c in causes}
+    page.alerts = _alerts(period, own_names)
+    if period.end >= weeks_checked(today)[0]:
+        page.rising = [
+            TrendLine(alert_words(t, own_names), t.week, t.check.count, n.decimal(t.check.mean))
+            for t in rising_now(today)
+        ]
     return page
 
 
@@ -188,8 +199,11 @@ def _action_line(
     return ActionLine(action, cause, before, after, change)
 
 
-def _alerts(period: Period, own_names: dict[str, tuple[str | None, str | None]]) -> list[AlertLine]:
+def _alerts(period: Period, own_names: dict[str, tuple[str | None, str | None]]) -> list[TrendLine]:
     """The rising-trend alerts of the weeks the period touches, with their words (a root
     cause by its managers' own names, by key)."""
     alerts = list_alerts(week_start(period.start), period.end)
-    return [AlertLine(a, alert_words(a, own_names), n.decimal(a.mean)) for a in alerts]
+    return [
+        TrendLine(alert_words(a, own_names), a.week_start, a.count, n.decimal(a.mean))
+        for a in alerts
+    ]
