@@ -116,10 +116,17 @@ def renderer_fingerprint() -> str:
     digest = hashlib.sha256()
     for package in ("weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "pillow"):
         digest.update(f"{package} {version(package)}\n".encode())
-    here = Path(__file__).parent
-    for path in sorted([*here.glob("*.py"), *_static_dir().glob("*")]):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for name, path in renderer_files():
+        digest.update(name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+def renderer_files() -> list[tuple[str, Path]]:
+    """Our files that shape a PDF, by name: this package's code (the WeasyPrint speed-ups
+    in fast/ too) and the static files under static/pdf/."""
+    here = Path(__file__).parent
+    code = [(path.relative_to(here).as_posix(), path) for path in here.rglob("*.py")]
+    return sorted([*code, *((path.name, path) for path in _static_dir().glob("*"))])
 
 
 #: The documents' file names in the complaint's language: (case file, evidence bundle, internal).

@@ -17,9 +17,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from flask import current_app, has_app_context
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from . import fast
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +65,15 @@ class SafeFetcher(URLFetcher):  # type: ignore[misc]
         raise RefusedURL(f"not fetched: {url[:200]}")
 
 
+def _speedups() -> None:
+    """documents.fast in place, unless the library patches are off (LIBRARY_PATCHES)."""
+    wanted = not has_app_context() or bool(current_app.config.get("LIBRARY_PATCHES", True))
+    if wanted and not fast.installed():
+        fast.install()
+    elif not wanted and fast.installed():
+        fast.uninstall()
+
+
 @lru_cache(maxsize=1)
 def _fonts() -> FontConfiguration:
     """One font configuration per process (building it reads the system's font list)."""
@@ -83,6 +95,7 @@ def render_pdf(
     images: Mapping[str, tuple[bytes, str]] | None = None,
 ) -> bytes:
     """The PDF of `html`, styled by static_dir/stylesheet; only our own files are read."""
+    _speedups()
     css_path = static_dir / stylesheet
     css = _stylesheet(css_path, css_path.stat().st_mtime)
     fetcher = SafeFetcher(static_dir, images or {})

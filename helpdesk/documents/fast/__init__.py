@@ -1,0 +1,46 @@
+"""WeasyPrint speed-ups: the only place that reaches into WeasyPrint's internals.
+
+    lines   where a text breaks (split_first_line), remembered across documents
+    glyphs  the glyphs a line of text draws, remembered across documents
+
+A case file repeats most of its short texts: labels, table headings, names, dates, the
+running header on every page, and the same words in the next case of an export. WeasyPrint
+lays out and shapes each of them anew (a Pango layout, shaping by HarfBuzz, a Python loop
+over every glyph); these modules keep the result of a text in a given font and width and
+hand it back the next time. The PDF is the same byte for byte
+(tests/documents/test_fast_render.py compares it with the stock renderer's).
+
+documents.pdf installs them with the first PDF unless the library patches are off
+(HELPDESK_LIBRARY_PATCHES=0). They rely on WeasyPrint 70.0 (pinned in requirements.lock);
+`install` refuses another version, so an upgrade falls back to the stock code until the
+byte-for-byte test has been run against it.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import version
+
+from . import glyphs, lines
+
+#: The WeasyPrint release these patches were written against and checked with.
+WEASYPRINT_VERSION = "70.0"
+
+
+def install() -> bool:
+    """Patch WeasyPrint (idempotent); False, and nothing patched, on another version."""
+    if version("weasyprint") != WEASYPRINT_VERSION:
+        return False
+    lines.install()
+    glyphs.install()
+    return True
+
+
+def uninstall() -> None:
+    """Put WeasyPrint's own functions back and forget what was remembered."""
+    lines.uninstall()
+    glyphs.uninstall()
+
+
+def installed() -> bool:
+    """True while the patches are in place."""
+    return lines.installed() and glyphs.installed()

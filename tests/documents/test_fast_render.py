@@ -1,0 +1,91 @@
+"""The WeasyPrint speed-ups (helpdesk.documents.fast) print the same PDF, byte for byte, as
+WeasyPrint's own code: case files in both languages and both versions, printed again from
+the memos, and text the speed-ups hand back to the stock code (decorations, ellipses,
+automatic hyphenation, right-to-left text, a glyph no font has, justified text, tabs)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from flask import Flask
+
+from helpdesk.documents import fast
+from helpdesk.documents.casefile import STYLESHEET, _static_dir, case_file_source
+from helpdesk.documents.fast import glyphs, lines
+from helpdesk.documents.pdf import render_pdf
+from helpdesk.services.casefile import load_case_file
+from tests.documents.casefile_support import full_case
+from tests.services.outcomes_support import fast_staff
+
+NOW = datetime(2026, 4, 1, 10, 0, tzinfo=UTC)
+
+#: Text the memos leave to WeasyPrint's own functions, beside text they keep.
+AWKWARD = """<!doctype html><html lang="en"><body>
+<p style="text-decoration: underline">Underlined words, twice. Underlined words, twice.</p>
+<p style="width: 30mm; overflow: hidden; white-space: nowrap; text-overflow: ellipsis">
+A line far too long for its box ends in an ellipsis</p>
+<p lang="en" style="hyphens: auto; width: 25mm">Incomprehensibilities notwithstanding</p>
+<p dir="rtl">שלום עולם, a right-to-left line</p>
+<p>A glyph no font here has: 水 and 🙂, then plain text.</p>
+<p style="text-align: justify; width: 60mm">Justified text spreads its words over the full
+width of every line but the last, so each line's spaces differ from the next.</p>
+<p class="text">Tabs\tand preserved
+line breaks\tin pre-wrap text.</p>
+<p style="letter-spacing: 2pt; word-spacing: 3pt">Spaced out, then <b>bold</b> and
+<span class="hash">0123abcd</span> mono.</p>
+</body></html>"""
+
+
+def _both(app: Flask, make: object) -> tuple[bytes, bytes, bytes]:
+    """The PDF by WeasyPrint's own code, with the speed-ups, and with them again."""
+    app.config["LIBRARY_PATCHES"] = False
+    stock = make()  # type: ignore[operator]
+    assert not fast.installed()
+    app.config["LIBRARY_PATCHES"] = True
+    first = make()  # type: ignore[operator]
+    assert fast.installed()
+    again = make()  # type: ignore[operator]
+    return stock, first, again
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_case_files_are_the_same_bytes_with_the_speedups(app: Flask, language: str) -> None:
+    agent, manager = fast_staff("agent"), fast_staff("manager")
+    case = full_case(agent, manager, language=language, photos=1, extra_messages=4)
+    with app.test_request_context():
+        for internal in (False, True):
+            loaded = load_case_file(case.complaint.reference, internal=internal, now=NOW)
+            assert loaded is not None
+            source = case_file_source(loaded)
+            stock, first, again = _both(app, source.pdf)
+            assert first == stock
+            assert again == stock
+    assert lines._memo and glyphs._memo  # the second prints were answered from them
+
+
+def test_text_left_to_weasyprint_is_the_same_bytes(app: Flask) -> None:
+    def make() -> bytes:
+        return render_pdf(AWKWARD, static_dir=_static_dir(), stylesheet=STYLESHEET)
+
+    with app.test_request_context():
+        stock, first, again = _both(app, make)
+    assert first == stock
+    assert again == stock
+
+
+def test_another_weasyprint_release_gets_no_patches(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast.uninstall()
+    monkeypatch.setattr(fast, "WEASYPRINT_VERSION", "0.0")
+    assert fast.install() is False
+    assert not fast.installed()
+
+
+def test_the_bundle_key_covers_the_speedups(app: Flask) -> None:
+    from helpdesk.documents.casefile import renderer_files
+
+    with app.app_context():
+        names = {name for name, _path in renderer_files()}
+    assert {"fast/lines.py", "fast/glyphs.py", "pdf.py", "casefile.css"} <= names
