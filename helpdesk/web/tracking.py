@@ -125,16 +125,18 @@ _TITLES = {
 }
 
 
-def _message_title(message: Message) -> str:
+def _message_title(kind: str) -> str:
     """How the customer reads who wrote what (only this message's title is translated)."""
-    title = _TITLES.get(message.kind)
+    title = _TITLES.get(kind)
     return str(title if title is not None else _("Message"))
 
 
-#: The statements of the timeline, built once (the complaint's id is the parameter).
+#: The statements of the timeline, built once (the complaint's id is the parameter). The
+#: messages and status changes are column rows read on the session's connection: the
+#: timeline copies a few values of each, so no ORM objects are built for them.
 _COMPLAINT_ID = bindparam("complaint_id", type_=Integer)
 _VISIBLE_MESSAGES = (
-    select(Message)
+    select(Message.id, Message.created_at, Message.kind, Message.body, Message.author)
     .where(
         Message.complaint_id == _COMPLAINT_ID,
         Message.internal.is_(False),
@@ -165,13 +167,14 @@ _STATUS_EVENTS = (  # only the columns the timeline reads (no audit events built
 
 def customer_timeline(complaint: Complaint) -> list[TimelineItem]:
     """Messages the customer may see and status changes in plain words, oldest first."""
-    messages = db.session.scalars(_VISIBLE_MESSAGES, {"complaint_id": complaint.id}).all()
+    connection, by_complaint = db.session.connection(), {"complaint_id": complaint.id}
+    messages = connection.execute(_VISIBLE_MESSAGES, by_complaint).all()
     files = _customer_files(complaint) if messages else {}
     items = [
         TimelineItem(
             at=m.created_at,
             kind="message",
-            title=_message_title(m),
+            title=_message_title(m.kind),
             body=m.body,
             from_customer=m.author == "customer",
             message_kind=m.kind,
@@ -179,8 +182,7 @@ def customer_timeline(complaint: Complaint) -> list[TimelineItem]:
         )
         for m in messages
     ]
-    events = db.session.execute(_STATUS_EVENTS, {"complaint_id": complaint.id})
-    for event in events:
+    for event in connection.execute(_STATUS_EVENTS, by_complaint):
         # Only the status words: who did it and why (the audit detail) stays with the staff.
         status = "received" if event.action == "submitted" else event.to_status
         if status:
