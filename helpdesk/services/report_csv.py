@@ -262,20 +262,37 @@ _YES_NO: dict[bool | None, str] = {None: "", True: "yes", False: "no"}
 
 
 class _ShopDays:
-    """A stored moment (UTC; naive on SQLite) as the shop's date, ISO. Memoised per quarter
-    of an hour: every time zone's offset and change is a whole number of quarter hours."""
+    """A stored moment (UTC; naive on SQLite) as the shop's date, ISO. Per UTC day the
+    zone's offset is looked up once: on a day it does not change (all but about two a
+    year) the local date is the UTC date, the day before or the day after by the minutes
+    of the day plus that offset; on a day it changes, each moment is converted."""
 
     def __init__(self, tz: ZoneInfo) -> None:
         self.tz = tz
-        self.seen: dict[tuple[int, int, int, int, int], str] = {}
+        self.days: dict[date, tuple[int | None, tuple[str, str, str]]] = {}
 
     def __call__(self, value: datetime | None) -> str:
         if value is None:
             return ""
         if value.tzinfo is not None:
             value = value.astimezone(UTC)
-        key = (value.year, value.month, value.day, value.hour, value.minute // 15)
-        found = self.seen.get(key)
+        day = value.date()
+        found = self.days.get(day)
         if found is None:
-            found = self.seen[key] = local_date(value.replace(tzinfo=UTC), self.tz).isoformat()
-        return found
+            found = self.days[day] = self._day(day)
+        offset, names = found
+        if offset is None:
+            return local_date(value.replace(tzinfo=UTC), self.tz).isoformat()
+        return names[(value.hour * 60 + value.minute + offset) // 1440 + 1]
+
+    def _day(self, day: date) -> tuple[int | None, tuple[str, str, str]]:
+        """The zone's offset in minutes all through this UTC day (None when it changes), and
+        the dates of the day before, the day, and the day after."""
+        start = datetime.combine(day, datetime.min.time(), UTC)
+        offsets = {
+            int((moment.astimezone(self.tz).utcoffset() or timedelta()).total_seconds() // 60)
+            for moment in (start, start + timedelta(days=1, microseconds=-1))
+        }
+        one = timedelta(days=1)
+        names = ((day - one).isoformat(), day.isoformat(), (day + one).isoformat())
+        return (offsets.pop() if len(offsets) == 1 else None), names

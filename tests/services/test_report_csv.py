@@ -162,7 +162,7 @@ def test_a_cell_a_spreadsheet_would_run_is_written_as_text() -> None:
 
 
 def test_a_moment_is_written_as_the_shops_date() -> None:
-    from datetime import UTC, datetime
+    from datetime import UTC, datetime, timedelta
     from zoneinfo import ZoneInfo
 
     from helpdesk.services.report_csv import _ShopDays
@@ -173,6 +173,21 @@ def test_a_moment_is_written_as_the_shops_date() -> None:
     assert amsterdam(datetime(2026, 5, 14, 22, 0, tzinfo=UTC)) == "2026-05-15"  # PostgreSQL
     assert amsterdam(datetime(2026, 12, 14, 22, 59)) == "2026-12-14"  # winter: UTC+1
     assert amsterdam(None) == ""
-    kolkata = _ShopDays(ZoneInfo("Asia/Kolkata"))  # UTC+5:30: the memo is per quarter hour
+    kolkata = _ShopDays(ZoneInfo("Asia/Kolkata"))  # UTC+5:30
     assert kolkata(datetime(2026, 5, 14, 18, 29)) == "2026-05-14"
     assert kolkata(datetime(2026, 5, 14, 18, 30)) == "2026-05-15"
+    # The days the clocks change (29 March and 25 October 2026, at 01:00 UTC): each moment
+    # of those UTC days is converted on its own.
+    assert amsterdam(datetime(2026, 3, 28, 23, 30)) == "2026-03-29"  # 00:30 CET
+    assert amsterdam(datetime(2026, 3, 29, 0, 30)) == "2026-03-29"  # 01:30 CET
+    assert amsterdam(datetime(2026, 3, 29, 21, 59)) == "2026-03-29"  # 23:59 CEST
+    assert amsterdam(datetime(2026, 3, 29, 22, 0)) == "2026-03-30"  # 00:00 CEST
+    assert amsterdam(datetime(2026, 10, 24, 22, 30)) == "2026-10-25"  # 00:30 CEST
+    assert amsterdam(datetime(2026, 10, 25, 22, 59)) == "2026-10-25"  # 23:59 CET
+    assert amsterdam(datetime(2026, 10, 25, 23, 0)) == "2026-10-26"  # 00:00 CET
+    every = [datetime(2026, 3, 27) + timedelta(minutes=15 * n) for n in range(4 * 24 * 5)]
+    every += [datetime(2026, 10, 23) + timedelta(minutes=15 * n) for n in range(4 * 24 * 5)]
+    tz = ZoneInfo("Europe/Amsterdam")
+    assert [amsterdam(m) for m in every] == [
+        m.replace(tzinfo=UTC).astimezone(tz).date().isoformat() for m in every
+    ]
