@@ -172,3 +172,10 @@ def test_dutch_forms_are_lexemes_of_their_own(pg_app: Flask) -> None:
     )
     assert "'lampenkap'" in vector and "'lampenkapp'" in vector and "'tas'" in vector
     assert find("lampenkap").complaint_ids == [plural.id] == find("tas").complaint_ids
+
+
+def test_a_new_empty_index_is_not_reported_as_old(pg_app: Flask) -> None:
+    """Before the first write there is no search_layout yet: nothing to rebuild."""
+    db.session.execute(text("DROP TABLE IF EXISTS search_layout"))
+    db.session.commit()
+    assert search.check().ok

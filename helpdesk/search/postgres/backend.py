@@ -271,8 +271,9 @@ class PostgresBackend:
         try:
             with self._engine().connect() as conn:
                 return bool(conn.scalar(HAS_ANALYSIS))
-        except SQLAlchemyError:  # no search_layout yet: an index from before it
-            return False
+        except SQLAlchemyError:  # no search_layout yet: old rows, or none written at all
+            with self._engine().connect() as conn:
+                return not conn.scalar(select(exists().where(SearchEntry.complaint_id > 0)))
 
     def health(self) -> str:
         """'missing index' when complaints exist but none is indexed (or the GIN index is
