@@ -98,6 +98,7 @@ def highlight(text: str, terms: Terms, fragments: int = FRAGMENTS) -> list[Marku
     text = text[:SCAN]
     check = terms.check
     windows: list[tuple[int, int, list[tuple[int, int]]]] = []
+    bare: list[tuple[int, int, list[tuple[int, int]]]] = []  # lines of the matched word alone
     for match in _candidates(text, terms):
         start, end = match.span()
         if windows and start <= windows[-1][1]:
@@ -107,8 +108,12 @@ def highlight(text: str, terms: Terms, fragments: int = FRAGMENTS) -> list[Marku
         elif len(windows) >= fragments:
             break  # the first matches are enough
         elif check(match.group()):
-            windows.append((*_window(text, start, end), [(start, end)]))
-    return [_render(text, lo, hi, inside) for lo, hi, inside in windows]
+            lo, hi = _window(text, start, end)
+            # An outcome's kind ("refund") stands on a line of its own: no context to show.
+            (bare if text[lo:hi].strip() == match.group() else windows).append(
+                (lo, hi, [(start, end)])
+            )
+    return [_render(text, lo, hi, inside) for lo, hi, inside in (windows or bare[:fragments])]
 
 
 def _window(text: str, start: int, end: int) -> tuple[int, int]:
