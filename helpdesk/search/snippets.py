@@ -99,6 +99,7 @@ def highlight(text: str, terms: Terms, fragments: int = FRAGMENTS) -> list[Marku
     check = terms.check
     windows: list[tuple[int, int, list[tuple[int, int]]]] = []
     bare: list[tuple[int, int, list[tuple[int, int]]]] = []  # lines of the matched word alone
+    seen: set[str] = set()
     for match in _candidates(text, terms):
         start, end = match.span()
         if windows and start <= windows[-1][1]:
@@ -109,6 +110,9 @@ def highlight(text: str, terms: Terms, fragments: int = FRAGMENTS) -> list[Marku
             break  # the first matches are enough
         elif check(match.group()):
             lo, hi = _window(text, start, end)
+            if text[lo:hi] in seen:
+                continue  # a final response is a message and an outcome: the same words twice
+            seen.add(text[lo:hi])
             # An outcome's kind ("refund") stands on a line of its own: no context to show.
             (bare if text[lo:hi].strip() == match.group() else windows).append(
                 (lo, hi, [(start, end)])

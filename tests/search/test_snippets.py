@@ -51,6 +51,8 @@ def test_a_snippet_keeps_to_its_line() -> None:
     text = "With kind regards, Sanne\nrefund\nHello Oliver, we refunded it.\nOliver Davies"
     assert marks("refund", text) == ["Hello Oliver, we <mark>refunded</mark> it."]
     assert marks("refund", "refund") == ["<mark>refund</mark>"]  # a bare line when nothing else
+    twice = "We refund it.\nrefund\nWe refund it.\nA refund again."
+    assert marks("refund", twice) == ["We <mark>refund</mark> it.", "A <mark>refund</mark> again."]
     long = "word " * 40 + "key " + "word " * 40
     (cut,) = marks("key", "first line\n" + long + "\nlast line")
     assert cut.startswith("…") and cut.endswith("…") and "line" not in cut
