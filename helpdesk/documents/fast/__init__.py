@@ -2,12 +2,14 @@
 
     lines   where a text breaks (split_first_line), remembered across documents
     glyphs  the glyphs a line of text draws, remembered across documents
+    styles  computed and used style values, the plain cases answered first
 
 A case file repeats most of its short texts: labels, table headings, names, dates, the
 running header on every page, and the same words in the next case of an export. WeasyPrint
 lays out and shapes each of them anew (a Pango layout, shaping by HarfBuzz, a Python loop
-over every glyph); these modules keep the result of a text in a given font and width and
-hand it back the next time. The PDF is the same byte for byte
+over every glyph); `lines` and `glyphs` keep the result of a text in a given font and width
+and hand it back the next time, and `styles` shortens WeasyPrint's most frequent style
+look-ups. The PDF is the same byte for byte
 (tests/documents/test_fast_render.py compares it with the stock renderer's).
 
 documents.pdf installs them with the first PDF unless the library patches are off
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 from importlib.metadata import version
 
-from . import glyphs, lines
+from . import glyphs, lines, styles
 
 #: The WeasyPrint release these patches were written against and checked with.
 WEASYPRINT_VERSION = "70.0"
@@ -32,6 +34,7 @@ def install() -> bool:
         return False
     lines.install()
     glyphs.install()
+    styles.install()
     return True
 
 
@@ -39,8 +42,9 @@ def uninstall() -> None:
     """Put WeasyPrint's own functions back and forget what was remembered."""
     lines.uninstall()
     glyphs.uninstall()
+    styles.uninstall()
 
 
 def installed() -> bool:
     """True while the patches are in place."""
-    return lines.installed() and glyphs.installed()
+    return lines.installed() and glyphs.installed() and styles.installed()

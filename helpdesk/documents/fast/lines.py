@@ -56,18 +56,28 @@ STYLE_KEYS = (
 LIMIT = 50_000
 
 _stock = line_break.split_first_line
+#: Where style_key keeps a style's key on the style object.
+_KEY = "_helpdesk_text_key"
 _memo: dict[tuple[Any, ...], tuple[dict[str, Any], tuple[Any, ...]]] = {}
 
 
 def style_key(style: Any) -> tuple[Any, ...] | None:
-    """The style's part of a memo key (its font configuration included); None: not kept."""
-    if style["hyphens"] == "auto":
-        return None
-    key = (style.font_config, *[style[name] for name in STYLE_KEYS])
+    """The style's part of a memo key (its font configuration included); None: not kept.
+
+    Worked out once per style object (WeasyPrint shares one between the boxes of an
+    element and between elements styled alike) and kept on it."""
     try:
-        hash(key)
-    except TypeError:
-        return None
+        return style.__dict__[_KEY]  # type: ignore[no-any-return]
+    except KeyError:
+        pass
+    key: tuple[Any, ...] | None = None
+    if style["hyphens"] != "auto":
+        key = (style.font_config, *[style[name] for name in STYLE_KEYS])
+        try:
+            hash(key)
+        except TypeError:
+            key = None
+    style.__dict__[_KEY] = key
     return key
 
 
