@@ -73,6 +73,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--raw", action="store_true", help="py-spy's collapsed stacks (.txt)")
     parser.add_argument("--cprofile", type=Path, default=None, help="write DIR/<slug>.pstats")
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument(
+        "--lockstep",
+        type=Path,
+        default=None,
+        help="a folder shared with a second run (other --code and --copy): each batch of "
+        "requests starts when both runs are ready, so both see the same load",
+    )
     return parser.parse_args(argv)
 
 
@@ -109,6 +116,9 @@ class Endpoints:
             ("static-file", "static file (floor)", "/static/css/app.css", Browser()),
         ):
             rows.append((slug, name, self._gets([path]), self._walk(who)))
+        # A new visitor's form (no cookie); measured with the POSTs, a row of its own for -only.
+        form = ("submit-form", "submission form (GET)", self._gets(["/complaints/new"]))
+        rows.append((*form, self._walk(Browser(language="en"))))
         rows.append(("submit-plain", "submission POST", self._forms, self._posts(None)))
         rows.append(
             ("submit-photo", "submission POST, photo", self._forms, self._posts(self.photo))
@@ -176,6 +186,9 @@ class Endpoints:
         answer = self._post_form("/staff/login", fields, browser)
         if answer.status not in (302, 303):
             raise SystemExit(f"staff login answered {answer.status}")
+        # As bench/run.py's warm-up: the first page after the login puts a CSRF token in the
+        # session (Set-Cookie); the cookie sent from then on has it, as a browser's would.
+        self.caller.request("GET", "/staff/", browser)
         return browser
 
     def _track(self, reference: str, email: str) -> tuple[Browser, str]:
@@ -263,17 +276,35 @@ def measure(args: argparse.Namespace, rows: list[Any]) -> dict[str, Any]:
     complaints and outbox rows the inbox would show); per row the figures of all requests."""
     seen: dict[str, list[list[Answer]]] = defaultdict(list)
     pages = [row for row in rows if not row[0].startswith("submit-")]
-    posts = [row for row in rows if row[0].startswith("submit-")]
+    posts = [row for row in rows if row[0] in ("submit-plain", "submit-photo")]
+    if not posts and any(row[0] == "submit-form" for row in rows):
+        pages.append(next(row for row in rows if row[0] == "submit-form"))
+    step = 0
     for group in (pages, posts):
         for _slug, _name, prepare, work in group:  # warm-up: caches, pools, templates
             work(prepare(5)[0])
         for _round in range(args.rounds):
             for _slug, name, prepare, work in group:
+                _meet(args.lockstep, step := step + 1)  # the forms' GETs are measured too
                 state, extra = prepare(args.requests)
                 if extra:
                     seen["submission form (GET)"].append(extra)
+                _meet(args.lockstep, step := step + 1)
                 seen[name].append(work(state))
     return {name: summary(rounds) for name, rounds in seen.items()}
+
+
+def _meet(folder: Path | None, step: int) -> None:
+    """With --lockstep: say this run is ready for batch `step`, wait for the other run."""
+    if folder is None:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{_pid()}-{step}").touch()
+    deadline = time.monotonic() + 600
+    while len(list(folder.glob(f"*-{step}"))) < 2:
+        if time.monotonic() > deadline:
+            raise SystemExit(f"--lockstep: no partner at step {step}")
+        time.sleep(0.005)
 
 
 def summary(rounds: list[list[Answer]]) -> dict[str, float]:
@@ -308,7 +339,12 @@ def main(argv: list[str] | None = None) -> int:
     """Copy the data, build the app, then measure or sample."""
     args = parse_args(argv)
     code = args.code.resolve()
-    for option in ("flamegraphs", "cprofile", "json"):  # the app's folder becomes the cwd
+    for option in (
+        "flamegraphs",
+        "cprofile",
+        "json",
+        "lockstep",
+    ):  # the app's folder becomes the cwd
         if getattr(args, option) is not None:
             setattr(args, option, getattr(args, option).resolve())
     folder = args.data.resolve().with_name(f"{args.data.resolve().name}-{args.copy}")
