@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -24,7 +24,12 @@ class Outcome(db.Model):  # type: ignore[name-defined,misc]
     """
 
     __tablename__ = "outcome"
-    __table_args__ = (UniqueConstraint("complaint_id", "is_final", name="uq_outcome_once"),)
+    __table_args__ = (
+        UniqueConstraint("complaint_id", "is_final", name="uq_outcome_once"),
+        # The rising-trend check counts first outcomes per root cause by week of sending
+        # (services.trends) from this index alone.
+        Index("ix_outcome_sent_root_cause", "is_final", "sent_at", "root_cause_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id"), index=True)

@@ -30,11 +30,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import cast
+from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from ..domain.improvement import (
     TREND_WEEKS,
@@ -42,7 +43,6 @@ from ..domain.improvement import (
     check_trend,
 )
 from ..domain.reports import week_start
-from ..domain.sla import local_date
 from ..extensions import db
 from ..models import Complaint, Outcome, RootCause
 from ..runtime.clock import shop_timezone
@@ -164,20 +164,32 @@ def _category_counts(first: date, today: date) -> dict[str, Counter[date]]:
 
 
 def _root_cause_counts(first: date, today: date) -> dict[str, Counter[date]]:
-    """First outcomes given per root cause per week (shop dates of sending)."""
+    """First outcomes given per root cause per week (shop dates of sending), counted in SQL
+    by week: each week's bounds are the shop's Mondays at midnight as moments (so the
+    zone's daylight saving holds), up to the end of today."""
     tz = shop_timezone()
-    since = datetime.combine(first, datetime.min.time(), tz)
+    weeks = [first + timedelta(weeks=n) for n in range((week_start(today) - first).days // 7 + 1)]
+    ends = [_midnight(week, tz) for week in weeks[1:]] + [_midnight(today + timedelta(days=1), tz)]
+    week = case(*((Outcome.sent_at < end, index) for index, end in enumerate(ends)))
     query = (
-        select(Outcome.sent_at, RootCause.key)
+        select(week, RootCause.key, func.count())
         .join(RootCause, RootCause.id == Outcome.root_cause_id)
-        .where(Outcome.is_final.is_(False), Outcome.sent_at >= since)
+        .where(
+            Outcome.is_final.is_(False),
+            Outcome.sent_at >= _midnight(first, tz),
+            Outcome.sent_at < ends[-1],
+        )
+        .group_by(week, RootCause.key)
     )
     found: dict[str, Counter[date]] = defaultdict(Counter)
-    for sent_at, key in db.session.execute(query):
-        day = local_date(sent_at, tz)
-        if day <= today:
-            found[key][week_start(day)] += 1
+    for index, key, n in db.session.execute(query):
+        found[key][weeks[int(index)]] += int(n)
     return found
+
+
+def _midnight(day: date, tz: ZoneInfo) -> datetime:
+    """The moment the shop's day begins."""
+    return datetime.combine(day, time.min, tz)
 
 
 def keywords(text: str) -> set[str]:
