@@ -12,7 +12,8 @@ same output (their tests compare against the library's own code):
 
 `HELPDESK_LIBRARY_PATCHES=0` (setting LIBRARY_PATCHES) turns them all off, so a library
 upgrade can be checked against the stock behaviour: CI runs the PostgreSQL pass of the
-suite that way. The Whoosh speed-ups live behind the search package's own seam.
+suite that way. The Whoosh speed-ups live behind the search package's own seam, and
+WeasyPrint's behind the documents package's (documents/fast).
 """
 
 from __future__ import annotations
