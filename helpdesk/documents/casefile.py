@@ -103,9 +103,18 @@ def case_file_source(case: CaseFile) -> CaseFileSource:
 _WARM_UP_HTML = '<p>Case file <b>ABCD</b> <span class="hash">0123</span></p>'
 
 
+#: Texts the WeasyPrint speed-ups remember in a process that prints many case files (up to
+#: about 100 MB; the default keeps a web worker's memos near 10 MB).
+BULK_MEMO_LIMIT = 20_000
+
+
 def warm_up() -> None:
-    """Load WeasyPrint, the fonts and the stylesheet now (processes forked later share them)."""
+    """Load WeasyPrint, the fonts and the stylesheet now (processes forked later share them),
+    and let the speed-ups remember as many texts as a run of many case files repeats."""
+    from .fast import set_memo_limit
     from .pdf import render_pdf
+
+    set_memo_limit(BULK_MEMO_LIMIT)
 
     render_pdf(_WARM_UP_HTML, static_dir=_static_dir(), stylesheet=STYLESHEET)
 

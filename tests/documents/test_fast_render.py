@@ -89,3 +89,20 @@ def test_the_bundle_key_covers_the_speedups(app: Flask) -> None:
     with app.app_context():
         names = {name for name, _path in renderer_files()}
     assert {"fast/lines.py", "fast/glyphs.py", "pdf.py", "casefile.css"} <= names
+
+
+def test_a_full_memo_starts_again_and_prints_the_same(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert lines.DEFAULT_LIMIT <= 2_000  # a web worker's memos stay small; an export's grow
+    monkeypatch.setattr(lines, "LIMIT", 5)
+
+    def make() -> bytes:
+        return render_pdf(AWKWARD, static_dir=_static_dir(), stylesheet=STYLESHEET)
+
+    with app.test_request_context():
+        stock, first, again = _both(app, make)
+    assert first == stock
+    assert again == stock
+    assert 0 < len(lines._memo) <= 5
+    assert 0 < len(glyphs._memo) <= 5

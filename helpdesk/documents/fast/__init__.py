@@ -38,6 +38,11 @@ def install() -> bool:
     return True
 
 
+def set_memo_limit(count: int) -> None:
+    """How many texts each memo keeps (1-4 kB each) before it starts again."""
+    lines.set_limit(count)
+
+
 def uninstall() -> None:
     """Put WeasyPrint's own functions back and forget what was remembered."""
     lines.uninstall()

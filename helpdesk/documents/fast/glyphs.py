@@ -23,7 +23,8 @@ from weasyprint.draw import text as draw_text_module
 from weasyprint.matrix import Matrix
 from weasyprint.text.ffi import FROM_UNITS, ffi, pango
 
-from .lines import LIMIT, style_key
+from . import lines
+from .lines import style_key
 
 _stock = draw_text_module.draw_text
 
@@ -164,7 +165,7 @@ def replay(stream: Any, runs: Plan, matrix: Matrix) -> None:
 
 
 def _keep(key: tuple[Any, ...], runs: Plan, layout: Any) -> None:
-    if len(_memo) >= LIMIT:
+    if len(_memo) >= lines.LIMIT:
         _memo.clear()
     for pango_font, _operand, _entries in runs:
         address = int(ffi.cast("uintptr_t", pango_font))

@@ -53,9 +53,11 @@ STYLE_KEYS = (
     "font_feature_settings",
     "text_decoration_line",
 )
-#: Kept answers before the memo starts again (a few MB; an export of 1,000 case files
-#: makes about 60,000 distinct ones, a single case file a few hundred).
-LIMIT = 50_000
+#: Kept answers (in each memo: this one and glyphs') before a memo starts again. An answer
+#: takes 1-4 kB, so the default keeps a web worker within about 10 MB; `cases export` raises
+#: it (`set_limit`) for its workers, which render hundreds of case files each.
+DEFAULT_LIMIT = 2_000
+LIMIT = DEFAULT_LIMIT
 
 _stock = line_break.split_first_line
 _stock_strut = line_break.strut
@@ -128,6 +130,12 @@ def strut(style: Any) -> tuple[float, float]:
     value: tuple[float, float] = _stock_strut(style)
     style.__dict__[_STRUT] = value
     return value
+
+
+def set_limit(count: int) -> None:
+    """How many answers each memo keeps before it starts again."""
+    global LIMIT
+    LIMIT = count
 
 
 def install() -> None:
