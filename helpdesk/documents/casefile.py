@@ -103,9 +103,10 @@ def case_file_source(case: CaseFile) -> CaseFileSource:
 _WARM_UP_HTML = '<p>Case file <b>ABCD</b> <span class="hash">0123</span></p>'
 
 
-#: Texts the WeasyPrint speed-ups remember in a process that prints many case files (up to
-#: about 100 MB; the default keeps a web worker's memos near 10 MB).
-BULK_MEMO_LIMIT = 20_000
+#: Texts the WeasyPrint speed-ups remember in a process that prints many case files: about
+#: 2 kB each, so up to about 150 MB a worker (300 bench case files kept 28,000); the default
+#: keeps a web worker's memos near 10 MB.
+BULK_MEMO_LIMIT = 50_000
 
 
 def warm_up() -> None:
