@@ -253,9 +253,7 @@ def html_full(client: FlaskClient, typed: str) -> str:
     return client.get("/staff/", query_string={"q": typed}).get_data(as_text=True)
 
 
-def test_first_words_stay_unless_a_snippet_shows_them(
-    client: FlaskClient, make_staff: Any
-) -> None:
+def test_first_words_stay_unless_a_snippet_shows_them(client: FlaskClient, make_staff: Any) -> None:
     login(client, make_staff("agent"))
     complaint = new_complaint(
         now=at(2), description="The kettle leaks.\n\n" + "It boils. " * 30 + "The lid is loose."
