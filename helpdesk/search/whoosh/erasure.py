@@ -35,8 +35,11 @@ def expunge_deleted(backend: WhooshBackend, ids: set[int]) -> bool:
             writer.cancel()
         if store.rebuild_running():
             return False
+        # Every version but the live one: no rebuild runs, so all others are superseded.
+        # (Not by comparing names: two versions made within one second share their stamp
+        # and only a random suffix tells them apart.)
         for version in store.versions.iterdir() if store.versions.is_dir() else ():
-            if version.is_dir() and version.name < live.name:
+            if version.is_dir() and version.name != live.name:
                 shutil.rmtree(version, ignore_errors=True)
     return True
 
