@@ -213,6 +213,8 @@ def test_reviews_staff_errors_previews_and_an_html_email_are_clean(
     page.goto(f"{base}/staff/complaints/{reference}")
     preview = page.locator("#attachments img.thumb").first
     preview.wait_for()
+    # The first view makes the thumbnail: wait for the picture to arrive, then check it drew.
+    page.wait_for_function("(img) => img.complete", arg=preview.element_handle(), timeout=15000)
     assert page.evaluate("(img) => img.complete && img.naturalWidth > 0", preview.element_handle())
     problems += axe_problems(page, base)
     page.screenshot(path=str(tmp_path / "case.png"), full_page=True)
