@@ -15,10 +15,10 @@ from helpdesk.web.charts import (
     Series,
     axis_ticks,
     bar_chart,
-    line_chart,
     nice_ceiling,
     stacked_bar_chart,
 )
+from helpdesk.web.line_chart import line_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 

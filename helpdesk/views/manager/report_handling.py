@@ -8,7 +8,8 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from ...services.reports import ClockFigures, Report
-from ...web.charts import Series, bar_chart, line_chart, stacked_bar_chart
+from ...web.charts import Series, bar_chart, stacked_bar_chart
+from ...web.line_chart import line_chart
 from ...words import numbers as n
 from ...words.dates import short_day
 from ...words.labels import CATEGORIES, category_label
