@@ -1,7 +1,8 @@
 """The benchmark's own database and data folder: made, migrated and seeded once, then reused.
 
 Everything lives under bench/.work/<backend>/ (SQLite file, uploads, search index), or, for
-the postgres backend, in the database `helpdesk_bench` on 127.0.0.1:5432. A stamp file
+the postgres backend, in the database `helpdesk_bench` on 127.0.0.1:5432 (for another size
+than 100,000, `helpdesk_bench_<size>`, so both sizes are kept side by side). A stamp file
 records what was seeded (size, seed, schema and seeder code); a matching stamp means the
 data is reused, so re-runs skip the minutes of seeding.
 """
@@ -17,11 +18,19 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / ".work"
 PG_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_DATABASE = "helpdesk_bench"
+
+
+def pg_database(complaints: int) -> str:
+    """The PostgreSQL database of a data set of this size (100,000: `helpdesk_bench`)."""
+    return PG_DATABASE if complaints == 100_000 else f"{PG_DATABASE}_{complaints}"
+
+
 FLASK = [str(ROOT / ".venv" / "bin" / "flask"), "--app", "wsgi"]
 
 
@@ -38,7 +47,7 @@ class Dataset:
     def database_url(self) -> str:
         """The HELPDESK_DATABASE_URL of this data set."""
         if self.backend == "postgres":
-            return f"postgresql+psycopg://postgres@127.0.0.1:5432/{PG_DATABASE}"
+            return f"postgresql+psycopg://postgres@127.0.0.1:5432/{pg_database(self.complaints)}"
         return f"sqlite:///{self.folder / 'helpdesk.sqlite3'}"
 
     def env(self) -> dict[str, str]:
@@ -74,16 +83,18 @@ def flask(dataset: Dataset, *args: str, quiet: bool = False) -> float:
     return time.monotonic() - started
 
 
-def _reset_postgres() -> None:
-    """Drop and create the benchmark database."""
+def _reset_postgres(name: str) -> None:
+    """Drop and create a benchmark database."""
     import psycopg
 
     with psycopg.connect(PG_SERVER, autocommit=True, connect_timeout=5) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{PG_DATABASE}"')
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
 
 
-def prepare(backend: str, complaints: int, seed: int, *, fresh: bool) -> tuple[Dataset, dict]:
+def prepare(
+    backend: str, complaints: int, seed: int, *, fresh: bool
+) -> tuple[Dataset, dict[str, Any]]:
     """A migrated, seeded data set; returns it with what was measured while making it."""
     folder = WORK / f"{backend}-{complaints}-s{seed}"
     dataset = Dataset(backend, complaints, seed, folder)
@@ -95,7 +106,7 @@ def prepare(backend: str, complaints: int, seed: int, *, fresh: bool) -> tuple[D
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     if backend == "postgres":
-        _reset_postgres()
+        _reset_postgres(pg_database(complaints))
     flask(dataset, "db", "upgrade", quiet=True)
     print(f"bench: seeding {complaints:,} complaints (seed {seed})", file=sys.stderr)
     seconds = flask(

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from dataset import FLASK, PG_DATABASE, PG_SERVER, ROOT, Dataset
+from dataset import FLASK, PG_SERVER, ROOT, Dataset, pg_database
 from server import stop_group
 
 INDEXER = [*FLASK, "search", "indexer"]
@@ -47,13 +47,14 @@ def scratch_copy(dataset: Dataset, name: str = "submissions", *, files: bool = F
         shutil.copytree(source, folder / "data", symlinks=True, ignore=skip)
     (folder / "data" / "uploads").mkdir(parents=True, exist_ok=True)
     suffix = "_sub" if name == "submissions" else "_" + name.replace("-", "_")
-    copy = Scratch(dataset.backend, dataset.complaints, dataset.seed, folder, PG_DATABASE + suffix)
+    source_db = pg_database(dataset.complaints)
+    copy = Scratch(dataset.backend, dataset.complaints, dataset.seed, folder, source_db + suffix)
     if dataset.backend == "postgres":
         import psycopg
 
         with psycopg.connect(PG_SERVER, autocommit=True, connect_timeout=5) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{copy.pg_database}" WITH (FORCE)')
-            admin.execute(f'CREATE DATABASE "{copy.pg_database}" TEMPLATE "{PG_DATABASE}"')
+            admin.execute(f'CREATE DATABASE "{copy.pg_database}" TEMPLATE "{source_db}"')
     else:
         # The backup API copies a consistent state, whatever the journal mode.
         src = sqlite3.connect(dataset.folder / "helpdesk.sqlite3")
