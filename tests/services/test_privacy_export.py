@@ -198,3 +198,32 @@ def test_an_export_leaves_one_log_line_without_the_address(
     assert line.startswith("privacy export {")
     assert json.loads(line.split(" ", 2)[2])["complaints"] == [reference]
     assert "@" not in line
+
+
+def test_the_readme_speaks_the_language_of_the_latest_complaint(app: Flask, tmp_path: Path) -> None:
+    """Written for the person: Dutch after a Dutch complaint, the moment of the export in
+    Dutch words in the shop's time (not an ISO stamp), the keys and folders as in the files."""
+    new_complaint(email="lotte@example.nl", language="en")
+    new_complaint(email="lotte@example.nl", language="nl")
+    out = tmp_path / "lotte.zip"
+    assert export(app, "lotte@example.nl", "--out", str(out)).exit_code == 0
+    data, members = unzip(out)
+    readme = members["README.txt"].decode()
+    assert "Uw persoonsgegevens bij de klachtenafdeling van" in readme
+    assert "Hoe lang wij het bewaren" in readme and "How long we keep it" not in readme
+    assert "data.json" in readme and "quarantined_emails_from_you" in readme
+    assert "files/REFERENTIE/" in readme
+    weekdays = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+    exported_line = next(line for line in readme.splitlines() if line.startswith("Geëxporteerd"))
+    assert any(day in exported_line for day in weekdays), exported_line
+    assert data["generated_at"][:10] not in exported_line  # words, not the ISO date
+    assert "lotte@example.nl" in exported_line
+
+
+def test_the_readme_is_english_without_a_known_language(app: Flask, tmp_path: Path) -> None:
+    new_complaint(email="otto@example.de", language="de")  # stored as the default, English
+    out = tmp_path / "otto.zip"
+    assert export(app, "otto@example.de", "--out", str(out)).exit_code == 0
+    readme = unzip(out)[1]["README.txt"].decode()
+    assert readme.startswith("Your personal data held by the complaints helpdesk of")
+    assert "Exported on" in readme and "UTC)" not in readme.splitlines()[1]
