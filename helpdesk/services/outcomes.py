@@ -4,37 +4,33 @@
 moves the complaint to resolved through the lifecycle (which stops the response clock),
 records the audit event and queues the email: all in ONE commit. Two clicks at once give one
 outcome: the unique constraint uq_outcome_once and the complaint's version column make the
-second transaction fail, and the loser is told "An outcome was already sent".
+second transaction fail, and the loser is told "An outcome was already sent". The email
+itself, with its links and attachment, is services.outcome_email's.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from decimal import Decimal
+from datetime import datetime
 from typing import Any
 
-from babel.numbers import format_currency
-from flask import current_app, has_request_context, url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain.lifecycle import Status
-from ..domain.outcomes import OutcomeKind, fill_placeholders, review_deadline
+from ..domain.outcomes import OutcomeKind, fill_placeholders
 from ..domain.reports import GivenOutcome, ended_with
 from ..extensions import db
 from ..files.storage import store_upload
 from ..files.uploads import UploadError
-from ..models import Attachment, Complaint, Message, Outcome, Staff
+from ..models import Complaint, Message, Outcome, Staff
 from ..models.types import utcnow
-from ..outbox.queue import queue_email
-from ..runtime.links import download_token, tracking_url
+from ..words.numbers import euros_in
 from .casework import Aspect, Seen, StaleEdit, check_fresh
-from .dispute_bodies import DeadlockNotice, dispute_notice
 from .lifecycle import advance_to, record_event
 from .outcome_checks import Details, OutcomeInput, check_details
+from .outcome_email import queue_outcome_email
 from .outcome_errors import AlreadySent, InvalidInput, WrongStatus, require_staff
 from .templates import complaint_values, download_link_note
 
@@ -48,6 +44,10 @@ __all__ = [
     "give_outcome",
     "send_outcome",
 ]
+
+#: documents/casefile.py's name for words.numbers.euros_in (an amount in the complaint's
+#: language), until it imports that.
+format_amount = euros_in
 
 #: Statuses from which a first outcome may be given (advance_to takes the steps in between).
 OUTCOME_FROM = frozenset(
@@ -230,15 +230,10 @@ def fill_values(complaint: Complaint, data: OutcomeInput, details: Details) -> d
         }
     )
     if details.amount_cents is not None:
-        values["amount"] = format_amount(details.amount_cents, complaint.language)
+        values["amount"] = euros_in(details.amount_cents, complaint.language)
     if data.kind == OutcomeKind.REPLACEMENT_FILE:
         values["download_link_note"] = download_link_note(complaint.language)
     return values
-
-
-def format_amount(cents: int, language: str) -> str:
-    """An amount in euros as people of `language` write it (€ 12,50 / €12.50)."""
-    return str(format_currency(Decimal(cents) / 100, "EUR", locale=language))
 
 
 def audit_detail(outcome: Outcome) -> dict[str, Any]:
@@ -255,56 +250,3 @@ def audit_detail(outcome: Outcome) -> dict[str, Any]:
     if outcome.root_cause is not None:
         detail["root_cause"] = outcome.root_cause.key
     return detail
-
-
-def download_url(attachment: Attachment) -> str:
-    """An absolute, signed, expiring link to download a replacement file."""
-    token = download_token(attachment)
-    if has_request_context():
-        path = url_for("public.replacement_download", token=token)
-    else:
-        path = current_app.url_map.bind("localhost").build(
-            "public.replacement_download", {"token": token}
-        )
-    return str(current_app.config["BASE_URL"]).rstrip("/") + path
-
-
-def download_valid_until(now: datetime) -> datetime:
-    """When a download link made at `now` stops working."""
-    return now + timedelta(days=int(current_app.config["DOWNLOAD_LINK_DAYS"]))
-
-
-#: The final response's attachment: the case file without internal notes (mail.attachments).
-CUSTOMER_CASE_FILE = {"kind": "casefile", "variant": "customer"}
-
-
-def _dispute_notice(complaint: Complaint) -> DeadlockNotice:
-    """The deadlock notice's dispute bodies in the customer's language."""
-    with force_locale(complaint.language):
-        return dispute_notice(complaint)
-
-
-def queue_outcome_email(
-    complaint: Complaint, outcome: Outcome, *, template: str, now: datetime
-) -> None:
-    """Queue the outcome (or final response) email in the customer's language."""
-    attachment = outcome.attachment
-    queue_email(
-        kind="final_response" if outcome.is_final else "outcome",
-        to=complaint.email,
-        template=template,
-        language=complaint.language,
-        complaint=complaint,
-        outcome=outcome,
-        shop_name=current_app.config["SHOP_NAME"],
-        tracking_link=tracking_url(complaint),
-        download_link=download_url(attachment) if attachment is not None else None,
-        download_until=download_valid_until(now),
-        amount=format_amount(outcome.amount_cents, complaint.language)
-        if outcome.amount_cents is not None
-        else None,
-        dispute_notice=_dispute_notice(complaint) if outcome.is_final else None,
-        # The deadlock notice on a durable medium: the customer's case file, made at sending.
-        attachments=[CUSTOMER_CASE_FILE] if outcome.is_final else None,
-        review_until=review_deadline(now, int(current_app.config["REVIEW_PERIOD_DAYS"])),
-    )

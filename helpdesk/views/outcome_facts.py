@@ -7,9 +7,9 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from ..models import Outcome
-from ..services.outcomes import format_amount
 from ..services.root_causes import label as root_cause_words
 from ..web import select_locale_cached
+from ..words.numbers import euros_in
 
 
 def outcome_facts(outcome: Outcome, language: str | None = None) -> list[tuple[str, str]]:
@@ -19,7 +19,7 @@ def outcome_facts(outcome: Outcome, language: str | None = None) -> list[tuple[s
     data = outcome.data or {}
     if outcome.amount_cents is not None:
         how = _("full refund") if data.get("full") else _("partial refund")
-        facts.append((_("Refund"), f"{format_amount(outcome.amount_cents, language)} ({how})"))
+        facts.append((_("Refund"), f"{euros_in(outcome.amount_cents, language)} ({how})"))
     for key, label in (
         ("items", _("Items sent")),
         ("carrier", _("Carrier")),

@@ -67,6 +67,12 @@ def euros(cents: int | None) -> str:
     return _euros(cents, page_locale())
 
 
+def euros_in(cents: int, language: str) -> str:
+    """An amount of euro cents as people of `language` write it, whatever the page's
+    language (an outcome's text and email, the case file): €12.50 / € 12,50."""
+    return _euros(cents, language)
+
+
 def change(now: float | None, before: float | None, *, places: int = 0) -> str:
     """now - before with its sign (+3, −2, ±0), `places` decimals; NONE when either is."""
     if now is None or before is None:
