@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Row, select
 
 from ..models import Attachment, Complaint, Message, Outcome, Rating
 from .base import CheckReport
-from .language.parse import normalise_order
+from .language.terms import normalise_order
 
 #: Text beyond this (pasted logs, say) is not indexed; tsvectors have a 1 MB limit.
 MAX_TEXT = 200_000

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from .nodes import Hint
-from .parse import FIELDS
+from .terms import FIELDS
 
 #: The help popover (plain text; the template escapes it). docs/search.md says the same.
 HELP = _l(

@@ -3,41 +3,27 @@
 Words, "exact phrases", AND / OR / NOT (and -word), (brackets), prefix*, typo~ and
 field filters (category:, status:, ref:, order:, email:, before:, after:). Parsing never
 fails: whatever cannot be understood is dropped or read as plain words, and a `Hint`
-says what happened.
+says what happened. This module owns the grammar (tokens, brackets, operators, the limits);
+what one piece of text or one field filter becomes is `terms`.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date
 
-from ...domain.lifecycle import OPEN, Status
-from ...domain.reference import normalise_reference
-from ...words.labels import CATEGORIES
-from .nodes import And, Everything, Exact, Filter, Hint, Node, Not, Or, ParsedQuery, Phrase, Word
-from .text import MAX_TOKEN, has_long_token, tokens
+from .nodes import And, Everything, Hint, Node, Not, Or, ParsedQuery
+from .terms import FIELDS, field_filter, text_node
 
 MAX_QUERY = 500
 MAX_LEAVES = 32
 MAX_DEPTH = 8
-FIELDS = ("category", "status", "ref", "order", "email", "before", "after")
-STATUS_KEYS = tuple(s.value for s in Status)
 
 _CONTROL = re.compile(
     "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ud800-\udfff]"
 )
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
 _FIELD = re.compile(r"^([A-Za-z_]+):(.*)$", re.DOTALL)
-_FUZZY = re.compile(r"^(.*?)~(\d?)$", re.DOTALL)
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-#: A whole email address as typed (one @, a dot in the domain): matched exactly too.
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _OPERATORS = {"AND": "AND", "&&": "AND", "OR": "OR", "||": "OR", "|": "OR", "NOT": "NOT"}
-
-
-def normalise_order(typed: str) -> str:
-    """Order numbers compare without case and surrounding space."""
-    return typed.strip().upper()
 
 
 def _lex(text: str, hints: list[Hint]) -> list[tuple[str, str, str]]:
@@ -181,10 +167,10 @@ class _Parser:
                 self.hints.append(Hint("unbalanced"))
             return inner
         if kind == "PHRASE":
-            return self.count(_text_node(a, self.hints, quoted=True))
+            return self.count(text_node(a, self.hints, quoted=True))
         if kind == "FIELD":
             return self.field(a, b)
-        return self.count(_text_node(a, self.hints, quoted=False))
+        return self.count(text_node(a, self.hints, quoted=False))
 
     def count(self, node: Node | None) -> Node | None:
         """Keep at most MAX_LEAVES leaves; say so when some were dropped."""
@@ -202,90 +188,19 @@ class _Parser:
         if name not in FIELDS:
             self.hints.append(Hint("unknown_field", name))
             words = [
-                self.count(_text_node(part, self.hints, quoted=False)) for part in (name, value)
+                self.count(text_node(part, self.hints, quoted=False)) for part in (name, value)
             ]
             return _and([w for w in words if w is not None])
         if not value.strip():
             self.hints.append(Hint("empty_field", name))
             return None
-        return self.count(_filter(name, value.strip(), self.hints))
+        return self.count(field_filter(name, value.strip(), self.hints))
 
 
 def _and(items: list[Node]) -> Node | None:
     if len(items) > 1:
         return And(tuple(items))
     return items[0] if items else None
-
-
-def _text_node(raw: str, hints: list[Hint], *, quoted: bool) -> Node | None:
-    """Words from typed text; a reference code or order number also matches exactly."""
-    base, prefix, fuzzy = raw, False, 0
-    if not quoted:
-        match = _FUZZY.match(raw)
-        if match and match.group(1):
-            base, fuzzy = match.group(1), min(max(int(match.group(2) or 1), 1), 2)
-        elif raw.endswith("*"):
-            base, prefix = raw.rstrip("*"), True
-    words = tokens(base)
-    if has_long_token(base):
-        hints.append(Hint("long_word", str(MAX_TOKEN)))
-    if not words:
-        return None
-    if prefix and len(words[-1]) < 2:
-        hints.append(Hint("short_prefix", raw))
-        prefix = False
-    node: Node
-    if len(words) == 1:
-        node = Word(words[0], prefix=prefix, fuzzy=fuzzy)
-    elif prefix or fuzzy:
-        parts = [Word(w, fuzzy=fuzzy) for w in words[:-1]]
-        node = And((*parts, Word(words[-1], prefix=prefix, fuzzy=fuzzy)))
-    else:
-        node = Phrase(tuple(words))
-    if prefix or fuzzy:
-        return node
-    reference = normalise_reference(base.strip())
-    order = normalise_order(base) if any(c.isdigit() for c in base) and len(base) <= 100 else None
-    email = base.strip().lower() if _EMAIL.match(base.strip()) and len(base) <= 320 else None
-    if reference or order or email:
-        return Or((node, Exact(reference, order, email)))
-    return node
-
-
-def _filter(name: str, value: str, hints: list[Hint]) -> Node | None:
-    """category:, status:, ref:, order:, email:, before:, after: with their values checked."""
-    if name in ("category", "status"):
-        known = tuple(CATEGORIES) if name == "category" else (*STATUS_KEYS, "open")
-        wanted = [v.strip().lower() for v in value.split(",") if v.strip()]
-        good = [v for v in wanted if v in known]
-        for bad in (v for v in wanted if v not in known):
-            hints.append(Hint(f"bad_{name}", bad))
-        if name == "status" and "open" in good:
-            good = [v for v in good if v != "open"] + sorted(s.value for s in OPEN)
-        return Filter(name, tuple(dict.fromkeys(good))) if good else None
-    if name == "ref":
-        code = normalise_reference(value)
-        if code is None:
-            hints.append(Hint("bad_ref", value))
-            return None
-        return Filter("ref", (code,))
-    if name == "order":
-        return Filter("order", (normalise_order(value),))
-    if name == "email":
-        email = value.lower()
-        if email.endswith("*") and len(email.rstrip("*")) < 2:
-            hints.append(Hint("short_prefix", value))
-            return None
-        return Filter("email", (email.rstrip("*") + ("*" if email.endswith("*") else ""),))
-    if not _DATE.match(value):
-        hints.append(Hint("bad_date", name))
-        return None
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        hints.append(Hint("bad_date", name))
-        return None
-    return Filter(name, (day.isoformat(),))
 
 
 def parse(text: str) -> ParsedQuery:
