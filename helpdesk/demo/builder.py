@@ -3,12 +3,12 @@
 Each step of the story adds what the matching use case adds: a reply is a message, the
 status changes and then a "reply_sent" event; an outcome is an Outcome row, its message,
 the status changes and then "outcome_sent"; and so on, with the same actions and details as
-helpdesk.services, so the case page shows a demo complaint like any other.
+helpdesk.services, so the case page shows a demo complaint like any other. The details
+those events and rows carry are demo.details'.
 """
 
 from __future__ import annotations
 
-import hashlib
 import random
 from datetime import datetime
 from typing import Any
@@ -19,6 +19,13 @@ from ..domain.lifecycle import Status
 from ..domain.reference import generate_reference
 from ..domain.sla import BusinessCalendar
 from .clocks import replay
+from .details import (
+    assignment_detail,
+    email_message_id,
+    outcome_data,
+    review_detail,
+    status_detail,
+)
 from .files import evidence_samples, replacement_sample
 from .rows import (
     Batch,
@@ -32,7 +39,6 @@ from .rows import (
     outcome_row,
 )
 from .story import (
-    CLOSE_AFTER_DAYS,
     STEP_ASSIGN,
     STEP_MESSAGE,
     STEP_OUTCOME,
@@ -43,13 +49,6 @@ from .story import (
 )
 from .text import CATEGORY_WEIGHTS, Writer, pick_outcome
 from .vocab import facts as draw_facts
-
-#: Status-change details as the services write them, by the story's cause.
-CAUSE_DETAIL: dict[str, dict[str, Any]] = {
-    "by_hand": {"by": "hand"},
-    "acknowledgement_email": {"by": "acknowledgement email"},
-    "customer_answered": {"by": "customer answer"},
-}
 
 
 class ComplaintBuilder:
@@ -138,31 +137,14 @@ class ComplaintBuilder:
             rated = {"score": score, "replaced": False, "with_comment": bool(comment)}
             self._event(step.at, "customer", "rated", rated)
         elif step.what == STEP_ASSIGN and staff_id is not None:
-            names = self.ctx.staff_names
-            previous = self.assignee
-            detail: dict[str, Any] = {
-                "from_id": previous,
-                "from": names.get(previous or 0),
-                "to_id": staff_id,
-                "to": names[staff_id],
-            }
+            detail = assignment_detail(self.assignee, staff_id, self.ctx.staff_names)
             self.assignee = staff_id
             self._event(step.at, "staff", "assigned", detail, staff_id=staff_id)
 
     def _status(self, index: int, step: Step, staff_id: int | None) -> None:
         assert step.status is not None
-        detail = dict(CAUSE_DETAIL.get(step.cause, {}))
-        if step.cause in ("outcome", "final_response"):
-            detail = {
-                "outcome": self.final_kind if step.cause == "final_response" else self.first_kind
-            }
-        elif step.cause == "idle":
-            quiet = self.story.steps[index - 1].at
-            detail = {
-                "reason": "idle",
-                "idle_days": CLOSE_AFTER_DAYS,
-                "quiet_since": quiet.isoformat(),
-            }
+        outcome = self.final_kind if step.cause == "final_response" else self.first_kind
+        detail = status_detail(step.cause, outcome, quiet_since=self.story.steps[index - 1].at)
         before, self.status = self.status, step.status.value
         self._event(
             step.at,
@@ -191,7 +173,9 @@ class ComplaintBuilder:
             )
         message_id = self.ctx.ids.take("message")
         via = "web" if not customer or kind == "review_request" else self.channel
-        email_id = self._email_id(message_id) if via == "email" else None
+        email_id = None
+        if via == "email":
+            email_id = email_message_id(self.ctx.seed, message_id, self.facts["email"])
         self.batch.messages.append(
             message_row(
                 message_id,
@@ -230,10 +214,7 @@ class ComplaintBuilder:
         self.review_reason = reason
         before = replay(Story(self.story.received_at, self.story.steps[:index]), self.cal, self.tz)
         after = transition(before, Status.REVIEW_REQUESTED, step.at, self.cal, self.tz)
-        detail = {
-            "first_response_due_on": before.response_due_on.isoformat(),
-            "review_due_on": after.response_due_on.isoformat(),
-        }
+        detail = review_detail(before.response_due_on, after.response_due_on)
         self._defer(step.at, "customer", "review_requested", detail)
 
     def _outcome_message(self, message_id: int, step: Step, body: str) -> None:
@@ -251,10 +232,6 @@ class ComplaintBuilder:
         for event in self.deferred:  # the audit detail names the file's hash
             if event["action"] in ("outcome_sent", "final_response_sent"):
                 event["detail"].update(outcome_audit(outcome, sha256))
-
-    def _email_id(self, message_id: int) -> str:
-        digest = hashlib.sha256(f"{self.ctx.seed}:{message_id}".encode()).hexdigest()[:16]
-        return f"<demo.{message_id}.{digest}@{self.facts['email'].rpartition('@')[2].lower()}>"
 
     def _wants_evidence(self, first: bool) -> bool:
         if self.category not in ("physical", "digital", "billing", "website"):
@@ -274,15 +251,7 @@ class ComplaintBuilder:
             self.final_kind, full = "refund", True  # the review goes further: money back
         kind = self.final_kind if step.final else self.first_kind
         cents = int(self.facts["cents"]) if full else max(int(self.facts["cents"]) // 4, 500)
-        data: dict[str, Any] = {}
-        if kind == "replacement_product":
-            data = {
-                "items": f"1 × {self.facts['product']}",
-                "carrier": self.facts["carrier"],
-                "tracking_number": self.facts["tracking"],
-            }
-        elif kind == "refund":
-            data = {"full": full}
+        data = outcome_data(kind, self.facts, full=full)
         self.outcome = outcome_row(
             self.ctx,
             self.id,
