@@ -31,13 +31,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         Path(app.config[key]).mkdir(parents=True, exist_ok=True)
 
     from . import cli, database, speedups, views, web
-    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+    from .extensions import babel, csrf, db, limiter, login_manager
     from .files import uploads
     from .web import errors, security
 
     db.init_app(app)
     database.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    cli.init_app(app)  # the commands and Flask-Migrate, attached when first looked up
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=web.select_locale)
@@ -48,7 +48,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     uploads.init_app(app)
     views.register_blueprints(app)
-    cli.register_commands(app)
     _init_search(app)
     return app
 
