@@ -1,7 +1,8 @@
 """What the reports page draws, as the template reads it: a section (a heading, a note)
 holds figures, each a chart (web.charts' SVG) with the table of the same numbers beside it.
 The helpers here write the comparison rows every section uses: a figure in this period, in
-the period before, and the change, formatted for the page's language (words.numbers).
+the period before, and the change, formatted for the page's language (words.numbers); and
+the figure most sections draw, counts per label with their bars (`compared_counts`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from ...web.charts import Series
+from ...web.charts import Series, bar_chart
 from ...words import numbers as n
 
 
@@ -73,6 +74,30 @@ def count_rows(
 ) -> list[list[str]]:
     """counts() for each label."""
     return [counts(*row) for row in zip(labels, now, before, strict=True)]
+
+
+def compared_counts(
+    chart_id: str,
+    heading: str,
+    description: str,
+    labels: Sequence[str],
+    now: Sequence[int | None],
+    before: Sequence[int | None],
+    *,
+    row_head: str | None = None,
+    caption: str | None = None,
+    rows_above: Sequence[list[str]] = (),
+    rows_below: Sequence[list[str]] = (),
+) -> Figure:
+    """Counts per label in this period and the one before: a bar chart titled `heading`
+    (none when there are no labels) beside their comparison table, captioned `caption`
+    (default: the heading), with `rows_above` and `rows_below` around the count rows."""
+    chart = None
+    if labels:
+        bars = this_and_before(now, before)
+        chart = bar_chart(chart_id, heading, describe(description), labels, bars, count_text)
+    rows = [*rows_above, *count_rows(labels, now, before), *rows_below]
+    return Figure(chart, Table(caption or heading, compare_head(row_head), rows))
 
 
 def describe(what: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from ...services.reports import ClockFigures, Report
-from ...web.charts import Series, bar_chart, stacked_bar_chart
+from ...web.charts import Series, stacked_bar_chart
 from ...web.line_chart import line_chart
 from ...words import numbers as n
 from ...words.dates import short_day
@@ -19,13 +19,13 @@ from .report_figures import (
     Table,
     averages,
     compare_head,
+    compared_counts,
     count_rows,
     count_text,
     counts,
     describe,
     money,
     shares,
-    this_and_before,
 )
 
 
@@ -62,19 +62,18 @@ def categories(now: Report, before: Report) -> Section:
     labels = [category_label(key, short=True) for key in shown]
     values_now = [totals_now.get(key, 0) for key in shown]
     values_before = [totals_before.get(key, 0) for key in shown]
-    chart = bar_chart(
+    everything = [counts(_("All categories"), now.complaints, before.complaints)]
+    figure = compared_counts(
         "chart-categories",
         _("Complaints per category"),
-        describe(_("Bars of the complaints per category, this period and the period before.")),
+        _("Bars of the complaints per category, this period and the period before."),
         labels,
-        this_and_before(values_now, values_before),
-        count_text,
+        values_now,
+        values_before,
+        row_head=_("Category"),
+        rows_below=everything if len(shown) > 1 else (),
     )
-    rows = count_rows(labels, values_now, values_before)
-    if len(shown) > 1:
-        rows.append(counts(_("All categories"), now.complaints, before.complaints))
-    table = Table(_("Complaints per category"), compare_head(_("Category")), rows)
-    return Section("categories", _("Complaints per category"), [Figure(chart, table), weekly(now)])
+    return Section("categories", _("Complaints per category"), [figure, weekly(now)])
 
 
 def weekly(report: Report) -> Figure:
@@ -172,25 +171,21 @@ def speed(now: Report, before: Report) -> Section:
         ack, response = report.acknowledgement, report.response
         return [ack.median_days, ack.p90_days, response.median_days, response.p90_days]
 
-    values_now, values_before = figures(now), figures(before)
     heading = _("Business days to acknowledge and to respond")
-    chart = bar_chart(
+    figure = compared_counts(
         "chart-speed",
         heading,
-        describe(
-            _(
-                "Bars of the median and the 90th percentile of the business days taken, this "
-                "period and the period before."
-            )
+        _(
+            "Bars of the median and the 90th percentile of the business days taken, this "
+            "period and the period before."
         ),
         labels,
-        this_and_before(values_now, values_before),
-        count_text,
+        figures(now),
+        figures(before),
     )
     note = _(
         "Business days after the day of receipt, without weekends, public holidays and the "
         "days the clock was paused (0 is the same day). Nearest-rank percentiles: each is a "
         "number of days some complaint really took."
     )
-    table = Table(heading, compare_head(), count_rows(labels, values_now, values_before))
-    return Section("speed", heading, [Figure(chart, table)], note)
+    return Section("speed", heading, [figure], note)

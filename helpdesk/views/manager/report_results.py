@@ -24,7 +24,7 @@ from .report_figures import (
     Table,
     averages,
     compare_head,
-    count_rows,
+    compared_counts,
     count_text,
     counts,
     describe,
@@ -49,24 +49,19 @@ def _sought_word(key: str) -> str:
 def outcomes(now: Report, before: Report) -> Section:
     """The outcome each complaint ended with."""
     labels = [_ended_word(key) for key in ENDED]
-    values_now = [now.outcomes.get(key, 0) for key in ENDED]
-    values_before = [before.outcomes.get(key, 0) for key in ENDED]
-    chart = bar_chart(
+    figure = compared_counts(
         "chart-outcomes",
         _("Outcome mix"),
-        describe(
-            _(
-                "Bars of the complaints by the outcome they ended with (the final response "
-                "if there was one), this period and the period before."
-            )
+        _(
+            "Bars of the complaints by the outcome they ended with (the final response "
+            "if there was one), this period and the period before."
         ),
         labels,
-        this_and_before(values_now, values_before),
-        count_text,
+        [now.outcomes.get(key, 0) for key in ENDED],
+        [before.outcomes.get(key, 0) for key in ENDED],
+        row_head=_("Outcome"),
     )
-    rows = count_rows(labels, values_now, values_before)
-    table = Table(_("Outcome mix"), compare_head(_("Outcome")), rows)
-    return Section("outcomes", _("Outcome mix"), [Figure(chart, table)])
+    return Section("outcomes", _("Outcome mix"), [figure])
 
 
 def refunds(now: Report, before: Report) -> Section:
@@ -90,18 +85,7 @@ def refunds(now: Report, before: Report) -> Section:
 def reviews(now: Report, before: Report) -> Section:
     """Review requests, final responses, and how often the review changed the outcome."""
     labels = [_("Review requests"), _("Final responses"), _("Outcome changed by the review")]
-    values_now = [now.review_requested, now.final_responses, now.review_changed]
-    values_before = [before.review_requested, before.final_responses, before.review_changed]
-    chart = bar_chart(
-        "chart-reviews",
-        _("Reviews"),
-        describe(_("Bars of the review requests and their results, this period and before.")),
-        labels,
-        this_and_before(values_now, values_before),
-        count_text,
-    )
-    rows = [
-        *count_rows(labels, values_now, values_before),
+    rates = [
         shares(
             _("Review rate (of complaints with an outcome)"), now.review_rate, before.review_rate
         ),
@@ -111,31 +95,37 @@ def reviews(now: Report, before: Report) -> Section:
             before.review_change_rate,
         ),
     ]
-    table = Table(_("Reviews"), compare_head(), rows)
-    return Section("reviews", _("Reviews"), [Figure(chart, table)])
+    figure = compared_counts(
+        "chart-reviews",
+        _("Reviews"),
+        _("Bars of the review requests and their results, this period and before."),
+        labels,
+        [now.review_requested, now.final_responses, now.review_changed],
+        [before.review_requested, before.final_responses, before.review_changed],
+        rows_below=rates,
+    )
+    return Section("reviews", _("Reviews"), [figure])
 
 
 def mediation(now: Report, before: Report) -> Section:
     """Complaints taken to a dispute body, and the bodies' decisions."""
     keys = [*DECISIONS, PENDING]
     labels = [_("No decision yet") if key == PENDING else str(DECISION_LABELS[key]) for key in keys]
-    values_now = [now.decisions.get(key, 0) for key in keys]
-    values_before = [before.decisions.get(key, 0) for key in keys]
-    chart = bar_chart(
-        "chart-mediation",
-        _("Mediation decisions"),
-        describe(_("Bars of the dispute bodies' decisions, this period and the period before.")),
-        labels,
-        this_and_before(values_now, values_before),
-        count_text,
-    )
-    rows = [
+    referred = [
         counts(_("Referred to a dispute body"), now.referred, before.referred),
         shares(_("Mediation rate"), now.mediation_rate, before.mediation_rate),
-        *count_rows(labels, values_now, values_before),
     ]
-    table = Table(_("Mediation rate and decisions"), compare_head(), rows)
-    return Section("mediation", _("Mediation"), [Figure(chart, table)])
+    figure = compared_counts(
+        "chart-mediation",
+        _("Mediation decisions"),
+        _("Bars of the dispute bodies' decisions, this period and the period before."),
+        labels,
+        [now.decisions.get(key, 0) for key in keys],
+        [before.decisions.get(key, 0) for key in keys],
+        caption=_("Mediation rate and decisions"),
+        rows_above=referred,
+    )
+    return Section("mediation", _("Mediation"), [figure])
 
 
 def remedies(now: Report, before: Report) -> Section:
@@ -257,20 +247,13 @@ def root_causes(now: Report, before: Report, names: Mapping[str, str]) -> Sectio
         key=lambda key: (-now.root_causes.get(key, 0), key == NO_ROOT_CAUSE, key),
     )
     labels = [_("Not given") if key == NO_ROOT_CAUSE else names.get(key, key) for key in keys]
-    values_now = [now.root_causes.get(key, 0) for key in keys]
-    values_before = [before.root_causes.get(key, 0) for key in keys]
-    chart = None
-    if keys:
-        chart = bar_chart(
-            "chart-root-causes",
-            _("Complaints by root cause"),
-            describe(
-                _("Bars of the complaints with an outcome by root cause, this period and before.")
-            ),
-            labels,
-            this_and_before(values_now, values_before),
-            count_text,
-        )
-    rows = count_rows(labels, values_now, values_before)
-    table = Table(_("Complaints by root cause"), compare_head(_("Root cause")), rows)
-    return Section("root_causes", _("Complaints by root cause"), [Figure(chart, table)])
+    figure = compared_counts(
+        "chart-root-causes",
+        _("Complaints by root cause"),
+        _("Bars of the complaints with an outcome by root cause, this period and before."),
+        labels,
+        [now.root_causes.get(key, 0) for key in keys],
+        [before.root_causes.get(key, 0) for key in keys],
+        row_head=_("Root cause"),
+    )
+    return Section("root_causes", _("Complaints by root cause"), [figure])
