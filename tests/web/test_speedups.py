@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from flask import Flask
 from flask_babel import force_locale, gettext, lazy_gettext, refresh
 from markupsafe import Markup
 
-from helpdesk.speedups import babel_lookup
+from helpdesk.speedups import babel_context, babel_lookup
 from helpdesk.speedups.wtforms_params import html_params, wtforms_html_params
 
 CASES: list[dict[str, Any]] = [
@@ -40,11 +41,12 @@ import sys, wtforms.widgets.core as core
 from flask import render_template_string
 from helpdesk import create_app
 import flask_babel
-from helpdesk.speedups import babel_lookup, babel_templates, wtforms_params
+from helpdesk.speedups import babel_context, babel_lookup, babel_templates, wtforms_params
 app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://",
                   "DATA_DIR": sys.argv[1], "UPLOAD_DIR": sys.argv[1] + "/uploads"})
 patched = core.html_params is wtforms_params.html_params
 patched = patched and flask_babel.Domain.get_translations is babel_lookup.get_translations
+patched = patched and flask_babel._get_current_context is babel_context.get_current_context
 bound = babel_templates._callables in app.template_context_processors[None]
 with app.test_request_context("/"):
     page = render_template_string(
@@ -102,3 +104,24 @@ def test_translations_follow_the_locale_within_a_request(
         ours = babel_lookup.get_translations(domain)
         assert ours is babel_lookup.get_translations(domain)  # remembered
         assert ours is babel_lookup.original_get_translations(domain)  # Flask-Babel's own
+
+
+def test_babel_context_is_flask_babels_namespace(app: Flask) -> None:
+    """The namespace found through Flask's context variable is the one Flask-Babel's own
+    function finds on `g` (made by either, then shared), one per application context, and
+    None outside one."""
+    ours, theirs = babel_context.get_current_context, babel_context.original_get_current_context
+    outside: list[object] = []
+    # A new thread starts without any context (the fixture keeps one pushed in this one).
+    worker = threading.Thread(target=lambda: outside.extend([ours(), theirs()]))
+    worker.start()
+    worker.join()
+    assert outside == [None, None]
+    with app.app_context():
+        made = ours()
+        assert made is not None and made is theirs()
+        with app.test_request_context("/"):  # a request in it shares its `g`
+            assert ours() is made
+    with app.app_context():  # another context, another `g`: made anew, by either
+        first = theirs()
+        assert first is not None and first is not made and ours() is first
