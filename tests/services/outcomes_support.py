@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from helpdesk.domain.outcomes import OutcomeKind
 from helpdesk.models import Complaint, Outcome, Staff
+from helpdesk.models.types import utcnow
 from helpdesk.services.outcomes import OutcomeInput, give_outcome
+from helpdesk.services.review import request_review
 from helpdesk.services.submission import NewComplaint, submit_complaint
 
 # Monday 2 March 2026, 10:00 in Amsterdam (09:00 UTC): an ordinary week, no holidays.
@@ -144,3 +146,25 @@ def fast_staff(role: str = "agent", name: str | None = None) -> Staff:
     db.session.add(staff)
     db.session.commit()
     return staff
+
+
+def review_team() -> dict[str, Staff]:
+    """An agent and two managers: Manager Mark gives the first outcomes (`reviewed`), so
+    Manager Mila is the other manager the four-eyes rule leaves to send the final response."""
+    return {
+        "agent": fast_staff("agent", name="Agent Anouk"),
+        "first": fast_staff("manager", name="Manager Mark"),
+        "second": fast_staff("manager", name="Manager Mila"),
+    }
+
+
+def reviewed(team: dict[str, Staff], *, days_ago: int = 2, language: str = "en") -> Complaint:
+    """A complaint whose refund (by the team's first manager) the customer asked to review
+    `days_ago` days ago."""
+    complaint = new_complaint(now=utcnow() - timedelta(days=days_ago + 2), language=language)
+    give_refund(complaint, team["first"], now=utcnow() - timedelta(days=days_ago + 1))
+    request_review(
+        complaint, "The refund does not cover the shipping costs.",
+        now=utcnow() - timedelta(days=days_ago),
+    )  # fmt: skip
+    return complaint

@@ -32,10 +32,10 @@ from helpdesk.services.review import (
 )
 from tests.services.outcomes_support import (
     ANSWERED,
-    fast_staff,
     give_refund,
     new_complaint,
     refund_input,
+    review_team,
 )
 
 REASON = "The refund does not cover the shipping costs I paid."
@@ -47,11 +47,7 @@ DECIDED = datetime(2026, 3, 16, 9, 0, tzinfo=UTC)
 
 @pytest.fixture
 def people(app: Flask) -> dict[str, Any]:
-    return {
-        "agent": fast_staff("agent", name="Agent Anouk"),
-        "first": fast_staff("manager", name="Manager Mark"),
-        "second": fast_staff("manager", name="Manager Mila"),
-    }
+    return review_team()
 
 
 def _resolved(staff: Any, **complaint: Any) -> Any:

@@ -16,18 +16,19 @@ from helpdesk.extensions import db
 from helpdesk.models import OutboxEmail, Outcome
 from helpdesk.models.types import utcnow
 from helpdesk.services.review import request_review
-from tests.services.outcomes_support import fast_staff, give_refund, login, new_complaint
+from tests.services.outcomes_support import (
+    give_refund,
+    login,
+    new_complaint,
+    review_team,
+)
 
 REASON = "The refund does not cover the <b>shipping</b> costs."
 
 
 @pytest.fixture
 def people(app: Flask) -> dict[str, Any]:
-    return {
-        "agent": fast_staff("agent", name="Agent Anouk"),
-        "first": fast_staff("manager", name="Manager Mark"),
-        "second": fast_staff("manager", name="Manager Mila"),
-    }
+    return review_team()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ and with a sign, not colour alone, and reference codes never wrap mid-code (issu
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,33 +11,16 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from helpdesk.models.types import utcnow
-from helpdesk.services.review import request_review
 from tests.services.outcomes_support import (
-    fast_staff,
-    give_refund,
     login,
-    new_complaint,
+    review_team,
+    reviewed,
 )
-
-REASON = "The refund does not cover the shipping costs."
 
 
 @pytest.fixture
 def people(app: Flask) -> dict[str, Any]:
-    return {
-        "agent": fast_staff("agent", name="Agent Anouk"),
-        "first": fast_staff("manager", name="Manager Mark"),
-        "second": fast_staff("manager", name="Manager Mila"),
-    }
-
-
-def reviewed(people: dict[str, Any], *, days_ago: int = 2, language: str = "en") -> Any:
-    """A complaint whose refund the customer asked to review `days_ago` days ago."""
-    complaint = new_complaint(now=utcnow() - timedelta(days=days_ago + 2), language=language)
-    give_refund(complaint, people["first"], now=utcnow() - timedelta(days=days_ago + 1))
-    request_review(complaint, REASON, now=utcnow() - timedelta(days=days_ago))
-    return complaint
+    return review_team()
 
 
 def test_the_reviews_table_flags_an_overdue_final_response(

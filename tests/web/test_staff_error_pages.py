@@ -12,16 +12,13 @@ from flask.testing import FlaskClient
 from tests.services.outcomes_support import (
     fast_staff,
     login,
+    review_team,
 )
 
 
 @pytest.fixture
 def people(app: Flask) -> dict[str, Any]:
-    return {
-        "agent": fast_staff("agent", name="Agent Anouk"),
-        "first": fast_staff("manager", name="Manager Mark"),
-        "second": fast_staff("manager", name="Manager Mila"),
-    }
+    return review_team()
 
 
 def test_a_staff_404_keeps_the_staff_layout_with_a_way_back(

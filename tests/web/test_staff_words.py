@@ -5,7 +5,6 @@ repeating the first outcome's letter as if it were new."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -14,33 +13,18 @@ from flask.testing import FlaskClient
 
 from helpdesk.models.types import utcnow
 from helpdesk.services.replies import request_information
-from helpdesk.services.review import request_review
 from tests.services.outcomes_support import (
-    fast_staff,
-    give_refund,
     login,
     new_complaint,
     open_case,
+    review_team,
+    reviewed,
 )
-
-REASON = "The refund does not cover the shipping costs."
 
 
 @pytest.fixture
 def people(app: Flask) -> dict[str, Any]:
-    return {
-        "agent": fast_staff("agent", name="Agent Anouk"),
-        "first": fast_staff("manager", name="Manager Mark"),
-        "second": fast_staff("manager", name="Manager Mila"),
-    }
-
-
-def reviewed(people: dict[str, Any], *, days_ago: int = 2, language: str = "en") -> Any:
-    """A complaint whose refund the customer asked to review `days_ago` days ago."""
-    complaint = new_complaint(now=utcnow() - timedelta(days=days_ago + 2), language=language)
-    give_refund(complaint, people["first"], now=utcnow() - timedelta(days=days_ago + 1))
-    request_review(complaint, REASON, now=utcnow() - timedelta(days=days_ago))
-    return complaint
+    return review_team()
 
 
 def test_staff_read_staff_words_for_a_complaint_waiting_for_the_customer(
