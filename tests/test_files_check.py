@@ -89,7 +89,10 @@ def test_a_clean_store_exits_0(app: Flask, runner: FlaskCliRunner) -> None:
     )
     result = runner.invoke(args=["files", "check", "--older-than", "0"])
     assert result.exit_code == 0, result.output
-    assert "Checked 2 files: 0 orphan, 0 temporary, 0 rows without their file." in result.stdout
+    summary = (
+        "Checked 2 files: 0 orphan, 0 temporary, 0 stale thumbnails, 0 rows without their file."
+    )
+    assert summary in result.stdout
     assert "Checking files" in result.stderr  # the progress bar
 
 
@@ -108,7 +111,10 @@ def test_files_of_a_worker_killed_mid_submission_are_found_and_removed(
     assert dry.exit_code == 1, dry.output
     assert dry.stdout.count("orphan file uploads/") == 1
     assert dry.stdout.count("orphan file raw-email/") == 1
-    assert "Checked 3 files: 2 orphan, 0 temporary, 0 rows without their file." in dry.stdout
+    summary = (
+        "Checked 3 files: 2 orphan, 0 temporary, 0 stale thumbnails, 0 rows without their file."
+    )
+    assert summary in dry.stdout
     assert "Dry run: nothing removed" in dry.stdout
     assert len(folder_files(app, "UPLOAD_DIR")) == 2  # a dry run removes nothing
 

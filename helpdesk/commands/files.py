@@ -8,12 +8,16 @@ a file no row names, or a `.part` file it was still writing. This finds:
 - orphan files: a file with no row, older than --older-than (younger ones may belong to a
   submission still in progress, so they are left alone);
 - temporary files (`*.part`) older than --older-than;
+- stale thumbnails: a preview in UPLOAD_DIR/thumbnails (files.thumbnails) whose attachment
+  row is gone, whose upload's file is missing, or that is not the preview its attachment is
+  shown with now (another size or format), older than --older-than;
 - rows whose file is missing (reported only: the row is the record that the evidence
   existed, with its name and SHA-256; restore the file from a backup).
 
-A dry run by default; `--delete` removes the orphan and temporary files, asking the
-database once more about each orphan just before. Exit status 0 when all is well (or all
-that was found has been removed), 1 when problems are found or remain.
+A dry run by default; `--delete` removes the orphan, temporary and stale thumbnail files,
+asking the database once more about each orphan and thumbnail just before. Exit status 0
+when all is well (or all that was found has been removed), 1 when problems are found or
+remain.
 """
 
 from __future__ import annotations
@@ -21,7 +25,9 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +39,7 @@ from tqdm import tqdm
 
 from ..extensions import db
 from ..files.storage import TEMP_SUFFIX
+from ..files.thumbnails import preview_name, previewed_name, thumbnail_dir
 from ..models import Attachment, Complaint, InboundEmail
 
 files_cli = AppGroup("files", help="Look after the stored files (uploads and raw emails).")
@@ -47,17 +54,22 @@ class Store:
     model: Any
 
 
+ORPHAN, TEMPORARY, STALE = "orphan file", "temporary file", "stale thumbnail"
+
+
+def _unwanted() -> bool:
+    return False
+
+
 @dataclass(frozen=True)
 class Removable:
-    """A file that may go: an orphan or a temporary file left behind."""
+    """A file that may go: an orphan, a temporary file left behind, a stale thumbnail."""
 
-    store: Store
+    kind: str  # ORPHAN, TEMPORARY or STALE: what the line starts with
     path: Path
     line: str
-
-    @property
-    def orphan(self) -> bool:
-        return not self.path.name.endswith(TEMP_SUFFIX)
+    #: Asked just before removing: whether the database wants the file by now.
+    wanted: Callable[[], bool] = _unwanted
 
 
 @dataclass
@@ -109,28 +121,47 @@ def _owner(store: Store, name: str) -> str:
     return f"{kind} {row.id} of {code[:4]}-{code[4:8]}-{code[8:]}"
 
 
+def _listed(folder: Path, findings: Findings, bar: tqdm[Any]) -> list[os.DirEntry[str]]:
+    """The files of `folder`, added to the progress bar's total and to the files checked."""
+    entries = _files(folder)
+    bar.total = (bar.total or 0) + len(entries)
+    bar.refresh()
+    findings.checked += len(entries)
+    return entries
+
+
+def _old_age(entry: os.DirEntry[str], min_age: float, findings: Findings) -> float | None:
+    """The file's age in seconds; None (counted as too recent) when younger than `min_age`."""
+    age = time.time() - entry.stat(follow_symlinks=False).st_mtime
+    if age < min_age:
+        findings.recent += 1
+        return None
+    return age
+
+
+def _has_row(model: Any, name: str) -> bool:
+    return db.session.scalar(select(model.id).where(model.stored_name == name)) is not None
+
+
 def check_store(store: Store, min_age: float, findings: Findings, bar: tqdm[Any]) -> None:
     """Compare one folder with its table. The folder is listed before the table is read, so
     a file committed in between has its row in what is read."""
-    entries = _files(store.folder)
-    bar.total = (bar.total or 0) + len(entries)
-    bar.refresh()
+    entries = _listed(store.folder, findings, bar)
     known = set(db.session.scalars(select(store.model.stored_name)))
-    now = time.time()
     for entry in entries:
         bar.update(1)
-        findings.checked += 1
         name = entry.name
         temporary = name.endswith(TEMP_SUFFIX)
         if not temporary and name in known:
             continue
-        age = now - entry.stat(follow_symlinks=False).st_mtime
-        if age < min_age:
-            findings.recent += 1
+        age = _old_age(entry, min_age, findings)
+        if age is None:
             continue
-        what = "temporary file" if temporary else "orphan file"
-        line = f"{what} {store.label}/{name} ({_age(age)})"
-        findings.removable.append(Removable(store, Path(entry.path), line))
+        line = f"{TEMPORARY if temporary else ORPHAN} {store.label}/{name} ({_age(age)})"
+        wanted = _unwanted if temporary else partial(_has_row, store.model, name)
+        findings.removable.append(
+            Removable(TEMPORARY if temporary else ORPHAN, Path(entry.path), line, wanted)
+        )
     on_disk = {entry.name for entry in entries}
     for name in sorted(known - on_disk):
         if not (store.folder / name).exists():  # not written after the listing either
@@ -138,13 +169,63 @@ def check_store(store: Store, min_age: float, findings: Findings, bar: tqdm[Any]
             findings.missing.append(line)
 
 
+@dataclass(frozen=True)
+class Previews:
+    """What the attachments table says of previews: the preview file name of each attachment
+    shown with one (with its stored name), and every stored name."""
+
+    shown: dict[str, str]
+    stored: set[str]
+
+    @classmethod
+    def read(cls, owner: str | None = None) -> Previews:
+        """From the table; only the rows of stored name `owner` when given."""
+        query = select(Attachment.stored_name, Attachment.content_type)
+        if owner is not None:
+            query = query.where(Attachment.stored_name == owner)
+        rows = db.session.execute(query).all()
+        pairs = ((preview_name(name, kind), name) for name, kind in rows)
+        return cls({p: name for p, name in pairs if p is not None}, {name for name, _ in rows})
+
+    def why_stale(self, preview: str, uploads: Path) -> str | None:
+        """Why a preview can go; None when a page shows it (its upload is there)."""
+        stored = self.shown.get(preview)
+        if stored is not None:
+            return None if (uploads / stored).is_file() else "its upload's file is missing"
+        if previewed_name(preview) in self.stored:
+            return "not the preview its attachment is shown with"
+        return "its attachment row is gone"
+
+
+def check_thumbnails(min_age: float, findings: Findings, bar: tqdm[Any]) -> None:
+    """Find the previews no page shows any more (listed before the table is read, as above)."""
+    entries = _listed(thumbnail_dir(), findings, bar)
+    previews, uploads = Previews.read(), Path(current_app.config["UPLOAD_DIR"])
+    for entry in entries:
+        bar.update(1)
+        name = entry.name
+        temporary = name.endswith(TEMP_SUFFIX)
+        why = "" if temporary else previews.why_stale(name, uploads)
+        if why is None:
+            continue
+        age = _old_age(entry, min_age, findings)
+        if age is None:
+            continue
+        kind = TEMPORARY if temporary else STALE
+        line = f"{kind} uploads/thumbnails/{name} ({why + ', ' if why else ''}{_age(age)})"
+        wanted = partial(_preview_wanted, name, uploads) if why else _unwanted
+        findings.removable.append(Removable(kind, Path(entry.path), line, wanted))
+
+
+def _preview_wanted(preview: str, uploads: Path) -> bool:
+    """Whether a page shows this preview by now: asks about its attachment's row only."""
+    return Previews.read(previewed_name(preview)).why_stale(preview, uploads) is None
+
+
 def remove(item: Removable) -> str | None:
-    """Delete one file; None when done, else why not (an orphan that has a row by now)."""
-    if item.orphan:
-        model = item.store.model
-        claimed = db.session.scalar(select(model.id).where(model.stored_name == item.path.name))
-        if claimed is not None:
-            return "it has a row now"
+    """Delete one file; None when done, else why not (the database wants it by now)."""
+    if item.wanted():
+        return "it has a row now" if item.kind == ORPHAN else "a page shows it now"
     try:
         item.path.unlink(missing_ok=True)
     except OSError as exc:
@@ -153,7 +234,9 @@ def remove(item: Removable) -> str | None:
 
 
 @files_cli.command("check")
-@click.option("--delete", is_flag=True, help="Remove the orphan and temporary files found.")
+@click.option(
+    "--delete", is_flag=True, help="Remove the orphan, temporary and stale thumbnail files found."
+)
 @click.option(
     "--older-than",
     "older_than",
@@ -164,13 +247,15 @@ def remove(item: Removable) -> str | None:
     help="Only judge files at least this old (younger ones may be a submission in progress).",
 )
 def check_command(delete: bool, older_than: int) -> None:
-    """Find files without a database row, rows without their file, and temporary files left
-    behind (a dry run unless --delete); exit status 1 when something is wrong."""
+    """Find files without a database row, rows without their file, temporary files left
+    behind and stale thumbnails (a dry run unless --delete); exit status 1 when something is
+    wrong."""
     findings = Findings()
     bar = tqdm(total=0, desc="Checking files", unit="file", file=sys.stderr)
     with bar:
         for store in stores():
             check_store(store, older_than * 60.0, findings, bar)
+        check_thumbnails(older_than * 60.0, findings, bar)
     db.session.rollback()
     failed = _report(findings, delete)
     if findings.missing or failed or (findings.removable and not delete):
@@ -189,10 +274,10 @@ def _report(findings: Findings, delete: bool) -> int:
         click.echo(f"{item.line}: " + (f"not removed, {why_not}" if why_not else "removed"))
     for line in findings.missing:
         click.echo(line)
-    orphans = sum(item.orphan for item in findings.removable)
-    temporary = len(findings.removable) - orphans
+    kinds = [item.kind for item in findings.removable]
     click.echo(
-        f"Checked {findings.checked} files: {orphans} orphan, {temporary} temporary, "
+        f"Checked {findings.checked} files: {kinds.count(ORPHAN)} orphan, "
+        f"{kinds.count(TEMPORARY)} temporary, {kinds.count(STALE)} stale thumbnails, "
         f"{len(findings.missing)} rows without their file"
         + (f", {findings.recent} too recent to judge" if findings.recent else "")
         + "."

@@ -8,9 +8,10 @@ anything else becomes a JPEG. The size in the header is checked against MAX_IMAG
 before any pixel is decoded.
 
 The cache is `UPLOAD_DIR/thumbnails/<stored name>.<size>.jpg|png`, written atomically, so
-two requests making the same preview at once both end with a whole file. `files check` lists
-only the upload folder's own files, and an erasure removes the previews with the upload
-(`thumbnail_files`).
+two requests making the same preview at once both end with a whole file. An erasure removes
+the previews with the upload (`thumbnail_files`); `files check` finds the stale ones (their
+attachment row or its file gone, or named for another size or format) and `--delete`
+removes them.
 """
 
 from __future__ import annotations
@@ -57,6 +58,20 @@ def thumbnail_dir() -> Path:
     return upload_dir() / "thumbnails"
 
 
+def preview_name(stored_name: str, content_type: str) -> str | None:
+    """The file name in thumbnail_dir() of the preview an upload is shown with; None when
+    its content type gets none."""
+    output = THUMBNAIL_FORMATS.get(content_type)
+    if output is None:
+        return None
+    return f"{Path(stored_name).name}.{THUMBNAIL_SIZE}.{_SUFFIXES[output]}"
+
+
+def previewed_name(preview: str) -> str:
+    """The stored name a preview's file name starts with (whatever its size and format)."""
+    return preview.rsplit(".", 2)[0]
+
+
 def thumbnail_files(attachment: Attachment) -> list[Path]:
     """Every preview of `attachment` that may be on disk (to remove them with the file)."""
     name = Path(attachment.stored_name).name
@@ -66,11 +81,11 @@ def thumbnail_files(attachment: Attachment) -> list[Path]:
 def thumbnail(attachment: Attachment) -> Thumbnail | None:
     """The attachment's preview, made now if not cached; None when it has none (not a
     picture, the file is gone or unreadable, or it is over the pixel budget)."""
-    output = THUMBNAIL_FORMATS.get(attachment.content_type)
-    if output is None:
+    preview = preview_name(attachment.stored_name, attachment.content_type)
+    if preview is None:
         return None
-    name = Path(attachment.stored_name).name
-    path = thumbnail_dir() / f"{name}.{THUMBNAIL_SIZE}.{_SUFFIXES[output]}"
+    output = THUMBNAIL_FORMATS[attachment.content_type]
+    path = thumbnail_dir() / preview
     try:
         return Thumbnail(path.read_bytes(), _MIMETYPES[output])
     except FileNotFoundError:
@@ -81,7 +96,9 @@ def thumbnail(attachment: Attachment) -> Thumbnail | None:
     try:
         _write(path, data)
     except OSError:  # a full disk: show the preview all the same, cache it another time
-        log.warning("could not cache the preview of %s", name, exc_info=True)
+        log.warning(
+            "could not cache the preview of %s", Path(attachment.stored_name).name, exc_info=True
+        )
     return Thumbnail(data, _MIMETYPES[output])
 
 
