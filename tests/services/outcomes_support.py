@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from helpdesk.domain.outcomes import OutcomeKind
@@ -56,6 +56,16 @@ def give_refund(
 ) -> Outcome:
     """The first outcome: a refund, sent at `now`."""
     return give_outcome(complaint, staff, refund_input(**kw), seen=complaint.version, now=now)
+
+
+def resolved_on(day: date, root_cause: str, staff: Staff, *, hour: int = 8) -> Complaint:
+    """A complaint received on `day` at `hour`:00 UTC, answered a day later by `staff` with a
+    refund that names `root_cause` (the corrective action tests' complaints)."""
+    received = datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
+    complaint = new_complaint(now=received, email=f"c{day.isoformat()}-{root_cause}@example.com")
+    give_outcome(complaint, staff, refund_input(root_cause=root_cause), seen=complaint.version,
+                 now=received + timedelta(days=1))  # fmt: skip
+    return complaint
 
 
 def pdf_bytes() -> bytes:

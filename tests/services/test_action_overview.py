@@ -3,7 +3,7 @@ complaint is linked to, and the complaints offered to tick for a root cause."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -18,9 +18,8 @@ from helpdesk.services.action_overview import (
     prefill_for,
 )
 from helpdesk.services.corrective_actions import ActionInput, mark_done, record_action, record_check
-from helpdesk.services.outcomes import give_outcome
 from helpdesk.services.root_causes import retire_root_cause
-from tests.services.outcomes_support import fast_staff, new_complaint, refund_input
+from tests.services.outcomes_support import fast_staff, new_complaint, resolved_on
 
 NOW = datetime(2026, 6, 20, 10, tzinfo=UTC)
 TODAY = date(2026, 6, 20)
@@ -33,11 +32,7 @@ def people(app: Flask) -> dict[str, Any]:
 
 def _resolved(day: int, root_cause: str, agent: Any) -> Complaint:
     """A complaint received on `day` June 2026, its outcome (naming `root_cause`) a day later."""
-    received = datetime(2026, 6, day, 8, tzinfo=UTC)
-    complaint = new_complaint(now=received, email=f"c{day}-{root_cause}@example.com")
-    give_outcome(complaint, agent, refund_input(root_cause=root_cause), seen=complaint.version,
-                 now=received + timedelta(days=1))  # fmt: skip
-    return complaint
+    return resolved_on(date(2026, 6, day), root_cause, agent)
 
 
 def _record(people: dict[str, Any], title: str, due: date, *refs: str) -> int:

@@ -3,7 +3,7 @@ due checks; the root cause's rate before and after; audit lines on the linked co
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -26,8 +26,7 @@ from helpdesk.services.corrective_actions import (
     record_check,
 )
 from helpdesk.services.outcome_errors import InvalidInput, NotAllowed, WrongStatus
-from helpdesk.services.outcomes import give_outcome
-from tests.services.outcomes_support import fast_staff, new_complaint, refund_input
+from tests.services.outcomes_support import fast_staff, resolved_on
 
 NOW = datetime(2026, 6, 20, 10, tzinfo=UTC)
 TODAY = date(2026, 6, 20)
@@ -36,15 +35,6 @@ TODAY = date(2026, 6, 20)
 @pytest.fixture
 def people(any_app: Flask) -> dict[str, Any]:
     return {"manager": fast_staff("manager"), "agent": fast_staff("agent", name="Owner Olga")}
-
-
-def _resolved(day: date, root_cause: str, agent: Any) -> Any:
-    """A complaint received on `day` whose outcome names `root_cause`."""
-    received = datetime(day.year, day.month, day.day, 8, tzinfo=UTC)
-    complaint = new_complaint(now=received, email=f"c{day.isoformat()}-{root_cause}@example.com")
-    give_outcome(complaint, agent, refund_input(root_cause=root_cause), seen=complaint.version,
-                 now=received + timedelta(days=1))  # fmt: skip
-    return complaint
 
 
 def _action(people: dict[str, Any], **changes: Any) -> ActionInput:
@@ -63,8 +53,8 @@ def _action(people: dict[str, Any], **changes: Any) -> ActionInput:
 
 def test_the_lifecycle_of_an_action(people: dict[str, Any]) -> None:
     manager, agent = people["manager"], people["agent"]
-    one = _resolved(date(2026, 6, 1), "packing", agent)
-    two = _resolved(date(2026, 6, 2), "packing", agent)
+    one = resolved_on(date(2026, 6, 1), "packing", agent)
+    two = resolved_on(date(2026, 6, 2), "packing", agent)
     typed = [one.reference.lower(), f" {two.display_reference} ", one.display_reference]
     action = record_action(manager, _action(people, complaints=typed), now=NOW)
     assert (action.status, action.owner.name, action.root_cause.key) == ("open", "Owner Olga",
@@ -141,10 +131,10 @@ def test_the_root_cause_rate_before_and_after(people: dict[str, Any]) -> None:
     agent, manager = people["agent"], people["manager"]
     # Before (18-31 May): packing, packing, other. After (1-14 June): packing, other x3.
     for day, cause in ((18, "packing"), (25, "packing"), (29, "other")):
-        _resolved(date(2026, 5, day), cause, agent)
+        resolved_on(date(2026, 5, day), cause, agent)
     for day, cause in ((2, "packing"), (3, "other"), (8, "other"), (12, "other")):
-        _resolved(date(2026, 6, day), cause, agent)
-    _resolved(date(2026, 6, 15), "packing", agent)  # after the window: not counted
+        resolved_on(date(2026, 6, day), cause, agent)
+    resolved_on(date(2026, 6, 15), "packing", agent)  # after the window: not counted
     action = record_action(manager, _action(people), now=NOW)
     assert action_effect(action, TODAY) is None  # not done yet
     mark_done(manager, action.id, done_on=date(2026, 6, 1), now=NOW)

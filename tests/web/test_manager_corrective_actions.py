@@ -7,7 +7,7 @@ JavaScript); the case page's link and list; agents get 403, strangers the login 
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -16,10 +16,9 @@ from flask.testing import FlaskClient
 
 from helpdesk.extensions import db
 from helpdesk.models import Complaint, CorrectiveAction
-from helpdesk.services.outcomes import give_outcome
 from helpdesk.services.reports import shop_today
 from tests.services.casework_support import find_form, login, submit
-from tests.services.outcomes_support import fast_staff, new_complaint, refund_input
+from tests.services.outcomes_support import fast_staff, resolved_on
 
 URL = "/staff/manage/corrective-actions"
 ROUTES = [
@@ -46,11 +45,7 @@ def manager_client(client: FlaskClient, people: dict[str, Any]) -> FlaskClient:
 
 def _resolved(day: date, root_cause: str, agent: Any) -> Complaint:
     """A complaint received on `day` (shop date) whose outcome, a day later, names `root_cause`."""
-    received = datetime(day.year, day.month, day.day, 10, tzinfo=UTC)
-    complaint = new_complaint(now=received, email=f"c{day.isoformat()}-{root_cause}@example.com")
-    give_outcome(complaint, agent, refund_input(root_cause=root_cause), seen=complaint.version,
-                 now=received + timedelta(days=1))  # fmt: skip
-    return complaint
+    return resolved_on(day, root_cause, agent, hour=10)
 
 
 def _fill(people: dict[str, Any], **changes: str) -> dict[str, str]:
