@@ -147,3 +147,22 @@ def test_rows_link_badges_marks_and_escaping(client: FlaskClient, make_staff: An
     answered_row = html.split(f'id="complaint-{answered.id}"')[1].split("</tr>")[0]
     assert "New answer" in answered_row and "Assessing" in answered_row
     assert "met" in answered_row  # the reply acknowledged it in time
+
+
+def test_status_and_category_words_follow_the_language(
+    client: FlaskClient, make_staff: Any
+) -> None:
+    """The inbox's tables of words are kept per language: a page in English, then in Dutch,
+    then in English again each shows its own words in the rows and the selects."""
+    login(client, make_staff("agent"))
+    new_complaint(now=utcnow(), name="Bram Bos", category="billing")
+    english = client.get("/staff/?lang=en").get_data(as_text=True)
+    dutch = client.get("/staff/?lang=nl").get_data(as_text=True)
+    again = client.get("/staff/?lang=en").get_data(as_text=True)
+    for html in (english, again):
+        assert '<td class="optional cell-category">Billing</td>' in html
+        assert '<span class="status status-received">Received</span>' in html
+        assert ">Awaiting customer (" in html and "Facturering" not in html
+    assert '<td class="optional cell-category">Facturering</td>' in dutch
+    assert '<span class="status status-received">Ontvangen</span>' in dutch
+    assert ">Wacht op klant (" in dutch and "Awaiting customer" not in dutch
