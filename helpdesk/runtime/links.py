@@ -31,8 +31,12 @@ def tracking_token(complaint: Complaint) -> str:
 
 def tracking_url(complaint: Complaint) -> str:
     """Absolute signed tracking link for emails (uses HELPDESK_BASE_URL)."""
-    path = _path("public.track_link", token=tracking_token(complaint))
-    return str(current_app.config["BASE_URL"]).rstrip("/") + path
+    return _absolute("public.track_link", token=tracking_token(complaint))
+
+
+def _absolute(endpoint: str, **values: Any) -> str:
+    """An absolute link for emails: HELPDESK_BASE_URL and the endpoint's path."""
+    return str(current_app.config["BASE_URL"]).rstrip("/") + _path(endpoint, **values)
 
 
 def _path(endpoint: str, **values: Any) -> str:
@@ -60,6 +64,11 @@ def token_matches(complaint: Complaint, digest: str) -> bool:
 def download_token(attachment: Attachment) -> str:
     """A token that downloads one replacement file until it expires."""
     return _serializer(_DOWNLOAD_SALT).dumps([attachment.id, attachment.stored_name])
+
+
+def download_url(attachment: Attachment) -> str:
+    """An absolute, signed, expiring link to download a replacement file (for emails)."""
+    return _absolute("public.replacement_download", token=download_token(attachment))
 
 
 def read_download_token(token: str) -> tuple[int, str] | None:

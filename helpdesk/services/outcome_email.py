@@ -6,30 +6,18 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from flask_babel import force_locale
 
 from ..domain.outcomes import review_deadline
-from ..models import Attachment, Complaint, Outcome
+from ..models import Complaint, Outcome
 from ..outbox.queue import queue_email
-from ..runtime.links import download_token, tracking_url
+from ..runtime.links import download_url, tracking_url
 from ..words.numbers import euros_in
 from .dispute_bodies import DeadlockNotice, dispute_notice
 
 #: The final response's attachment: the case file without internal notes (mail.attachments).
 CUSTOMER_CASE_FILE = {"kind": "casefile", "variant": "customer"}
-
-
-def download_url(attachment: Attachment) -> str:
-    """An absolute, signed, expiring link to download a replacement file."""
-    token = download_token(attachment)
-    if has_request_context():
-        path = url_for("public.replacement_download", token=token)
-    else:
-        path = current_app.url_map.bind("localhost").build(
-            "public.replacement_download", {"token": token}
-        )
-    return str(current_app.config["BASE_URL"]).rstrip("/") + path
 
 
 def download_valid_until(now: datetime) -> datetime:
