@@ -179,3 +179,55 @@ def test_a_new_empty_index_is_not_reported_as_old(pg_app: Flask) -> None:
     db.session.execute(text("DROP TABLE IF EXISTS search_layout"))
     db.session.commit()
     assert search.check().ok
+
+
+def test_a_word_that_may_be_a_code_beside_other_words_reads_no_vector_row_by_row(
+    pg_app: Flask,
+) -> None:
+    """'confirmation' has twelve letters, so it may also be a reference code (an OR of the
+    word and the code). Beside another word, the match is still the GIN index's alone: no
+    `@@` is checked again per row (that read every match's vector from TOAST), and the hits
+    are those of the whole query, the code's own complaint included."""
+    both, order, code = add_complaints(
+        [
+            Spec("Order confirmation never came", day=1),
+            Spec("The order arrived broken", day=2),
+            Spec("A parcel", day=3, reference="C0NF1RMAT10N"),
+        ]
+    )
+    db.session.execute(text("UPDATE search_document SET status = 'closed'"))  # counts below
+    db.session.commit()
+    found, statements = _searched("order confirmation")
+    assert found == [both.id]
+    assert find("order -confirmation").complaint_ids == [order.id]
+    assert find("parcel confirmation").complaint_ids == [code.id]  # by its code
+    assert find("parcel -confirmation").complaint_ids == []
+    assert find("order OR confirmation").total == 3
+    assert find("confirmation").facets["status"]["closed"] == 2
+    ((statement, params),) = [(s, p) for s, p in statements if "matches" in s]
+    connection = db.session.connection()
+    connection.exec_driver_sql("SET LOCAL enable_seqscan = off")  # as the backend does
+    plan = [row[0] for row in connection.exec_driver_sql("EXPLAIN " + statement, params)]
+    assert any("search_document_all_gin" in line for line in plan), plan
+    # `@@` may be checked only on the rows a code's b-tree index found, never on the GIN's.
+    node = ""
+    for line in plan:
+        if "->" in line:
+            node = line
+        elif "Filter:" in line and "@@" in line:
+            assert "Index Scan using ix_search_document_reference" in node, plan
+
+
+def _searched(query: str) -> tuple[list[int], list[tuple[str, Any]]]:
+    """The ids a search finds and its statements with their values."""
+    seen: list[tuple[str, Any]] = []
+
+    def record(conn: Any, cursor: Any, sql: str, params: Any, *rest: Any) -> None:
+        seen.append((sql, params))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        ids = find(query).complaint_ids
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return ids, seen

@@ -28,11 +28,14 @@ RANK_WINDOW = 1000
 FACET, PAGE = "f", "p"
 
 
-def search_statement(compiler: Compiler, where: list[Any], query: InboxQuery) -> Any:
-    """The UNION ALL of the counts and the page for matches of `where` (see the module)."""
+def search_statement(
+    compiler: Compiler, alternatives: list[Any], filters: list[Any], query: InboxQuery
+) -> Any:
+    """The UNION ALL of the counts and the page for the rows of `alternatives` (conditions
+    no row meets twice: Compiler.conditions) that meet every filter (see the module)."""
     entry = SearchEntry
     first = case((or_(*compiler.exact), 1), else_=0) if compiler.exact else literal(0)
-    matches = (
+    found = [
         select(
             entry.complaint_id,
             entry.category,
@@ -40,11 +43,11 @@ def search_statement(compiler: Compiler, where: list[Any], query: InboxQuery) ->
             entry.received_at,
             entry.sla_due_on,
             first.label("first"),
-        )
-        .where(*where)
-        .cte("matches")
-        .prefix_with("MATERIALIZED")
-    )
+        ).where(condition, *filters)
+        for condition in alternatives
+    ]
+    rows = found[0] if len(found) == 1 else union_all(*found)
+    matches = rows.cte("matches").prefix_with("MATERIALIZED")
     m = matches.c
     no_text, no_number = cast(null(), String), cast(null(), Integer)
     counts = select(

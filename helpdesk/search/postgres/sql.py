@@ -211,6 +211,7 @@ class Compiler:
     def __init__(
         self, include_internal: bool, zone: ZoneInfo, near: Near, with_pairs: bool = False
     ) -> None:
+        self.include_internal = include_internal
         self.vector = SearchEntry.all_vector if include_internal else SearchEntry.public_vector
         self.with_pairs = with_pairs
         self.zone = zone
@@ -218,18 +219,47 @@ class Compiler:
         self.positive: list[Any] = []  # tsqueries of the words that rank documents
         self.exact: list[ColumnElement[bool]] = []
         self.uses_text = False  # some word or phrase is matched against the tsvector
+        self.negated_exact = False  # a code, order number or address under NOT
 
     def condition(self, node: Node) -> ColumnElement[bool]:
         """The whole query as one SQL condition."""
         kind, expr = self._compile(node, negated=False)
-        return self.vector.op("@@")(expr) if kind == "tsq" else expr
+        return self.vector.bool_op("@@")(expr) if kind == "tsq" else expr
+
+    def conditions(self, node: Node) -> list[ColumnElement[bool]]:
+        """The whole query as conditions whose rows, none twice, are its matches.
+
+        A word that may be a code (`order C0NF1RMAT10N`: twelve letters can be a reference)
+        is an OR of the word and the code; inside an AND that one condition mixes `@@` with
+        plain SQL, and PostgreSQL then checks its `@@` parts again on every row the indexes
+        found, reading each match's vector from TOAST (37,000 buffers for 4,237 matches).
+        So: the query with the codes taken as matching nothing (one tsquery, answered by the
+        GIN index alone), and the codes' few rows (b-tree) that match the whole query but
+        not that tsquery. Not done for a code under NOT (taking it as nothing would widen)."""
+        whole = self.condition(node)
+        if not self.exact or self.negated_exact:
+            return [whole]
+        rest = without_exact(node)
+        if rest is None:
+            return [whole]
+        words = Compiler(self.include_internal, self.zone, self.near, self.with_pairs)
+        expr = words.tsquery(rest)
+        if expr is None:
+            return [whole]
+        by_words = self.vector.bool_op("@@")(expr)
+        return [by_words, and_(or_(*self.exact), whole, not_(by_words))]
+
+    def tsquery(self, node: Node) -> Any | None:
+        """The query as one tsquery, or None when it has more than words and phrases."""
+        kind, expr = self._compile(node, negated=False)
+        return expr if kind == "tsq" else None
 
     def rank_query(self) -> Any | None:
         """One tsquery of every positive word, for ts_rank."""
         return _fold(func.tsquery_or, self.positive) if self.positive else None
 
     def _as_bool(self, kind: str, expr: Any) -> ColumnElement[bool]:
-        return self.vector.op("@@")(expr) if kind == "tsq" else expr
+        return self.vector.bool_op("@@")(expr) if kind == "tsq" else expr
 
     def _compile(self, node: Node, negated: bool) -> tuple[str, Any]:
         if isinstance(node, And | Or):
@@ -237,8 +267,18 @@ class Compiler:
             if all(kind == "tsq" for kind, _ in parts):
                 fn = func.tsquery_and if isinstance(node, And) else func.tsquery_or
                 return "tsq", _fold(fn, [expr for _, expr in parts])
-            joined = [self._as_bool(kind, expr) for kind, expr in parts]
-            return "bool", and_(*joined) if isinstance(node, And) else or_(*joined)
+            if isinstance(node, And):
+                # The words' parts as one tsquery: one GIN condition, never re-checked row by
+                # row (the other parts are plain columns).
+                words = [expr for kind, expr in parts if kind == "tsq"]
+                rest = [expr for kind, expr in parts if kind == "bool"]
+                if words:
+                    rest.insert(0, self.vector.bool_op("@@")(_fold(func.tsquery_and, words)))
+                return "bool", and_(*rest)
+            return "bool", or_(*[self._as_bool(kind, expr) for kind, expr in parts])
+        if isinstance(node, Not) and isinstance(node.item, Or):
+            # NOT (a OR b) as NOT a AND NOT b, so the words' parts join one tsquery (above).
+            return self._compile(And(tuple(Not(item) for item in node.item.items)), negated)
         if isinstance(node, Not):
             kind, expr = self._compile(node.item, not negated)
             return (kind, func.tsquery_not(expr)) if kind == "tsq" else (kind, not_(expr))
@@ -253,13 +293,29 @@ class Compiler:
             return "tsq", tsq
         if isinstance(node, Exact):
             cond = exact_condition(node)
-            if not negated:
+            if negated:
+                self.negated_exact = True
+            else:
                 self.exact.append(cond)
             return "bool", cond
         if isinstance(node, Filter):
             return "bool", filter_condition(node, self.zone)
         assert isinstance(node, Everything)
         return "bool", true()
+
+
+def without_exact(node: Node) -> Node | None:
+    """The query with every code, order number and address taken as matching nothing
+    (None: then nothing matches). Only for trees without them under NOT."""
+    if isinstance(node, Exact):
+        return None
+    if isinstance(node, And | Or):
+        items = [without_exact(item) for item in node.items]
+        kept = tuple(item for item in items if item is not None)
+        if (isinstance(node, And) and len(kept) < len(items)) or not kept:
+            return None
+        return kept[0] if len(kept) == 1 else type(node)(kept)
+    return node
 
 
 def exact_condition(node: Exact) -> ColumnElement[bool]:
