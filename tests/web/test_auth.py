@@ -11,7 +11,6 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
-from werkzeug.routing import AnyConverter, IntegerConverter
 
 from helpdesk.extensions import db
 from helpdesk.models import StaffSession
@@ -27,6 +26,7 @@ from tests.services.casework_support import (
     parse_forms,
     submit,
 )
+from tests.web.routes_support import example_url
 
 WRONG = "The email address or password is not correct."
 
@@ -200,21 +200,6 @@ def test_logged_in_staff_skip_the_login_page(client: FlaskClient, make_staff: An
 # --- every /staff route refuses anonymous visitors -------------------------------------------
 
 
-def _example_url(rule: Any) -> str:
-    values: dict[str, Any] = {}
-    for name in rule.arguments:
-        converter = rule._converters[name]
-        if isinstance(converter, IntegerConverter):
-            values[name] = 1
-        elif isinstance(converter, AnyConverter):
-            values[name] = sorted(converter.items)[0]
-        else:
-            values[name] = "ABCD2345EFGH"
-    built = rule.build(values, append_unknown=False)
-    assert built is not None, rule.rule
-    return built[1]
-
-
 def _staff_rules(app: Flask) -> list[Any]:
     return [
         rule
@@ -228,7 +213,7 @@ def test_every_staff_url_refuses_anonymous_visitors(app: Flask, client: FlaskCli
     endpoints = {rule.endpoint for rule in rules}
     assert {"staff.inbox", "staff.case", "staff.reply", "staff.logout", "manager.team"} <= endpoints
     for rule in rules:
-        url = _example_url(rule)
+        url = example_url(rule)
         for method in sorted(rule.methods & {"GET", "POST"}):
             response = client.open(url, method=method)
             assert response.status_code == 302, (method, url, response.status_code)
@@ -243,7 +228,7 @@ def test_agents_get_403_on_manager_pages(app: Flask, client: FlaskClient, make_s
     rules = [r for r in _staff_rules(app) if r.rule.startswith(("/staff/manage", "/staff/team"))]
     assert rules
     for rule in rules:
-        url = _example_url(rule)
+        url = example_url(rule)
         for method in sorted(rule.methods & {"GET", "POST"}):
             response = client.open(url, method=method)
             assert response.status_code == 403, (method, url, response.status_code)

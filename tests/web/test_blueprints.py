@@ -9,9 +9,10 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from werkzeug.routing import AnyConverter, IntegerConverter, Rule
+from werkzeug.routing import Rule
 
 from tests.services.casework_support import login, new_complaint
+from tests.web.routes_support import example_url
 
 #: Routes a newcomer might look for on the wrong side, and the blueprint that has them.
 PLACES = {
@@ -35,34 +36,12 @@ PLACES = {
 }
 
 
-#: Example values of URL parts that are not a complaint's reference.
-EXAMPLES = {"kind": "refund", "language": "en"}
-
-
 def _rules(app: Flask) -> list[Rule]:
     return [rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"]
 
 
 def _blueprint(rule: Rule) -> str:
     return rule.endpoint.rpartition(".")[0]
-
-
-def _url(rule: Rule, reference: str) -> str:
-    """A URL of `rule` with example values (`reference` for a complaint's code)."""
-    values: dict[str, Any] = {}
-    for name in rule.arguments:
-        converter = rule._converters[name]
-        if isinstance(converter, IntegerConverter):
-            values[name] = 1
-        elif isinstance(converter, AnyConverter):
-            values[name] = sorted(converter.items)[0]
-        elif name in EXAMPLES:
-            values[name] = EXAMPLES[name]
-        else:
-            values[name] = reference
-    built = rule.build(values, append_unknown=False)
-    assert built is not None, rule.rule
-    return built[1]
 
 
 def _requests(rule: Rule) -> list[str]:
@@ -94,7 +73,7 @@ def test_manager_routes_refuse_agents_and_anonymous_visitors(
     anonymous = app.test_client()
     login(client, make_staff("agent"))
     for rule in rules:
-        url = _url(rule, reference)
+        url = example_url(rule, reference)
         for method in _requests(rule):
             away = anonymous.open(url, method=method)
             assert away.status_code == 302, (method, url, away.status_code)
@@ -116,7 +95,7 @@ def test_staff_routes_let_agents_in(app: Flask, client: FlaskClient, make_staff:
     ]
     assert len(rules) >= 10
     for rule in rules:
-        url = _url(rule, reference)
+        url = example_url(rule, reference)
         for method in _requests(rule):
             answer = client.open(url, method=method)
             assert answer.status_code not in {401, 403}, (method, url, answer.status_code)
@@ -139,7 +118,7 @@ def test_every_page_renders_for_its_audience(
         if "GET" not in (rule.methods or set()):
             continue
         place = _blueprint(rule)
-        answer = visitors[place].get(_url(rule, reference))
+        answer = visitors[place].get(example_url(rule, reference))
         assert answer.status_code < 500 or place == "health", (rule.rule, answer.status_code)
         assert answer.status_code != 403, rule.rule
         seen.add(place)
