@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
-from functools import partial
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, delete, exists, select, text
@@ -26,26 +24,16 @@ from ...domain.inbox import InboxQuery
 from ...models import Complaint
 from ...models.search import SearchEntry
 from ..base import OLD_ANALYSIS, Applied, CheckReport, Hits, IndexUnavailable
-from ..documents import compare_markers, load_documents
+from ..documents import compare_markers
 from ..indexing.queue import drain
 from ..indexing.queue import state as queue_state
 from ..language.nodes import Node, Phrase, Word, leaves
-from ..language.text import MAX_TOKEN, candidate_distance, is_fuzzy_match
+from ..language.text import candidate_distance, is_fuzzy_match
 from ..sql import inbox_conditions
 from .page import read_rows, search_statement
-from .sql import (
-    ANALYSIS_DONE,
-    CLEAN_PENDING,
-    GIN_INDEXES,
-    HAS_ANALYSIS,
-    HAS_PAIRS,
-    PAIRS_DONE,
-    UPSERT,
-    WORDS,
-    Compiler,
-    ensure_schema,
-    row_for,
-)
+from .query import Compiler
+from .sql import HAS_ANALYSIS, HAS_PAIRS, ensure_schema
+from .writes import rebuild, write_rows
 
 log = logging.getLogger(__name__)
 
@@ -91,13 +79,13 @@ class PostgresBackend:
             return
         with self._engine().begin() as conn:
             self._ensure(conn)
-            self._write(conn, sorted(ids))
+            write_rows(conn, sorted(ids))
 
     def index_in(self, conn: Connection, ids: Iterable[int]) -> None:
         """Rewrite these complaints' rows inside the caller's transaction (indexing/hooks,
         when `in_transaction`): they commit with the change itself."""
         self._ensure(conn)
-        self._write(conn, sorted(set(ids)))
+        write_rows(conn, sorted(set(ids)))
 
     # The queue (indexing/queue): rows written while not `in_transaction`, or by a change
     # whose entry could not be written in its transaction, applied by the indexer.
@@ -119,81 +107,16 @@ class PostgresBackend:
         """Nothing to merge (PostgreSQL's autovacuum looks after the GIN indexes)."""
         return False
 
-    def _write(self, conn: Connection, ids: list[int], bulk: bool = False) -> None:
-        # Lock first, then read: a concurrent writer of the same complaint waits for us,
-        # and reads its own (newer) text after our commit.
-        conn.execute(
-            select(Complaint.id)
-            .where(Complaint.id.in_(ids))
-            .order_by(Complaint.id)
-            .with_for_update()
-        )
-        docs = load_documents(conn, ids)
-        gone = [i for i in ids if i not in docs]
-        if gone:
-            conn.execute(delete(SearchEntry).where(SearchEntry.complaint_id.in_(gone)))
-        if docs:
-            rows = [row_for(doc) for doc in docs.values()]
-            if bulk:
-                # In a rebuild, new entries of the documents' GIN indexes wait in a bigger
-                # pending list and are merged in bulk: fewer, cheaper merges. Only for them:
-                # the vocabulary below looks words up, and a lookup through a GIN index
-                # reads its whole pending list (quadratic on a fresh, unanalyzed table).
-                conn.execute(text("SET LOCAL gin_pending_list_limit = '64MB'"))
-            conn.execute(UPSERT, rows)
-            if bulk:
-                conn.execute(text("SET LOCAL gin_pending_list_limit TO DEFAULT"))
-            words = sorted(
-                {
-                    w
-                    for r in rows
-                    for w in (r["pub"] + " " + r["notes"]).split()
-                    if len(w) <= MAX_TOKEN
-                }
-            )
-            conn.execute(WORDS, {"words": words})
-
     def remove(self, ids: set[int]) -> None:
         """Delete these complaints' rows."""
         with self._engine().begin() as conn:
             conn.execute(delete(SearchEntry).where(SearchEntry.complaint_id.in_(sorted(ids))))
 
     def reindex(self, progress: bool = True) -> int:
-        """Rewrite every row, a batch of complaints per transaction in `procs` connections
-        (searches keep working; each batch locks its complaints like any other writer)."""
-        from tqdm import tqdm
-
-        engine = self._engine()
-        with engine.begin() as conn:
-            ensure_schema(conn)
-            self._schema_ready = True
-            ids = list(conn.scalars(select(Complaint.id).order_by(Complaint.id)))
-        chunks = [ids[i : i + 1000] for i in range(0, len(ids), 1000)]
-        with (
-            tqdm(
-                total=len(ids), unit="complaint", disable=not progress, desc="search reindex"
-            ) as bar,
-            ThreadPoolExecutor(max(self.procs, 1)) as pool,
-        ):
-            for done in pool.map(partial(self._write_batch, engine), chunks):
-                bar.update(done)
-        with engine.begin() as conn:
-            orphans = ~exists().where(Complaint.id == SearchEntry.complaint_id)
-            conn.execute(delete(SearchEntry).where(orphans))
-            conn.execute(PAIRS_DONE)  # every row was rewritten, with its pairs
-            conn.execute(ANALYSIS_DONE)  # and with today's word forms
-            # Merge what the rebuild left in the pending lists: searches read those lists
-            # entry by entry until a VACUUM (or autovacuum) merges them.
-            for index in GIN_INDEXES:
-                conn.execute(CLEAN_PENDING, {"index": index})
-            conn.execute(text("ANALYZE search_document, search_word"))  # fresh planner stats
-        return len(ids)
-
-    def _write_batch(self, engine: Engine, ids: list[int]) -> int:
-        """One transaction of a rebuild (runs in a worker thread: no app context here)."""
-        with engine.begin() as conn:
-            self._write(conn, ids, bulk=True)
-        return len(ids)
+        """Rewrite every row (writes.rebuild: searches keep working meanwhile)."""
+        count = rebuild(self._engine(), self.procs, progress)
+        self._schema_ready = True
+        return count
 
     # --- reading ------------------------------------------------------------------------
 

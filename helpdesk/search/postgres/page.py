@@ -20,7 +20,7 @@ from sqlalchemy import Integer, String, case, cast, func, literal, null, or_, se
 from ...domain.inbox import InboxQuery
 from ...models.search import SearchEntry
 from ..base import empty_facets
-from .sql import Compiler
+from .query import Compiler
 
 #: Relevance ranks this many of the newest matches (all of them when fewer match).
 RANK_WINDOW = 1000
