@@ -91,7 +91,7 @@ def explain_search(app: Any, params: dict[str, str]) -> dict[str, Any]:
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     finally:
         event.remove(engine, "before_cursor_execute", record)
-    total_ms, buffers, plans = 0.0, 0, []
+    total_ms, buffers, temp, plans = 0.0, 0, 0, []
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()
@@ -106,6 +106,7 @@ def explain_search(app: Any, params: dict[str, str]) -> dict[str, Any]:
             total_ms += plan["Execution Time"] + plan.get("Planning Time", 0.0)
             top = plan["Plan"]
             buffers += top.get("Shared Hit Blocks", 0) + top.get("Shared Read Blocks", 0)
+            temp += top.get("Temp Written Blocks", 0)
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
             plans.append("\n".join(row[0] for row in cursor.fetchall()))
         raw.rollback()
@@ -118,6 +119,7 @@ def explain_search(app: Any, params: dict[str, str]) -> dict[str, Any]:
         "statements": len(recorded),
         "db_ms": round(total_ms, 2),
         "buffers": buffers,
+        "temp_written": temp,
         "wall_ms": round(wall * 1000, 2),
         "cpu_ms": round(cpu * 1000, 2),
         "plans": plans,

@@ -37,6 +37,9 @@ from .writes import rebuild, write_rows
 
 log = logging.getLogger(__name__)
 
+#: work_mem of one search's transaction (see _search).
+WORK_MEM = "64MB"
+
 
 class PostgresBackend:
     """Full-text search inside the database."""
@@ -170,6 +173,9 @@ class PostgresBackend:
             # Nor JIT compilation: at 1,000,000 complaints a common word's plan costs more
             # than jit_above_cost, and compiling took 14 ms of a 60 ms statement.
             conn.execute(text("SET LOCAL jit = off"))
+            # The matches CTE of a common word at 1,000,000 complaints (300,000 rows) is
+            # bigger than the default 4 MB: it would be written to a temporary file.
+            conn.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
             if compiler.uses_text:
                 # Matching words is the GIN index's job: a sequential scan reads every vector.
                 conn.execute(text("SET LOCAL enable_seqscan = off"))
