@@ -221,6 +221,14 @@ def test_a_row_shows_the_first_words() -> None:
     assert first_words("Broken, again,\nand again") == "Broken, again, and again"
     assert first_words("Hallo,\r\n\r\nMijn tas is kapot") == "Mijn tas is kapot"
     assert first_words("Hallo,\n\nMijn tas\nis kapot", subject_only=True) == "Mijn tas"
+    # Remembered per text and options: asked again, each way gives its own answer.
+    for _ in range(2):
+        assert (
+            first_words(email)
+            == "Broken lamp shade (order 17) Hello, the lamp shade arrived broken."
+        )
+        assert first_words(email, subject_only=True) == "Broken lamp shade (order 17)"
+        assert first_words(email, limit=6) == "Broken…"
 
 
 def test_rows_carry_their_first_words(world: World) -> None:
