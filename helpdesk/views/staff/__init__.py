@@ -2,8 +2,7 @@
 and out, the inbox, and everything on a case that agents and managers both may do.
 
 - `auth`: /staff/login, /staff/logout;
-- `inbox` (with `inbox_rows`, and `inbox_row_html` writing each row out): the inbox,
-  /staff/;
+- `inbox` (with `inbox_rows`): the inbox, /staff/;
 - `case` (with `case_actions`): the case page /staff/complaints/<reference>, its actions
   (acknowledge, assign, category, reply, request information, note), files as downloads;
 - `outcomes`: the outcome buttons, /staff/complaints/<reference>/outcome/<kind>;

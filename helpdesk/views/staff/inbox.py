@@ -18,7 +18,6 @@ from ...web import is_htmx, render
 from ...web.auth import current_staff, staff_required
 from ...words import labels
 from .blueprint import bp
-from .inbox_row_html import RowMarks, rows_html
 from .inbox_rows import inbox_rows
 
 
@@ -38,22 +37,20 @@ def inbox() -> ResponseReturnValue:
     category_words = _words(labels.CATEGORY_SHORT)
     # Open referrals of the page's complaints (one query): {id: reply overdue}.
     mediation = mediation_flags([row.id for row in page.rows], today)
-    marks = RowMarks(
-        in_mediation=set(mediation),
-        reply_overdue={i for i, overdue in mediation.items() if overdue},
-        failed_mail=failed_email_flags(row.id for row in page.rows),
-    )
-    rows = rows_html(inbox_rows(page, now, status_words, category_words), marks)
+    failed_mail = failed_email_flags(row.id for row in page.rows)
     return _pushing_short_url(
         render(
             "staff/inbox.html",
             block="inbox_list",
             filters=filters,
             page=page,
-            rows=rows,
+            rows=inbox_rows(page, now, status_words, category_words),
             status_words=status_words,
             category_words=category_words,
             people=assignable_staff(),
+            in_mediation=set(mediation),
+            reply_overdue={i for i, overdue in mediation.items() if overdue},
+            failed_mail=failed_mail,
             fragment=is_htmx(),
         ),
         filters,
