@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> float:
     app = _app(not args.no_patches)
     from sqlalchemy import select
 
-    from helpdesk.commands.case_export import collect_between_cases, export_one
+    from helpdesk.commands.case_export import export_one
     from helpdesk.documents.casefile import case_file_source, warm_up
     from helpdesk.extensions import db
     from helpdesk.models import Complaint
@@ -81,6 +81,8 @@ def run(args: argparse.Namespace) -> float:
             export_one(reference, folder, internal=False, rebuild=True)
             done += 1
             if args.gc == "between":
+                from helpdesk.commands.case_export import collect_between_cases
+
                 collect_between_cases(done)
 
         if args.gc == "between":
@@ -109,7 +111,7 @@ def run(args: argparse.Namespace) -> float:
         elif args.mode == "cprofile":
             import cProfile
 
-            profiler = cProfile.Profile()
+            profiler = cProfile.Profile(time.process_time)
             profiler.enable()
         started = time.process_time()
         work()

@@ -1,18 +1,26 @@
 """The WeasyPrint speed-ups (helpdesk.documents.fast) print the same PDF, byte for byte, as
 WeasyPrint's own code: case files in both languages and both versions, printed again from
 the memos, and text the speed-ups hand back to the stock code (decorations, ellipses,
-automatic hyphenation, right-to-left text, a glyph no font has, justified text, tabs)."""
+automatic hyphenation, right-to-left text, a glyph no font has, justified text, tabs).
+
+The byte-for-byte tests deflate streams at pydyf's own level (9, the `pydyf_level`
+fixture); at the speed-ups' level (zlib's default, 6) the PDF holds the same objects, and
+its streams inflate to the same bytes."""
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from flask import Flask
+from pypdf import PdfReader
+from pypdf.generic import IndirectObject, StreamObject
 
 from helpdesk.documents import fast
 from helpdesk.documents.casefile import STYLESHEET, _static_dir, case_file_source
-from helpdesk.documents.fast import glyphs, lines
+from helpdesk.documents.fast import glyphs, lines, parsing, serialise
 from helpdesk.documents.pdf import render_pdf
 from helpdesk.services.casefile import load_case_file
 from tests.documents.casefile_support import full_case
@@ -35,6 +43,12 @@ line breaks\tin pre-wrap text.</p>
 <p style="letter-spacing: 2pt; word-spacing: 3pt">Spaced out, then <b>bold</b> and
 <span class="hash">0123abcd</span> mono.</p>
 </body></html>"""
+
+
+@pytest.fixture(autouse=True)
+def pydyf_level(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Streams deflated at pydyf's own level, so the speed-ups' bytes can equal stock's."""
+    monkeypatch.setattr(serialise, "ZLIB_LEVEL", 9)
 
 
 def _both(app: Flask, make: object) -> tuple[bytes, bytes, bytes]:
@@ -106,3 +120,66 @@ def test_a_full_memo_starts_again_and_prints_the_same(
     assert again == stock
     assert 0 < len(lines._memo) <= 5
     assert 0 < len(glyphs._memo) <= 5
+
+
+def _objects(pdf: bytes) -> dict[int, Any]:
+    """Every object of a PDF by number, streams inflated, without the lengths and offsets
+    that follow from how the streams were deflated."""
+    reader = PdfReader(io.BytesIO(pdf))
+    found: dict[int, Any] = {}
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, IndirectObject):
+            if value.idnum not in found:
+                found[value.idnum] = None  # being read (objects refer to each other)
+                found[value.idnum] = plain(value.get_object())
+            return ("ref", value.idnum)
+        if isinstance(value, StreamObject):
+            fields = {k: plain(v) for k, v in value.items() if k not in ("/Length", "/Filter")}
+            return ("stream", fields, value.get_data())
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        return value
+
+    plain(reader.trailer.raw_get("/Root"))
+    return found
+
+
+def test_streams_deflated_at_the_default_level_hold_the_same_objects(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(serialise, "ZLIB_LEVEL", 6)
+    agent, manager = fast_staff("agent"), fast_staff("manager")
+    case = full_case(agent, manager, photos=1, extra_messages=4)
+    with app.test_request_context():
+        loaded = load_case_file(case.complaint.reference, internal=True, now=NOW)
+        assert loaded is not None
+        stock, first, again = _both(app, case_file_source(loaded).pdf)
+    assert first == again
+    assert first != stock  # deflated otherwise: a few per cent larger
+    assert len(stock) < len(first) < len(stock) * 1.05
+    objects = _objects(first)
+    assert objects == _objects(stock)
+    assert sum(1 for item in objects.values() if isinstance(item, tuple)) >= 5  # streams
+    pages = PdfReader(io.BytesIO(first)).pages
+    assert [p.extract_text() for p in pages] == [
+        p.extract_text() for p in PdfReader(io.BytesIO(stock)).pages
+    ]
+
+
+def test_the_html_parser_finds_its_patterns_again(app: Flask) -> None:
+    from tinyhtml5 import inputstream
+
+    with app.test_request_context():
+        render_pdf(AWKWARD, static_dir=_static_dir(), stylesheet=STYLESHEET)
+        assert fast.installed()
+        cache = inputstream.characters_until_regex
+        assert isinstance(cache, parsing.PatternCache)
+        kept = dict(cache)
+        render_pdf(AWKWARD, static_dir=_static_dir(), stylesheet=STYLESHEET)
+    # Keyed by the characters asked for, so a second document adds nothing (tinyhtml5's own
+    # code keys each pattern by itself, and builds it again on every call).
+    assert kept and dict(cache) == kept
+    assert all(isinstance(characters, (tuple, str, frozenset)) for characters, _ in kept)

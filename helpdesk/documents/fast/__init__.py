@@ -1,16 +1,20 @@
 """WeasyPrint speed-ups: the only place that reaches into WeasyPrint's internals.
 
-    lines   where a text breaks (split_first_line), remembered across documents
-    glyphs  the glyphs a line of text draws, remembered across documents
-    styles  computed and used style values, the plain cases answered first
+    lines      where a text breaks (split_first_line), remembered across documents
+    glyphs     the glyphs a line of text draws, remembered across documents
+    styles     computed style values, the plain cases answered first
+    lengths    used lengths of boxes (resolve_percentages) in one function
+    serialise  the PDF's objects written to bytes; streams deflated at zlib's default level
+    parsing    the HTML parser's cache of patterns, made to work
 
 A case file repeats most of its short texts: labels, table headings, names, dates, the
 running header on every page, and the same words in the next case of an export. WeasyPrint
 lays out and shapes each of them anew (a Pango layout, shaping by HarfBuzz, a Python loop
 over every glyph); `lines` and `glyphs` keep the result of a text in a given font and width
 and hand it back the next time, and `styles` shortens WeasyPrint's most frequent style
-look-ups. The PDF is the same byte for byte
-(tests/documents/test_fast_render.py compares it with the stock renderer's).
+look-ups, and `lengths` the used lengths of every box. The PDF is the same byte for byte
+but for `serialise`'s deflate level: its streams inflate to the same bytes
+(tests/documents/test_fast_render.py compares both with the stock renderer's).
 
 documents.pdf installs them with the first PDF unless the library patches are off
 (HELPDESK_LIBRARY_PATCHES=0). They rely on WeasyPrint 70.0 (pinned in requirements.lock);
@@ -22,7 +26,7 @@ from __future__ import annotations
 
 from importlib.metadata import version
 
-from . import glyphs, lines, styles
+from . import glyphs, lengths, lines, parsing, serialise, styles
 
 #: The WeasyPrint release these patches were written against and checked with.
 WEASYPRINT_VERSION = "70.0"
@@ -35,6 +39,9 @@ def install() -> bool:
     lines.install()
     glyphs.install()
     styles.install()
+    lengths.install()
+    serialise.install()
+    parsing.install()
     return True
 
 
@@ -48,8 +55,11 @@ def uninstall() -> None:
     lines.uninstall()
     glyphs.uninstall()
     styles.uninstall()
+    lengths.uninstall()
+    serialise.uninstall()
+    parsing.uninstall()
 
 
 def installed() -> bool:
     """True while the patches are in place."""
-    return lines.installed() and glyphs.installed() and styles.installed()
+    return all(part.installed() for part in (lines, glyphs, styles, lengths, serialise, parsing))
