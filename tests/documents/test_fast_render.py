@@ -172,6 +172,7 @@ def test_streams_deflated_at_the_default_level_hold_the_same_objects(
 def test_the_html_parser_finds_its_patterns_again(app: Flask) -> None:
     from tinyhtml5 import inputstream
 
+    app.config["LIBRARY_PATCHES"] = True  # also on the suite's run with the patches off
     with app.test_request_context():
         render_pdf(AWKWARD, static_dir=_static_dir(), stylesheet=STYLESHEET)
         assert fast.installed()
