@@ -256,9 +256,9 @@ def test_a_complaint_submitted_through_the_web_is_searchable_within_a_second(
 
 SLOW_INDEXER = """
 import pathlib, sys, time
-from helpdesk.search.whoosh import backend as whoosh_backend
+from helpdesk.search.whoosh import writes
 
-real = whoosh_backend.WhooshBackend._write
+real = writes.write_documents
 marker = pathlib.Path(sys.argv[1])
 
 def slow(writer, ids, docs):
@@ -266,7 +266,7 @@ def slow(writer, ids, docs):
     marker.touch()  # the batch is written, not yet committed
     time.sleep(120)
 
-whoosh_backend.WhooshBackend._write = staticmethod(slow)
+writes.write_documents = slow
 from flask.cli import main
 sys.argv = ["flask", "--app", "wsgi", "search", "indexer", "--once", "--quiet"]
 main()

@@ -11,16 +11,14 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager, ExitStack
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, exists, func, select
+from sqlalchemy import Engine, func, select
 
 from ...domain.inbox import InboxQuery
 from ...models import Complaint
-from ...models.search import SearchQueueEntry
 from ..base import CACHED_RANK, OLD_ANALYSIS, Applied, CheckReport, Hits, IndexUnavailable
-from ..documents import SearchDocument, compare_markers, load_documents
+from ..documents import SearchDocument, compare_markers
 from ..failures import quietly
 from ..indexing.queue import drain, enqueue_now, forget, row_ids_now
 from ..indexing.queue import state as queue_state
@@ -28,25 +26,22 @@ from ..language.nodes import Node
 from ..language.text import ANALYSIS_VERSION
 from .build import PARALLEL_FROM, build_index
 from .fast.reads import FAST
-from .merging import SMALL_SEGMENT, merge_full_tier, merge_small_segments
 from .pool import SearcherPool
 from .reads import STOCK
-from .schema import analysis_of, fields_for, make_schema
+from .schema import analysis_of, make_schema
 from .search import Ranked, rank
 from .segments import SegmentCache
 from .store import (
     IndexStore,
-    create_index,
     fingerprint,
     generation_of,
     has_index,
     open_index,
     write_problem,
 )
+from .writes import apply_batch, delete_now, merge_small
 
 log = logging.getLogger(__name__)
-
-_QUEUED = select(SearchQueueEntry.complaint_id)
 
 #: A healthy index is probed again when its files change, or after this many seconds.
 HEALTH_TTL = 30.0
@@ -197,9 +192,8 @@ class WhooshBackend:
 
     # --- writing ------------------------------------------------------------------------
     # Requests only queue changes (indexing/queue); the indexer applies them a batch per
-    # commit. A batch commit merges nothing unless a size tier of small segments is full
-    # (then only that tier), so it stays cheap; when the queue is idle the indexer merges
-    # the small segments the batches left (optimise).
+    # commit and optimises when the queue is idle. How a batch, a merge or a deletion is
+    # written is whoosh/writes.
 
     def writing(self, timeout: float) -> AbstractContextManager[bool]:
         """Hold the writers' lock (yields False when it stayed busy for `timeout` seconds)."""
@@ -208,27 +202,10 @@ class WhooshBackend:
     def apply(self, ids: list[int]) -> Applied:
         """Write these complaints' current documents in one commit (call it holding
         `writing`): 'applied', 'kept' while a rebuild runs, 'waiting' without an index."""
-        with self._engine().connect() as conn:
-            docs = load_documents(conn, ids)
-            live = self.store.current_dir()
-            if live is None or not has_index(live):
-                # A new install starts its index from the queue when every complaint is
-                # queued; otherwise some would never be indexed: a rebuild must make it.
-                if conn.scalar(select(exists().where(~Complaint.id.in_(_QUEUED)))):
-                    log.warning("search index missing: run `flask search reindex`")
-                    return "waiting"
-                live = self._create_empty()
-        writer = open_index(live).writer(timeout=self.lock_timeout)
-        try:
-            self._write(writer, ids, docs)
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit(mergetype=merge_full_tier)
-        self.unmerged = True
-        if self.store.rebuild_running() or self.store.current_dir() != live:
-            return "kept"
-        return "applied"
+        applied = apply_batch(self.store, self.schema, self._engine(), ids, self.lock_timeout)
+        if applied != "waiting":
+            self.unmerged = True
+        return applied
 
     def rebuilding(self) -> bool:
         """True while a rebuild runs (the indexer then passes over the rows it keeps)."""
@@ -237,18 +214,10 @@ class WhooshBackend:
     def optimise(self) -> bool:
         """Merge the small segments left by batches into one (when the queue is idle);
         False when there was nothing to merge or another writer is busy."""
-        with self.store.write_lock(0.0) as held:
-            live = self.store.current_dir()
-            if not held or live is None or not has_index(live):
-                return False
-            writer = open_index(live).writer(timeout=self.lock_timeout)
-            if sum(1 for s in writer.segments if s.doc_count_all() < SMALL_SEGMENT) < 2:
-                writer.cancel()
-                self.unmerged = False
-                return False
-            writer.commit(mergetype=merge_small_segments)
-        self.unmerged = False
-        return True
+        merged = merge_small(self.store, self.lock_timeout)
+        if merged is not None:
+            self.unmerged = False
+        return bool(merged)
 
     def index(self, ids: set[int]) -> None:
         """Queue these complaints and apply the queue now (bulk changes behind the ORM's
@@ -262,31 +231,8 @@ class WhooshBackend:
 
     def remove(self, ids: set[int]) -> None:
         """Delete these documents now; when the lock stays busy, queue them instead."""
-        with self.store.write_lock(self.lock_timeout) as held:
-            live = self.store.current_dir()
-            if held and live is not None and has_index(live):
-                writer = open_index(live).writer(timeout=self.lock_timeout)
-                for cid in sorted(ids):
-                    writer.delete_by_term("id", str(cid))
-                writer.commit(merge=False)
-                return
-        enqueue_now(self._engine(), ids)
-
-    @staticmethod
-    def _write(writer: Any, ids: Iterable[int], docs: dict[int, SearchDocument]) -> None:
-        names = set(writer.schema.names())  # an index of an older layout lacks new fields
-        for cid in sorted(ids):
-            if cid in docs:
-                values = fields_for(docs[cid])
-                writer.update_document(**{k: v for k, v in values.items() if k in names})
-            else:
-                writer.delete_by_term("id", str(cid))
-
-    def _create_empty(self) -> Path:
-        path = self.store.new_version_dir()
-        create_index(path, self.schema)
-        self.store.swap(path)
-        return path
+        if not delete_now(self.store, ids, self.lock_timeout):
+            enqueue_now(self._engine(), ids)
 
     # --- rebuild and check --------------------------------------------------------------
 
