@@ -27,8 +27,8 @@ from ..files.storage import attachment_path
 from ..files.thumbnails import shrink
 from ..services.casefile import CaseFile, shop_name
 from ..services.dispute_bodies import dispute_notice
-from ..services.outcomes import format_amount
 from ..words import dates
+from ..words.numbers import euros_in
 
 #: Longest side of a photo in the PDF, in pixels (about 6 cm at 200 dpi).
 THUMBNAIL_SIZE = 480
@@ -94,7 +94,7 @@ def case_file_source(case: CaseFile) -> CaseFileSource:
             thumbnail_ids={int(key) for key in images},
             image_url=lambda key: f"{IMAGE_SCHEME}{key}",
             size=lambda count: _size(count, case.language),
-            amount=lambda cents: format_amount(cents, case.language),
+            amount=lambda cents: euros_in(cents, case.language),
         )
     return CaseFileSource(html, made_on, images)
 

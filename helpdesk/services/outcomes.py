@@ -40,14 +40,9 @@ __all__ = [
     "OutcomeInput",
     "final_outcome",
     "first_outcome",
-    "format_amount",
     "give_outcome",
     "send_outcome",
 ]
-
-#: documents/casefile.py's name for words.numbers.euros_in (an amount in the complaint's
-#: language), until it imports that.
-format_amount = euros_in
 
 #: Statuses from which a first outcome may be given (advance_to takes the steps in between).
 OUTCOME_FROM = frozenset(
