@@ -101,6 +101,20 @@ def _word(table: Mapping[str, Any], key: str) -> str:
     return word
 
 
+#: Whole tables already looked up: (language, table) -> {key: text}.
+_TABLES: dict[tuple[Locale | None, int], dict[str, str]] = {}
+
+
+def table_words(table: Mapping[str, Any]) -> dict[str, str]:
+    """Every word of `table` in the current language, made once per language (the inbox's
+    status and category words); the caller reads it only."""
+    cache_key = (get_locale(), id(table))
+    words = _TABLES.get(cache_key)
+    if words is None:
+        words = _TABLES[cache_key] = {key: str(text) for key, text in table.items()}
+    return words
+
+
 def status_label(status: str) -> str:
     """The customer-facing word for a status."""
     return _word(STATUSES, status)

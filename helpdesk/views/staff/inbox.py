@@ -3,12 +3,8 @@ their counts per category and status. Any member of staff."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from flask import redirect, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
 
 from ...models.types import utcnow
 from ...services.email_status import failed_email_flags
@@ -33,8 +29,8 @@ def inbox() -> ResponseReturnValue:
     page = list_inbox(filters.to_query(me=me, today=today, next_business_day=soon), me=me, now=now)
     if page.total and filters.page > page.pages:
         return redirect(url_for("staff.inbox", **filters.args(page=page.pages)))
-    status_words = _words(labels.STAFF_STATUSES)
-    category_words = _words(labels.CATEGORY_SHORT)
+    status_words = labels.table_words(labels.STAFF_STATUSES)
+    category_words = labels.table_words(labels.CATEGORY_SHORT)
     # Open referrals of the page's complaints (one query): {id: reply overdue}.
     mediation = mediation_flags([row.id for row in page.rows], today)
     failed_mail = failed_email_flags(row.id for row in page.rows)
@@ -55,20 +51,6 @@ def inbox() -> ResponseReturnValue:
         ),
         filters,
     )
-
-
-#: Each table of words in each language, made once: the tables and the catalogues never
-#: change while the process runs (as words.labels' own memo of single words).
-_TABLES: dict[tuple[Any, int], dict[str, str]] = {}
-
-
-def _words(table: Mapping[str, Any]) -> dict[str, str]:
-    """`table` with its (lazy) words in the current language; the caller reads it only."""
-    key = (get_locale(), id(table))
-    found = _TABLES.get(key)
-    if found is None:
-        found = _TABLES[key] = {name: str(words) for name, words in table.items()}
-    return found
 
 
 def _pushing_short_url(body: str, filters: InboxFilters) -> ResponseReturnValue:
