@@ -51,6 +51,11 @@ def pydyf_level(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(serialise, "ZLIB_LEVEL", 9)
 
 
+def _awkward() -> bytes:
+    """The page of text the memos hand to the stock code, printed."""
+    return render_pdf(AWKWARD, static_dir=_static_dir(), stylesheet=STYLESHEET)
+
+
 def _both(app: Flask, make: object) -> tuple[bytes, bytes, bytes]:
     """The PDF by WeasyPrint's own code, with the speed-ups, and with them again."""
     app.config["LIBRARY_PATCHES"] = False
@@ -79,11 +84,8 @@ def test_case_files_are_the_same_bytes_with_the_speedups(app: Flask, language: s
 
 
 def test_text_left_to_weasyprint_is_the_same_bytes(app: Flask) -> None:
-    def make() -> bytes:
-        return render_pdf(AWKWARD, static_dir=_static_dir(), stylesheet=STYLESHEET)
-
     with app.test_request_context():
-        stock, first, again = _both(app, make)
+        stock, first, again = _both(app, _awkward)
     assert first == stock
     assert again == stock
 
@@ -111,11 +113,8 @@ def test_a_full_memo_starts_again_and_prints_the_same(
     assert lines.DEFAULT_LIMIT <= 2_000  # a web worker's memos stay small; an export's grow
     monkeypatch.setattr(lines, "LIMIT", 5)
 
-    def make() -> bytes:
-        return render_pdf(AWKWARD, static_dir=_static_dir(), stylesheet=STYLESHEET)
-
     with app.test_request_context():
-        stock, first, again = _both(app, make)
+        stock, first, again = _both(app, _awkward)
     assert first == stock
     assert again == stock
     assert 0 < len(lines._memo) <= 5
@@ -174,12 +173,12 @@ def test_the_html_parser_finds_its_patterns_again(app: Flask) -> None:
 
     app.config["LIBRARY_PATCHES"] = True  # also on the suite's run with the patches off
     with app.test_request_context():
-        render_pdf(AWKWARD, static_dir=_static_dir(), stylesheet=STYLESHEET)
+        _awkward()
         assert fast.installed()
         cache = inputstream.characters_until_regex
         assert isinstance(cache, parsing.PatternCache)
         kept = dict(cache)
-        render_pdf(AWKWARD, static_dir=_static_dir(), stylesheet=STYLESHEET)
+        _awkward()
     # Keyed by the characters asked for, so a second document adds nothing (tinyhtml5's own
     # code keys each pattern by itself, and builds it again on every call).
     assert kept and dict(cache) == kept
