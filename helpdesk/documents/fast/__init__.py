@@ -6,6 +6,8 @@
     lengths    used lengths of boxes (resolve_percentages) in one function
     serialise  the PDF's objects written to bytes; streams deflated at zlib's default level
     parsing    the HTML parser's cache of patterns, made to work
+    cascade    the CSS cascade (StyleFor): work in progress
+    boxes      box predicates and layout fast paths: work in progress
 
 A case file repeats most of its short texts: labels, table headings, names, dates, the
 running header on every page, and the same words in the next case of an export. WeasyPrint
@@ -26,7 +28,7 @@ from __future__ import annotations
 
 from importlib.metadata import version
 
-from . import glyphs, lengths, lines, parsing, serialise, styles
+from . import boxes, cascade, glyphs, lengths, lines, parsing, serialise, styles
 
 #: The WeasyPrint release these patches were written against and checked with.
 WEASYPRINT_VERSION = "70.0"
@@ -42,6 +44,8 @@ def install() -> bool:
     lengths.install()
     serialise.install()
     parsing.install()
+    cascade.install()
+    boxes.install()
     return True
 
 
@@ -58,8 +62,10 @@ def uninstall() -> None:
     lengths.uninstall()
     serialise.uninstall()
     parsing.uninstall()
+    cascade.uninstall()
+    boxes.uninstall()
 
 
 def installed() -> bool:
     """True while the patches are in place."""
-    return all(part.installed() for part in (lines, glyphs, styles, lengths, serialise, parsing))
+    return all(part.installed() for part in (lines, glyphs, styles, lengths, serialise, parsing, cascade, boxes))
