@@ -136,3 +136,19 @@ def _begin_before_write(
         return
     if statement.lstrip()[:9].upper().startswith(_WRITES):
         dbapi_connection.execute("BEGIN IMMEDIATE")
+
+
+def has_uncommitted_writes() -> bool:
+    """Whether the session holds or has sent writes its transaction has not committed yet:
+    what it reads now may be rolled back, so nothing read now may be kept for later. SQLite:
+    a transaction begins only before its first write (_begin_before_write), so an open one
+    has written; PostgreSQL: a transaction gets an id only when it writes."""
+    session = db.session()
+    if session.new or session.dirty or session.deleted:
+        return True
+    if not session.in_transaction():
+        return False
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        return bool(connection.connection.dbapi_connection.in_transaction)  # type: ignore[union-attr]
+    return connection.exec_driver_sql("SELECT txid_current_if_assigned()").scalar() is not None

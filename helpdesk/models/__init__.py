@@ -1,13 +1,13 @@
 """Typed SQLAlchemy models; import them from here."""
 
 from .complaint import Attachment, AuditEvent, Complaint, Message
+from .counters import InboxChanges, ReportMonth
 from .customer_session import EndedCustomerSession
 from .improvement import CorrectiveAction, RootCause, TrendAlert, corrective_action_complaint
 from .login import LoginFailure
 from .mail import InboundEmail, OutboxEmail
 from .mediation import Referral
 from .outcome import Outcome, OutcomeTemplate, Rating
-from .reports import ReportMonth
 from .search import SearchEntry, SearchQueueEntry, SearchWord
 from .staff import ROLES, Staff, StaffSession
 from .types import UTCDateTime, utcnow
@@ -20,6 +20,7 @@ __all__ = [
     "CorrectiveAction",
     "EndedCustomerSession",
     "InboundEmail",
+    "InboxChanges",
     "LoginFailure",
     "Message",
     "OutboxEmail",
