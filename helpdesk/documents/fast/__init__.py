@@ -6,7 +6,7 @@
     lengths    used lengths of boxes (resolve_percentages) in one function
     serialise  the PDF's objects written to bytes; streams deflated at zlib's default level
     parsing    the HTML parser's cache of patterns, made to work
-    cascade    the CSS cascade (StyleFor): work in progress
+    cascade    the CSS cascade (StyleFor): matched selectors and their cascade remembered
     boxes      box predicates and layout fast paths: work in progress
 
 A case file repeats most of its short texts: labels, table headings, names, dates, the
@@ -68,4 +68,7 @@ def uninstall() -> None:
 
 def installed() -> bool:
     """True while the patches are in place."""
-    return all(part.installed() for part in (lines, glyphs, styles, lengths, serialise, parsing, cascade, boxes))
+    return all(
+        part.installed()
+        for part in (lines, glyphs, styles, lengths, serialise, parsing, cascade, boxes)
+    )

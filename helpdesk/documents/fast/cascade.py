@@ -1,16 +1,371 @@
-"""The CSS cascade of a case file (WeasyPrint's StyleFor): work in progress, nothing patched yet."""
+"""The CSS cascade (WeasyPrint's StyleFor.__init__): matched rules and their cascade remembered.
+
+For every element WeasyPrint asks each stylesheet's cssselect2 Matcher which selectors
+match (`Matcher.match`: the user agent sheet alone tests about 30 selectors on every
+element, most of them `[dir] ...`, `:is(...) ...` and pseudo-elements), then loops over
+every declaration of every matched rule, weighing it (origin, importance, layer,
+specificity) against the one already kept for that property. A case file repeats the same
+few shapes hundreds of times (every `td` of a table, every `p.small`), and the next case
+of an export repeats them all again, so this patch remembers both answers:
+
+- Which selectors match depends, for nearly every selector, only on the element's tag and
+  attributes and those of its ancestors (tests that read `el.parent`, `el.ancestors`, the
+  element's own name, classes, id and attributes). Each element gets a *chain*: a number
+  for (tag, attributes, the parent's chain). The selectors of those kinds are tested once
+  per chain and sheet; the others (siblings, `:first-child`, `:lang`, text content, ...)
+  are still tested on every element, and their matches sorted in among the remembered ones
+  by (specificity, order), as `Matcher.match` sorts them.
+- The cascade of a list of matched rules is computed once (the stock loop, unchanged) and
+  kept under the rules' positions in their sheets; an element with the same rules gets the
+  same cascaded dictionaries. WeasyPrint never changes a cascaded dictionary after the
+  cascade, it only reads it (ComputedStyle, first-line styles), so elements can share one.
+  An element with declarations of its own (a style attribute, `lang`, `id`, presentational
+  hints) starts from them, and the remembered result is laid over them by the same rule
+  as the stock loop (a later value wins unless its weight is smaller): taking the heaviest,
+  last declaration of every property in two steps picks the same one as in one.
+
+Everything else (the order in which cascaded styles are stored, the computed style cache,
+the pseudo-elements' pass) is the stock code. What is remembered is kept per set of
+stylesheets (the user agent sheet and our own CSS live for the whole process) and is
+forgotten when it grows past `LIMIT` chains. Which selectors a chain answers is decided by
+reading the names each compiled selector's code uses (`SAFE_NAMES`): an unknown name means
+the selector is tested on every element, as in the stock code.
+"""
 
 from __future__ import annotations
 
+import types
+from collections.abc import Iterator
+from math import inf
+from typing import Any
+
+import weasyprint.css
+from weasyprint.css import (
+    ComputedStyle,
+    InitialStyle,
+    StyleFor,
+    declaration_precedence,
+    find_style_attributes,
+)
+from weasyprint.css.validation import preprocess_declarations
+from weasyprint.logger import PROGRESS_LOGGER
+from webencodings import ascii_lower
+
+_stock_init = StyleFor.__init__
+_stock_find_stylesheets = weasyprint.css.find_stylesheets
+
+#: The names a selector's compiled test may use and still depend only on the element's and
+#: its ancestors' tags and attributes (cssselect2 compiles a selector to `lambda el: ...`).
+SAFE_NAMES = frozenset(
+    {
+        # the element itself
+        "local_name", "namespace_url", "etree_element", "tag", "attrib", "get", "id",
+        "classes", "in_html_document",
+        # its ancestors: `a b` is any(... for el in el.ancestors), `a > b` next(... [el.parent])
+        "parent", "ancestors", "any", "next",
+        # plain functions on attribute values
+        "lower", "split", "startswith", "endswith", "split_whitespace", "ascii_lower",
+    }
+)  # fmt: skip
+#: How many chains are remembered before everything is forgotten and started again.
+LIMIT = 50_000
+
+_chains: dict[tuple[Any, ...], int] = {}
+_sets: dict[tuple[Any, ...], _SheetSet] = {}
+
+
+def _names(code: types.CodeType) -> set[str]:
+    """Every name a compiled test's code (and the generators inside it) looks up."""
+    names = set(code.co_names)
+    for constant in code.co_consts:
+        if isinstance(constant, types.CodeType):
+            names |= _names(constant)
+    return names
+
+
+def _answers_by_chain(test: Any) -> bool:
+    """True when a selector's test reads nothing but the element's chain."""
+    code = getattr(test, "__code__", None)
+    return code is not None and _names(code) <= SAFE_NAMES
+
+
+class _SheetPlan:
+    """One sheet's Matcher, its selectors sorted into 'by chain' and 'every element'."""
+
+    def __init__(self, matcher: Any) -> None:
+        self.matcher = matcher
+        self.order = matcher.order
+        #: chain -> (matches of the chain's selectors, sorted; the other selectors to test)
+        self.by_chain: dict[int, tuple[list[Any], list[Any]]] = {}
+
+    def match(self, element: Any, chain: int) -> list[Any]:
+        """Matcher.match(element): the chain's remembered matches and the others tested."""
+        found = self.by_chain.get(chain)
+        if found is None:
+            found = self.by_chain[chain] = self._prepare(element)
+        matched, others = found
+        if others:
+            extra = [
+                (specificity, order, pseudo, payload)
+                for test, specificity, order, pseudo, payload in others
+                if test(element)
+            ]
+            if extra:
+                extra.extend(matched)
+                extra.sort()
+                return extra
+        return matched
+
+    def _prepare(self, element: Any) -> tuple[list[Any], list[Any]]:
+        """The selectors Matcher.match would test on `element`, answered or set aside."""
+        matcher = self.matcher
+        relevant: list[Any] = []
+        if element.id is not None and element.id in matcher.id_selectors:
+            relevant += matcher.id_selectors[element.id]
+        for class_name in element.classes:
+            if class_name in matcher.class_selectors:
+                relevant += matcher.class_selectors[class_name]
+        lower_name = ascii_lower(element.local_name)
+        if lower_name in matcher.lower_local_name_selectors:
+            relevant += matcher.lower_local_name_selectors[lower_name]
+        if element.namespace_url in matcher.namespace_selectors:
+            relevant += matcher.namespace_selectors[element.namespace_url]
+        if "lang" in element.etree_element.attrib:
+            relevant += matcher.lang_attr_selectors
+        relevant += matcher.other_selectors
+        matched = []
+        others = []
+        for entry in relevant:
+            test, specificity, order, pseudo, payload = entry
+            if not _answers_by_chain(test):
+                others.append(entry)
+            elif test(element):
+                matched.append((specificity, order, pseudo, payload))
+        matched.sort()
+        return matched, others
+
+
+class _SheetSet:
+    """What is remembered for one list of (sheet, origin, specificity) and its matchers."""
+
+    def __init__(self, sheets: list[Any]) -> None:
+        self.sheets = sheets  # kept alive: the ids in the keys stay theirs
+        self.plans = [_SheetPlan(sheet.matcher) for sheet, _origin, _specificity in sheets]
+        #: the matched rules' orders, sheet by sheet -> (cascaded dicts, selector keys)
+        self.cascades: dict[tuple[Any, ...], tuple[list[Any], tuple[Any, ...]]] = {}
+
+    def cascade(self, matches: list[list[Any]]) -> tuple[list[Any], tuple[Any, ...]]:
+        """The stock loop over the matched rules' declarations, into fresh dictionaries."""
+        styles: dict[Any, dict[str, Any]] = {}
+        selectors_keys = []
+        for (sheet, origin, sheet_specificity), matched in zip(self.sheets, matches, strict=True):
+            for specificity, _order, pseudo_type, (declarations, layer) in matched:
+                layer_order = inf if layer is None else sheet.layers.index(layer)
+                selectors_keys.append((sheet, specificity, id(declarations), layer_order))
+                specificity = sheet_specificity or specificity
+                style = styles.setdefault(pseudo_type, {})
+                for name, values, importance in declarations:
+                    precedence = declaration_precedence(origin, importance)
+                    weight = (precedence, layer_order, specificity)
+                    old_weight = style.get(name, (None, None))[1]
+                    if old_weight is None or old_weight <= weight:
+                        style[name] = values, weight
+        return list(styles.items()), tuple(selectors_keys)
+
+
+def _sheet_set(sheets: list[Any]) -> _SheetSet:
+    """The remembered matches and cascades for these sheets, made the first time."""
+    key = tuple(
+        (id(sheet), origin, specificity, sheet.matcher.order, tuple(sheet.layers))
+        for sheet, origin, specificity in sheets
+    )
+    found = _sets.get(key)
+    if found is None:
+        if len(_sets) >= 8:  # a document's own <style> sheets are new every time
+            forget()
+        found = _sets[key] = _SheetSet(list(sheets))
+    return found
+
+
+def _chain(element: Any, parent_chain: int | None) -> int:
+    """The number of (tag, attributes, in an HTML document, the parent's chain)."""
+    etree_element = element.etree_element
+    key = (
+        etree_element.tag,
+        tuple(etree_element.attrib.items()),
+        element.in_html_document,
+        parent_chain,
+    )
+    chain = _chains.get(key)
+    if chain is None:
+        chain = _chains[key] = len(_chains)
+    return chain
+
+
+def style_for_init(
+    self: Any,
+    html: Any,
+    sheets: list[Any],
+    presentational_hints: bool,
+    font_config: Any,
+    target_collector: Any,
+) -> None:
+    """StyleFor.__init__ with the matches and cascades remembered (see the module)."""
+    if len(_chains) > LIMIT:
+        forget()
+    cascaded_styles: dict[tuple[Any, Any], dict[str, Any]] = {}
+    computed_styles: dict[tuple[Any, Any], Any] = {}
+    self._cascaded_styles = cascaded_styles
+    self._computed_styles = computed_styles
+    self.initial_page_sizes = {"box": None, "area": None}
+    self._sheets = sheets
+    self.font_config = font_config
+
+    PROGRESS_LOGGER.info("Step 3 - Applying CSS")
+    elements_declarations = _own_declarations(html, presentational_hints, cascaded_styles)
+    base_url = html.base_url
+    known = _sheet_set(sheets)
+    plans = known.plans
+    cascades = known.cascades
+    chains: dict[Any, int] = {}  # etree element -> its chain, for its children
+    computed_cache: dict[Any, Any] = {}
+    for element in html.wrapper_element.iter_subtree():
+        etree_element = element.etree_element
+        parent = element.parent.etree_element if element.parent else None
+        parent_id = id(computed_styles[parent, None]) if element.parent else None
+        element_declarations = elements_declarations.get(etree_element)
+        chain = chains[etree_element] = _chain(element, chains.get(parent))
+        matches = [plan.match(element, chain) for plan in plans]
+        signature = tuple([tuple([match[1] for match in matched]) for matched in matches])
+        found = cascades.get(signature)
+        if found is None:
+            found = cascades[signature] = known.cascade(matches)
+        styles, selectors_keys = found
+        for pseudo_type, remembered in styles:
+            own = cascaded_styles.get((etree_element, pseudo_type))
+            if own is None:
+                cascaded_styles[etree_element, pseudo_type] = remembered
+            else:  # declarations of its own first, as in the stock loop
+                for name, value in remembered.items():
+                    old_weight = own.get(name, (None, None))[1]
+                    if old_weight is None or old_weight <= value[1]:
+                        own[name] = value
+
+        key = (parent_id, element_declarations, selectors_keys)
+        if key in computed_cache:
+            computed_styles[etree_element, None] = computed_cache[key]
+        else:
+            if parent is None:  # the root, first: its root style is the initial values
+                root_style = InitialStyle(font_config)
+            computed = _computed(self, etree_element, None, parent, root_style, base_url)
+            if parent is None:
+                root_style = computed
+            computed_cache[key] = computed
+            if target_collector and computed["anchor"]:
+                target_collector.collect_anchor(computed["anchor"])
+
+    # Pseudo-elements inherit from their element, so they come last (as in the stock code).
+    for element, pseudo_type in cascaded_styles:
+        if pseudo_type:
+            computed = _computed(self, element, pseudo_type, element, root_style, base_url)
+            if target_collector and computed["anchor"]:
+                target_collector.collect_anchor(computed["anchor"])
+    self._cascaded_styles.clear()
+
+
+def _own_declarations(
+    html: Any, presentational_hints: bool, cascaded_styles: dict[tuple[Any, Any], Any]
+) -> dict[Any, tuple[Any, ...]]:
+    """The elements' own declarations (style attributes, lang, id, hints) cascaded first,
+    and returned by element for the computed style cache's key: the stock code."""
+    layer_order = inf
+    elements_declarations = {}
+    for specificity, element, declarations, base_url in find_style_attributes(
+        html.etree_element, presentational_hints, html.base_url
+    ):
+        style = cascaded_styles.setdefault((element, None), {})
+        elements_declarations[element] = tuple(declarations)
+        for name, values, importance in preprocess_declarations(base_url, declarations):
+            precedence = declaration_precedence("author", importance)
+            weight = (precedence, layer_order, specificity)
+            old_weight = style.get(name, (None, None))[1]
+            if old_weight is None or old_weight <= weight:
+                style[name] = values, weight
+    return elements_declarations
+
+
+def _computed(
+    self: Any, element: Any, pseudo_type: Any, parent: Any, root_style: Any, base_url: Any
+) -> Any:
+    """StyleFor.set_computed_styles but the anchor: the element's style, made and stored."""
+    parent_style = None if parent is None else self._computed_styles[parent, None]
+    computed = self._computed_styles[element, pseudo_type] = ComputedStyle(
+        parent_style,
+        self._cascaded_styles.get((element, pseudo_type), {}),
+        pseudo_type,
+        root_style,
+        base_url,
+        self.font_config,
+        self.initial_page_sizes,
+    )
+    return computed
+
+
+class _Found:
+    """An element query_all found: find_stylesheets reads only its etree element."""
+
+    __slots__ = ("etree_element",)
+
+    def __init__(self, etree_element: Any) -> None:
+        self.etree_element = etree_element
+
+
+class _ByName:
+    """Stands for the root's ElementWrapper in find_stylesheets, which only calls query_all."""
+
+    def __init__(self, wrapper: Any) -> None:
+        self.root = wrapper.etree_element
+
+    def query_all(self, *names: str) -> Iterator[_Found]:
+        """The elements named `names` (plain lower-case tag names), in tree order."""
+        # cssselect2 compiles a bare name to `el.local_name == name` and walks the elements
+        # (children whose tag is a string) in tree order, wrapping each one on the way.
+        assert all(name.isalpha() and name.islower() for name in names)
+        stack = [self.root]
+        while stack:
+            element = stack.pop()
+            tag = element.tag
+            if tag.rpartition("}")[2] in names if tag[:1] == "{" else tag in names:
+                yield _Found(element)
+            stack.extend(child for child in reversed(element) if isinstance(child.tag, str))
+
+
+def find_stylesheets(wrapper_element: Any, *args: Any) -> Iterator[Any]:
+    """weasyprint.css.find_stylesheets, its <style> and <link> elements found without wrappers."""
+    return _stock_find_stylesheets(_ByName(wrapper_element), *args)  # type: ignore[no-any-return]
+
+
+def forget() -> None:
+    """Forget every remembered chain, match and cascade."""
+    _chains.clear()
+    _sets.clear()
+
 
 def install() -> None:
-    """Nothing to patch yet."""
+    """Remember matches and cascades."""
+    StyleFor.__init__ = style_for_init
+    weasyprint.css.find_stylesheets = find_stylesheets
 
 
 def uninstall() -> None:
-    """Nothing to put back yet."""
+    """WeasyPrint's own cascade again, nothing remembered."""
+    StyleFor.__init__ = _stock_init
+    weasyprint.css.find_stylesheets = _stock_find_stylesheets
+    forget()
 
 
 def installed() -> bool:
-    """True: nothing to install yet."""
-    return True
+    """True while matches and cascades are remembered."""
+    return (
+        StyleFor.__init__ is style_for_init and weasyprint.css.find_stylesheets is find_stylesheets
+    )
