@@ -133,6 +133,23 @@ def dispose(app: Flask) -> None:
         db.engine.dispose()
 
 
+@contextmanager
+def sql_statements() -> Iterator[list[str]]:
+    """The SQL statements the app's database engine runs inside the block."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def record(conn: Any, cursor: Any, sql: str, *args: Any) -> None:
+        seen.append(sql)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
 # --- SQLite ------------------------------------------------------------------------------
 
 

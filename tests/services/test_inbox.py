@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import event
 
 from helpdesk.domain.lifecycle import Status
 from helpdesk.extensions import db
@@ -27,6 +26,7 @@ from helpdesk.services.inbox import (
 )
 from helpdesk.services.inbox_items import OPENING_READ, first_words
 from helpdesk.services.lifecycle import advance_to
+from tests.conftest import sql_statements
 from tests.services.casework_support import new_complaint
 
 # Friday 24 April 2026, 14:00 in Amsterdam. Monday 27 April is King's Day (a day off), so
@@ -291,14 +291,8 @@ def test_simple_text_search(world: World) -> None:
 @pytest.fixture
 def statements(app: Flask) -> Iterator[list[str]]:
     """The SQL statements run while the test body runs."""
-    seen: list[str] = []
-
-    def record(conn: Any, cursor: Any, sql: str, *args: Any) -> None:
-        seen.append(sql)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    yield seen
-    event.remove(db.engine, "before_cursor_execute", record)
+    with sql_statements() as seen:
+        yield seen
 
 
 def test_a_page_costs_three_queries_however_many_rows(world: World, statements: list[str]) -> None:

@@ -12,11 +12,12 @@ from typing import Any
 
 import pytest
 from flask import Flask, current_app
-from sqlalchemy import delete, event, select, update
+from sqlalchemy import delete, select, update
 
 from helpdesk.extensions import db
 from helpdesk.models import Complaint, InboxChanges, OutboxEmail, Referral, Staff
 from helpdesk.services.inbox_counts import count_filters
+from tests.conftest import sql_statements
 from tests.services.casework_support import MONDAY, new_complaint
 
 NOW = MONDAY + timedelta(hours=2)
@@ -25,14 +26,8 @@ NOW = MONDAY + timedelta(hours=2)
 @pytest.fixture
 def statements(any_app: Flask) -> Iterator[list[str]]:
     """The SQL statements run while the test body runs."""
-    seen: list[str] = []
-
-    def record(conn: Any, cursor: Any, sql: str, *args: Any) -> None:
-        seen.append(sql)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    yield seen
-    event.remove(db.engine, "before_cursor_execute", record)
+    with sql_statements() as seen:
+        yield seen
 
 
 def changes() -> int:
