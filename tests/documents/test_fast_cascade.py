@@ -4,22 +4,34 @@ StyleFor: a page of selectors that the remembered answers must not cover (siblin
 :first-child, :lang(), text content) and of declarations of an element's own (style
 attributes, lang, id, !important, layers, a document <style> sheet) prints the same PDF,
 byte for byte, as the stock code, its cascaded styles are equal element by element, and
-uninstalling puts the stock functions back."""
+uninstalling puts the stock functions back.
+
+documents.fast.parsing builds our templates' documents with html.parser: the tree is the
+one tinyhtml5 builds (tags, attributes in order, text and tails) for real case files in
+both languages and versions with awkward user text, and for small documents of the shape it
+accepts; documents of any other shape are handed to tinyhtml5.
+"""
 
 from __future__ import annotations
 
+import io
 from typing import Any
+from xml.etree.ElementTree import Element
 
 import pytest
+import tinyhtml5
 import weasyprint.css
 from flask import Flask
 from weasyprint import HTML
 from weasyprint.css import StyleFor
 
 from helpdesk.documents import fast
-from helpdesk.documents.casefile import STYLESHEET, _static_dir
-from helpdesk.documents.fast import cascade, serialise
+from helpdesk.documents.casefile import STYLESHEET, _static_dir, case_file_source
+from helpdesk.documents.fast import cascade, parsing, serialise
 from helpdesk.documents.pdf import render_pdf
+from helpdesk.services.casefile import load_case_file
+from tests.documents.casefile_support import full_case
+from tests.services.outcomes_support import fast_staff
 
 #: Selectors and declarations the remembered answers must get right, repeated so they are
 #: answered from the memo too.
@@ -144,3 +156,137 @@ def test_uninstall_puts_the_stock_functions_back() -> None:
     assert not cascade._chains and not cascade._sets
     for function in (StyleFor.__init__, weasyprint.css.find_stylesheets):
         assert function.__module__ == "weasyprint.css"
+
+
+#: User text a case file must carry through the quick parser as tinyhtml5 reads it.
+AWKWARD_TEXT = (
+    "A <b>bold</b> claim & \"quotes\" 'too' &amp; &lt;tag&gt; 🙂 𝄞 水, tab\there\r\n"
+    "CR LF, a lone CR\rand\n\n  spaces  \u00a0no-break \u200b zero-width \x0c form feed. "
+    + "A very long line without a break, "
+    * 400
+)
+
+
+def _shape(element: Element) -> Any:
+    """Everything of a tree that WeasyPrint reads: tags, attributes in order, text, tails."""
+    return (
+        element.tag,
+        list(element.attrib.items()),
+        element.text,
+        element.tail,
+        [_shape(child) for child in element],
+    )
+
+
+def _stock_tree(html: str) -> Any:
+    return _shape(parsing._stock_parse(io.StringIO(html), namespace_html_elements=False))
+
+
+def _quick_tree(html: str) -> Any:
+    return _shape(parsing.QuickParser().tree(html))
+
+
+def _case_files(app: Flask) -> list[str]:
+    """Real case files, both languages and versions, with awkward text from the customer."""
+    agent, manager = fast_staff("agent"), fast_staff("manager")
+    sources = []
+    with app.test_request_context():
+        for language in ("en", "nl"):
+            case = full_case(
+                agent, manager, language=language, photos=1, extra_messages=3,
+                description=AWKWARD_TEXT,
+            )  # fmt: skip
+            for internal in (False, True):
+                loaded = load_case_file(case.complaint.reference, internal=internal)
+                assert loaded is not None
+                sources.append(case_file_source(loaded).html)
+    return sources
+
+
+def test_case_files_are_parsed_to_the_same_tree(app: Flask) -> None:
+    sources = _case_files(app)
+    assert "&lt;b&gt;bold" in sources[0] and "🙂" in sources[0]
+    for html in sources:
+        assert _quick_tree(html) == _stock_tree(html)
+        # The same with Windows line ends all through, and with a NUL (handed to tinyhtml5).
+        crlf = html.replace("\n", "\r\n")
+        assert _quick_tree(crlf) == _stock_tree(crlf)
+        with_nul = html.replace("claim", "cl\x00aim")
+        with pytest.raises(parsing.Unsupported):
+            parsing.QuickParser().tree(with_nul)
+        parsing.install()
+        assert _shape(tinyhtml5.parse(io.StringIO(with_nul), namespace_html_elements=False)) == (
+            _stock_tree(with_nul)
+        )
+
+
+def test_a_case_file_with_awkward_text_is_the_same_bytes(app: Flask) -> None:
+    agent, manager = fast_staff("agent"), fast_staff("manager")
+    case = full_case(agent, manager, language="nl", photos=0, description=AWKWARD_TEXT)
+    with app.test_request_context():
+        loaded = load_case_file(case.complaint.reference, internal=True)
+        assert loaded is not None
+        source = case_file_source(loaded)
+        app.config["LIBRARY_PATCHES"] = False
+        stock = source.pdf()
+        app.config["LIBRARY_PATCHES"] = True
+        assert source.pdf() == stock
+        assert parsing.installed()
+
+
+#: Documents of the quick parser's shape: implied tbody, spaces around head and body.
+ACCEPTED = [
+    "<!DOCTYPE html>\n<html lang=en>\n<head>\n<meta charset=utf-8>\n<title>T &amp; t</title>"
+    "\n</head>\n<body>\n<table class=a>\n <tr><th>h</th><td colspan=2>d</td></tr>\n <tr>"
+    "<td>e<br/>f</td></tr>\n</table>\n</body>\n</html>\n\n",
+    "<!doctype html><html><head></head><body><table><thead><tr><th>x</th></tr></thead>"
+    "<tr><td><p>in a cell</p></td></tr></table><ul><li>a<ul><li>b</li></ul></li></ul>"
+    "<div title='&#34;q&#39;' hidden class=x>z<img src=a alt><span>s</span></div>"
+    "</body></html>",
+]
+#: Documents HTML builds differently from their tags: handed to tinyhtml5.
+HANDED_OVER = [
+    "<!doctype html><html><body><p>no head</p></body></html>",
+    "<html><head></head><body>no doctype</body></html>",
+    "<!doctype html><html><head></head><body><!-- a comment --></body></html>",
+    "<!doctype html><html><head></head><body><p>a<div>block in a p</div></p></body></html>",
+    "<!doctype html><html><head></head><body><table>text in a table</table></body></html>",
+    "<!doctype html><html><head></head><body><table><td>no row</td></table></body></html>",
+    "<!doctype html><html><head></head><body></p></body></html>",
+    "<!doctype html><html><head></head><body><p class=a class=b>x</p></body></html>",
+    "<!doctype html><html><head></head><body>&nbsp;&copy</body></html>",
+    "<!doctype html><html><head></head><body><li>no list</li></body></html>",
+    "<!doctype html><html><head></head><body><h1>a<h2>b</h2></h1></body></html>",
+    "<!doctype html><html><head></head><body><div>unclosed</body></html>",
+    "<!doctype html><html><head></head><body><b><i>x</b></i></body></html>",
+    "<!doctype html><html><head></head><body><pre>\nx</pre></body></html>",
+    "<!doctype html><html><head><style>p{}</style></head><body></body></html>",
+    "<!doctype html><html><head></head><body></body></html>text after the end",
+    "<!doctype html><html><head></head><body><div/>x</body></html>",
+    "<!doctype html><html><head></head><body><a href=x>link</a></body></html>",
+]
+
+
+@pytest.mark.parametrize("html", ACCEPTED)
+def test_documents_of_the_shape_are_parsed_to_the_same_tree(html: str) -> None:
+    assert _quick_tree(html) == _stock_tree(html)
+
+
+@pytest.mark.parametrize("html", HANDED_OVER)
+def test_other_documents_are_handed_to_tinyhtml5(html: str) -> None:
+    with pytest.raises(parsing.Unsupported):
+        parsing.QuickParser().tree(html)
+    parsing.install()
+    try:
+        tree = tinyhtml5.parse(io.StringIO(html), namespace_html_elements=False)
+    finally:
+        parsing.uninstall()
+    assert _shape(tree) == _stock_tree(html)
+
+
+def test_uninstall_puts_tinyhtml5_back() -> None:
+    parsing.install()
+    assert tinyhtml5.parse is parsing.parse
+    parsing.uninstall()
+    assert tinyhtml5.parse is parsing._stock_parse
+    assert tinyhtml5.parse.__module__ == "tinyhtml5.parser"
