@@ -21,6 +21,7 @@ from xml.etree.ElementTree import Element
 import pytest
 import tinyhtml5
 import weasyprint.css
+import weasyprint.document
 from flask import Flask
 from weasyprint import HTML
 from weasyprint.css import StyleFor
@@ -153,9 +154,11 @@ def test_uninstall_puts_the_stock_functions_back() -> None:
     assert not cascade.installed()
     assert StyleFor.__init__ is cascade._stock_init
     assert weasyprint.css.find_stylesheets is cascade._stock_find_stylesheets
+    assert weasyprint.document.get_html_metadata is cascade._stock_get_html_metadata
     assert not cascade._chains and not cascade._sets
     for function in (StyleFor.__init__, weasyprint.css.find_stylesheets):
         assert function.__module__ == "weasyprint.css"
+    assert weasyprint.document.get_html_metadata.__module__ == "weasyprint.html"
 
 
 #: User text a case file must carry through the quick parser as tinyhtml5 reads it.
@@ -290,3 +293,21 @@ def test_uninstall_puts_tinyhtml5_back() -> None:
     parsing.uninstall()
     assert tinyhtml5.parse is parsing._stock_parse
     assert tinyhtml5.parse.__module__ == "tinyhtml5.parser"
+
+
+def test_the_document_metadata_is_the_stock_metadata() -> None:
+    html = (
+        "<!doctype html><html lang=nl><head><title>First</title><title>Second</title>"
+        "<meta name=author content=A><meta name=AUTHOR content=B><meta name=keywords "
+        "content='x, y,x'><meta name=description content=D><meta name=generator content=G>"
+        "<meta name=dcterms.created content=2026-04-01><link rel=attachment href=a.txt "
+        "title=T></head><body><svg><title>not this</title></svg><p>x</p></body></html>"
+    )
+    cascade.uninstall()
+    stock = weasyprint.document.get_html_metadata(HTML(string=html))
+    cascade.install()
+    try:
+        assert weasyprint.document.get_html_metadata(HTML(string=html)) == stock
+    finally:
+        cascade.uninstall()
+    assert stock["title"] == "First" and stock["authors"] == ["A", "B"]

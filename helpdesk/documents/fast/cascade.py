@@ -30,6 +30,12 @@ stylesheets (the user agent sheet and our own CSS live for the whole process) an
 forgotten when it grows past `LIMIT` chains. Which selectors a chain answers is decided by
 reading the names each compiled selector's code uses (`SAFE_NAMES`): an unknown name means
 the selector is tested on every element, as in the stock code.
+
+Twice a document, WeasyPrint looks for a few tags by walking every element wrapped for
+cssselect2 and testing `el.local_name == name` on each (`query_all`): find_stylesheets for
+<style> and <link>, get_html_metadata for <title>, <meta> and <link>. Both read nothing of
+what they find but its etree element, so `_ByName` stands for the root's wrapper and walks
+the etree elements (children whose tag is a string, in tree order, as cssselect2 does).
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ from math import inf
 from typing import Any
 
 import weasyprint.css
+import weasyprint.document
 from weasyprint.css import (
     ComputedStyle,
     InitialStyle,
@@ -53,6 +60,7 @@ from webencodings import ascii_lower
 
 _stock_init = StyleFor.__init__
 _stock_find_stylesheets = weasyprint.css.find_stylesheets
+_stock_get_html_metadata = weasyprint.document.get_html_metadata
 
 #: The names a selector's compiled test may use and still depend only on the element's and
 #: its ancestors' tags and attributes (cssselect2 compiles a selector to `lambda el: ...`).
@@ -312,7 +320,7 @@ def _computed(
 
 
 class _Found:
-    """An element query_all found: find_stylesheets reads only its etree element."""
+    """An element query_all found: its callers here read only its etree element."""
 
     __slots__ = ("etree_element",)
 
@@ -321,7 +329,8 @@ class _Found:
 
 
 class _ByName:
-    """Stands for the root's ElementWrapper in find_stylesheets, which only calls query_all."""
+    """Stands for the root's ElementWrapper in find_stylesheets and get_html_metadata, which
+    only call its query_all."""
 
     def __init__(self, wrapper: Any) -> None:
         self.root = wrapper.etree_element
@@ -345,6 +354,22 @@ def find_stylesheets(wrapper_element: Any, *args: Any) -> Iterator[Any]:
     return _stock_find_stylesheets(_ByName(wrapper_element), *args)  # type: ignore[no-any-return]
 
 
+class _MetadataSource:
+    """Stands for the HTML object in get_html_metadata: the same, but for its root wrapper."""
+
+    def __init__(self, html: Any) -> None:
+        self.html = html
+        self.wrapper_element = _ByName(html.wrapper_element)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.html, name)
+
+
+def get_html_metadata(html: Any) -> Any:
+    """weasyprint.html.get_html_metadata, its <title>, <meta> and <link> found as above."""
+    return _stock_get_html_metadata(_MetadataSource(html))
+
+
 def forget() -> None:
     """Forget every remembered chain, match and cascade."""
     _chains.clear()
@@ -355,17 +380,21 @@ def install() -> None:
     """Remember matches and cascades."""
     StyleFor.__init__ = style_for_init
     weasyprint.css.find_stylesheets = find_stylesheets
+    weasyprint.document.get_html_metadata = get_html_metadata
 
 
 def uninstall() -> None:
     """WeasyPrint's own cascade again, nothing remembered."""
     StyleFor.__init__ = _stock_init
     weasyprint.css.find_stylesheets = _stock_find_stylesheets
+    weasyprint.document.get_html_metadata = _stock_get_html_metadata
     forget()
 
 
 def installed() -> bool:
     """True while matches and cascades are remembered."""
     return (
-        StyleFor.__init__ is style_for_init and weasyprint.css.find_stylesheets is find_stylesheets
+        StyleFor.__init__ is style_for_init
+        and weasyprint.css.find_stylesheets is find_stylesheets
+        and weasyprint.document.get_html_metadata is get_html_metadata
     )
