@@ -1,6 +1,7 @@
 """documents.fast.boxes answers plain boxes itself and hands every other box to WeasyPrint's
 own code: a page of the shapes it must hand back (floats, positioned and running boxes,
-footnotes, backgrounds, rounded corners, shadows, right-to-left blocks beside floats)
+footnotes, backgrounds, rounded corners, shadows, outlines, columns, right-to-left blocks
+beside floats)
 prints the same PDF, byte for byte, as the stock renderer; its predicates and its walk over
 the box tree agree with the stock ones box by box; uninstalling puts the stock functions
 back."""
@@ -13,7 +14,8 @@ from typing import Any
 import pytest
 from flask import Flask
 from PIL import Image
-from weasyprint import HTML
+from weasyprint import HTML, draw
+from weasyprint.draw import border
 from weasyprint.formatting_structure.boxes import Box
 from weasyprint.layout import background, block, inline
 from weasyprint.layout import float as floats
@@ -44,6 +46,8 @@ SHAPES = """<!doctype html><html lang="en"><head><style>
 .context { overflow: hidden; background: #f4f4f4 }
 .root { display: flow-root }
 .rtl { direction: rtl }
+.outlined { outline: 1.5pt dotted #c00; outline-offset: 1pt }
+.columns { column-count: 2 }
 </style></head><body>
 <div class="header">Running header text</div>
 <p><img class="left" src="helpdesk-image:square" alt="a square">Text beside a floated
@@ -62,6 +66,9 @@ footnote<span class="note">The footnote's text.</span>.</p>
 <div class="abs">Absolutely positioned box with <b>bold</b> text.</div>
 <div class="fixed">Fixed on every page.</div>
 <div class="root">A flow root.</div>
+<div class="outlined">An outline around <em class="outlined">an outlined word</em>.</div>
+<div class="columns"><p>Two columns of text, long enough to fill both of them with a few
+words each, and a few more words.</p></div>
 <div class="rtl"><div class="left">שמאל</div><p>שלום עולם, a right-to-left paragraph
 beside a float.</p><div class="context">הקשר</div>
 <table><tr><td>טבלה</td></tr></table></div>
@@ -113,12 +120,15 @@ def test_the_predicates_and_the_walk_agree_with_stock_box_by_box() -> None:
         walked = [list(page.descendants()) for page in pages]
         with_placeholders = [list(page.descendants(placeholders=True)) for page in pages]
         flows = [box.is_in_normal_flow() for page in walked for box in page]
+        contexts = [box.establishes_formatting_context() for page in walked for box in page]
     finally:
         boxes.uninstall()
     assert walked == [list(page.descendants()) for page in pages]
     assert with_placeholders == [list(page.descendants(placeholders=True)) for page in pages]
     assert flows == [box.is_in_normal_flow() for page in walked for box in page]
+    assert contexts == [box.establishes_formatting_context() for page in walked for box in page]
     assert not all(flows)  # floats, positioned and running boxes were asked about
+    assert any(contexts) and not all(contexts)
     assert len(walked[0]) > 50
 
 
@@ -130,8 +140,10 @@ def test_uninstall_puts_the_stock_functions_back() -> None:
     assert not boxes.installed()
     assert Box.is_in_normal_flow is boxes._stock_is_in_normal_flow
     assert Box.descendants is boxes._stock_descendants
+    assert Box.establishes_formatting_context is boxes._stock_establishes
+    assert draw.draw_outline is border.draw_outline is boxes._stock_draw_outline
     assert background.layout_box_backgrounds is boxes._stock_layout_box_backgrounds
     stock = boxes._stock_avoid_collisions
     assert floats.avoid_collisions is block.avoid_collisions is inline.avoid_collisions is stock
-    for function in (stock, Box.is_in_normal_flow, Box.descendants):
+    for function in (stock, Box.is_in_normal_flow, Box.descendants, draw.draw_outline):
         assert function.__module__.startswith("weasyprint.")

@@ -7,7 +7,7 @@
     serialise  the PDF's objects written to bytes; streams deflated at zlib's default level
     parsing    the HTML parser's cache of patterns, made to work
     cascade    the CSS cascade (StyleFor): matched selectors and their cascade remembered
-    boxes      box predicates, the walk over boxes, floats and backgrounds: plain boxes first
+    boxes      box predicates, the walk over boxes, floats, backgrounds, outlines: plain boxes first
 
 A case file repeats most of its short texts: labels, table headings, names, dates, the
 running header on every page, and the same words in the next case of an export. WeasyPrint

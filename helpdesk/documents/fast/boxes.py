@@ -1,5 +1,6 @@
-"""Box predicates and layout steps, the plain cases first: is_in_normal_flow, descendants,
-avoid_collisions and layout_box_backgrounds.
+"""Box predicates and layout steps, the plain cases first: is_in_normal_flow,
+establishes_formatting_context, descendants, avoid_collisions, layout_box_backgrounds and
+draw_outline.
 
 A case file has no floats, no positioned boxes, no backgrounds on most boxes and no rounded
 corners; WeasyPrint asks about each of those for every box, several times a layout:
@@ -8,6 +9,9 @@ corners; WeasyPrint asks about each of those for every box, several times a layo
   reading the style again. Here a box whose float is 'none' and whose position is 'static'
   or 'relative' is answered at once (in normal flow, as the five say); any other box asks
   the stock method. Reading 'float' first and 'position' second is the stock order.
+- `Box.establishes_formatting_context` (about 800 calls) asks `is_floated` and
+  `is_absolutely_positioned`: here the same tests on the same style values, in the same
+  order, written out in the one method.
 - `Box.descendants` is a recursive generator: every box of a page passes up through one
   generator per ancestor (a page's text is some 15 boxes deep), twice a page. Here one
   generator walks the same tree with a stack of the children's iterators, in the same order
@@ -24,18 +28,35 @@ corners; WeasyPrint asks about each of those for every box, several times a layo
   mask image, visible, no background image, a transparent background colour and no shadow
   ends with `box.background = None`, as in the stock function; any other box (and the page
   itself) is handed to the stock function for its own part, after its children, as there.
+- `draw_outline` (once a box a page) reads five style values of every box to draw
+  outlines, which a box draws only with a non-zero `outline_width`. A box without one is
+  passed by, its children visited in the same order; a box with one goes to the stock
+  function (which draws it and comes back here for its children).
+
+Where these paths read fewer style values than the stock code, nothing changes later: a
+computed value is worked out on its first reading and kept, the same whoever reads it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from weasyprint.formatting_structure.boxes import BlockReplacedBox, Box, LineBox
+from weasyprint import draw
+from weasyprint.draw import border
+from weasyprint.formatting_structure.boxes import (
+    BlockBox,
+    BlockContainerBox,
+    BlockReplacedBox,
+    Box,
+    LineBox,
+)
 from weasyprint.layout import background, block, inline
 from weasyprint.layout import float as floats
 
 _stock_is_in_normal_flow = Box.is_in_normal_flow
+_stock_establishes = Box.establishes_formatting_context
 _stock_descendants = Box.descendants
+_stock_draw_outline = border.draw_outline
 _stock_avoid_collisions = floats.avoid_collisions
 _stock_layout_box_backgrounds = background.layout_box_backgrounds
 _stock_resolve_radii = background.resolve_radii_percentages
@@ -49,6 +70,11 @@ _RADII = (
     "border_bottom_right_radius",
     "border_bottom_left_radius",
 )
+#: The modules that call draw_outline by a name of their own.
+_OUTLINE_CALLERS = (border, draw)
+#: The values of Box.is_floated and Box.is_absolutely_positioned.
+_FLOATED = ("left", "right", "inline-start", "inline-end")
+_ABSOLUTE = ("absolute", "fixed")
 _NO_IMAGE = ("none", None)
 _NO_BACKGROUND_IMAGE = (_NO_IMAGE,)
 
@@ -61,6 +87,20 @@ def is_in_normal_flow(self: Any) -> Any:
         if position == "static" or position == "relative":
             return True
     return _stock_is_in_normal_flow(self)
+
+
+def establishes_formatting_context(self: Any) -> Any:
+    """Box.establishes_formatting_context with is_floated and is_absolutely_positioned
+    written out."""
+    style = self.style
+    return (
+        style["float"] in _FLOATED
+        or style["position"] in _ABSOLUTE
+        or self.is_column
+        or (isinstance(self, BlockContainerBox) and not isinstance(self, BlockBox))
+        or (isinstance(self, BlockBox) and style["overflow"] != "visible")
+        or "flow-root" in style["display"]
+    )
 
 
 def descendants(self: Any, placeholders: bool = False) -> Any:
@@ -152,22 +192,38 @@ def _paints_nothing(style: Any) -> bool:
     return color.alpha == 0 and not style["box_shadow"]
 
 
+def draw_outline(stream: Any, box: Any) -> None:
+    """draw.border.draw_outline, boxes without an outline passed by."""
+    if box.style["outline_width"]:
+        _stock_draw_outline(stream, box)
+        return
+    for child in box.children:
+        if isinstance(child, Box):
+            draw_outline(stream, child)
+
+
 def install() -> None:
     """Answer the plain boxes first."""
     Box.is_in_normal_flow = is_in_normal_flow
+    Box.establishes_formatting_context = establishes_formatting_context
     Box.descendants = descendants
     for module in _COLLISION_CALLERS:
         module.avoid_collisions = avoid_collisions
     background.layout_box_backgrounds = layout_box_backgrounds
+    for module in _OUTLINE_CALLERS:
+        module.draw_outline = draw_outline
 
 
 def uninstall() -> None:
     """WeasyPrint's own functions again."""
     Box.is_in_normal_flow = _stock_is_in_normal_flow
+    Box.establishes_formatting_context = _stock_establishes
     Box.descendants = _stock_descendants
     for module in _COLLISION_CALLERS:
         module.avoid_collisions = _stock_avoid_collisions
     background.layout_box_backgrounds = _stock_layout_box_backgrounds
+    for module in _OUTLINE_CALLERS:
+        module.draw_outline = _stock_draw_outline
 
 
 def installed() -> bool:
@@ -177,4 +233,5 @@ def installed() -> bool:
         and Box.descendants is descendants
         and inline.avoid_collisions is avoid_collisions
         and background.layout_box_backgrounds is layout_box_backgrounds
+        and draw.draw_outline is draw_outline
     )
