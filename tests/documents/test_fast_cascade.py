@@ -25,6 +25,7 @@ import weasyprint.document
 from flask import Flask
 from weasyprint import HTML
 from weasyprint.css import StyleFor
+from weasyprint.css.targets import TargetCollector
 
 from helpdesk.documents import fast
 from helpdesk.documents.casefile import STYLESHEET, _static_dir, case_file_source
@@ -102,20 +103,24 @@ def test_a_memo_started_again_prints_the_same(app: Flask, monkeypatch: pytest.Mo
     assert len(cascade._chains) > 5  # the second print forgot the first one's chains
 
 
-def _styles() -> list[tuple[Any, str, str]]:
-    """Every element's (tag, pseudo-element), cascaded style (values with their weights)
-    and a few computed values, as text: each print parses its <style> sheet again, and
-    tinycss2's tokens compare by identity."""
-    document = HTML(string=PAGE)
-    style_for = weasyprint.css.get_all_computed_styles(document)
+def _styles() -> list[tuple[Any, str, str, str]]:
+    """Every element's (tag, pseudo-element), cascaded style (values with their weights),
+    computed values stored by the cascade (the anchor) and a few more computed values, as
+    text: each print parses its <style> sheet again, and tinycss2's tokens compare by
+    identity."""
+    document = HTML(string=PAGE, base_url="helpdesk-static:")
+    style_for = weasyprint.css.get_all_computed_styles(document, target_collector=TargetCollector())
+    styles = style_for._computed_styles.items()
+    stored = [repr(sorted(style.items())) for _key, style in styles]
     names = ("color", "font_weight", "margin_left", "padding_left", "display", "content")
     return [
         (
             (getattr(element, "tag", element), pseudo_type),
             repr(list(style.cascaded.items())),
+            stored_before,
             repr([style[name] for name in names]),
         )
-        for (element, pseudo_type), style in style_for._computed_styles.items()
+        for ((element, pseudo_type), style), stored_before in zip(styles, stored, strict=True)
     ]
 
 
