@@ -43,6 +43,7 @@ the etree elements (children whose tag is a string, in tree order, as cssselect2
 
 from __future__ import annotations
 
+import itertools
 import types
 from collections.abc import Iterator
 from math import inf
@@ -90,6 +91,9 @@ SAFE_NAMES = frozenset(
 LIMIT = 50_000
 
 _chains: dict[tuple[Any, ...], int] = {}
+#: Chain numbers, never given twice (not even after `forget`), so that a render in another
+#: thread, or one that began before a `forget`, can never take one chain for another.
+_numbers = itertools.count()
 _sets: dict[tuple[Any, ...], _SheetSet] = {}
 
 
@@ -217,7 +221,7 @@ def _chain(element: Any, parent_chain: int | None) -> int:
     )
     chain = _chains.get(key)
     if chain is None:
-        chain = _chains[key] = len(_chains)
+        chain = _chains[key] = next(_numbers)
     return chain
 
 
