@@ -5,7 +5,8 @@
     styles     computed style values, the plain cases answered first
     lengths    used lengths of boxes (resolve_percentages) in one function
     serialise  the PDF's objects written to bytes; streams deflated at zlib's default level
-    parsing    the HTML parser's cache of patterns, made to work
+    parsing    our templates' HTML read by a tokenizer of regular expressions into the tree
+               tinyhtml5 builds (anything else to tinyhtml5, its pattern cache made to work)
     cascade    the CSS cascade (StyleFor): matched selectors and their cascade remembered
     boxes      box predicates, the walk over boxes, floats, backgrounds, outlines: plain boxes first
 
