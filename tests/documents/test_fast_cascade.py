@@ -106,22 +106,28 @@ def test_a_memo_started_again_prints_the_same(app: Flask, monkeypatch: pytest.Mo
 def _styles() -> list[tuple[Any, str, str, str]]:
     """Every element's (tag, pseudo-element), cascaded style (values with their weights),
     computed values stored by the cascade (the anchor) and a few more computed values, as
-    text: each print parses its <style> sheet again, and tinycss2's tokens compare by
-    identity."""
+    text, in document order: each print parses its <style> sheet again, and tinycss2's
+    tokens compare by identity. Pseudo-element styles the fast cascade leaves for later are
+    asked for as WeasyPrint asks (style_for(element, pseudo_type)), which makes them."""
     document = HTML(string=PAGE, base_url="helpdesk-static:")
     style_for = weasyprint.css.get_all_computed_styles(document, target_collector=TargetCollector())
-    styles = style_for._computed_styles.items()
-    stored = [repr(sorted(style.items())) for _key, style in styles]
+    keys = [*style_for._computed_styles, *getattr(style_for, "_fast_pending", {})]
+    order = {element: n for n, element in enumerate(document.etree_element.iter())}
+    keys.sort(key=lambda key: (order[key[0]], key[1] or ""))
     names = ("color", "font_weight", "margin_left", "padding_left", "display", "content")
-    return [
-        (
-            (getattr(element, "tag", element), pseudo_type),
-            repr(list(style.cascaded.items())),
-            stored_before,
-            repr([style[name] for name in names]),
+    rows = []
+    for element, pseudo_type in keys:
+        style = style_for(element, pseudo_type)
+        stored = dict(style)
+        rows.append(
+            (
+                (getattr(element, "tag", element), pseudo_type),
+                repr(list(style.cascaded.items())),
+                repr(sorted(stored.items())),
+                repr([style[name] for name in names]),
+            )
         )
-        for ((element, pseudo_type), style), stored_before in zip(styles, stored, strict=True)
-    ]
+    return rows
 
 
 def test_every_element_gets_the_stock_cascade() -> None:
@@ -158,6 +164,7 @@ def test_uninstall_puts_the_stock_functions_back() -> None:
     cascade.uninstall()
     assert not cascade.installed()
     assert StyleFor.__init__ is cascade._stock_init
+    assert StyleFor.__call__ is cascade._stock_call
     assert weasyprint.css.find_stylesheets is cascade._stock_find_stylesheets
     assert weasyprint.document.get_html_metadata is cascade._stock_get_html_metadata
     assert not cascade._chains and not cascade._sets

@@ -71,6 +71,7 @@ _PLAIN_ANCHOR = not {"anchor"} & (
 )
 
 _stock_init = StyleFor.__init__
+_stock_call = StyleFor.__call__
 _stock_find_stylesheets = weasyprint.css.find_stylesheets
 _stock_get_html_metadata = weasyprint.document.get_html_metadata
 
@@ -287,11 +288,42 @@ def style_for_init(
             _collect_anchor(computed, target_collector)
 
     # Pseudo-elements inherit from their element, so they come last (as in the stock code).
-    for element, pseudo_type in cascaded_styles:
+    # The user agent sheet gives every element six (::marker, ::footnote-call, ...), of
+    # which a case file shows a few: a style no rule gives an anchor is made when first
+    # asked for (style_for_call) rather than here; one with an anchor is made now, so the
+    # target collector meets the anchors in the stock order.
+    pending: dict[tuple[Any, Any], dict[str, Any]] = {}
+    for (element, pseudo_type), cascaded in cascaded_styles.items():
         if pseudo_type:
+            if not target_collector or ("anchor" not in cascaded and _PLAIN_ANCHOR):
+                pending[element, pseudo_type] = cascaded
+                continue
             computed = _computed(self, element, pseudo_type, element, root_style, base_url)
             _collect_anchor(computed, target_collector)
+    self._fast_pending = pending
+    self._fast_made = (root_style, base_url, bool(target_collector))
     self._cascaded_styles.clear()
+
+
+def style_for_call(self: Any, element: Any, pseudo_type: Any = None) -> Any:
+    """StyleFor.__call__, a pseudo-element's style made first if style_for_init left it
+    for later: the same style the stock code would have made then (its element's style,
+    the root style and its cascaded values do not change after the cascade; every value is
+    computed when first read either way). The stock __call__ fixes a style's margins and
+    paddings only when the style holds a value (a dict that is not empty), which a new style
+    does once its anchor is stored, so that is stored here too, as the stock code does."""
+    if pseudo_type is not None:
+        pending = getattr(self, "_fast_pending", None)
+        if pending:
+            cascaded = pending.pop((element, pseudo_type), None)
+            if cascaded is not None:
+                root_style, base_url, collecting = self._fast_made
+                computed = _computed(
+                    self, element, pseudo_type, element, root_style, base_url, cascaded
+                )
+                if collecting:  # the anchor the stock code reads and stores on making it
+                    computed["anchor"] = INITIAL_VALUES["anchor"]
+    return _stock_call(self, element, pseudo_type)
 
 
 def _collect_anchor(computed: Any, target_collector: Any) -> None:
@@ -329,13 +361,21 @@ def _own_declarations(
 
 
 def _computed(
-    self: Any, element: Any, pseudo_type: Any, parent: Any, root_style: Any, base_url: Any
+    self: Any,
+    element: Any,
+    pseudo_type: Any,
+    parent: Any,
+    root_style: Any,
+    base_url: Any,
+    cascaded: dict[str, Any] | None = None,
 ) -> Any:
     """StyleFor.set_computed_styles but the anchor: the element's style, made and stored."""
     parent_style = None if parent is None else self._computed_styles[parent, None]
+    if cascaded is None:
+        cascaded = self._cascaded_styles.get((element, pseudo_type), {})
     computed = self._computed_styles[element, pseudo_type] = ComputedStyle(
         parent_style,
-        self._cascaded_styles.get((element, pseudo_type), {}),
+        cascaded,
         pseudo_type,
         root_style,
         base_url,
@@ -405,6 +445,7 @@ def forget() -> None:
 def install() -> None:
     """Remember matches and cascades."""
     StyleFor.__init__ = style_for_init
+    StyleFor.__call__ = style_for_call
     weasyprint.css.find_stylesheets = find_stylesheets
     weasyprint.document.get_html_metadata = get_html_metadata
 
@@ -412,6 +453,7 @@ def install() -> None:
 def uninstall() -> None:
     """WeasyPrint's own cascade again, nothing remembered."""
     StyleFor.__init__ = _stock_init
+    StyleFor.__call__ = _stock_call
     weasyprint.css.find_stylesheets = _stock_find_stylesheets
     weasyprint.document.get_html_metadata = _stock_get_html_metadata
     forget()
@@ -421,6 +463,7 @@ def installed() -> bool:
     """True while matches and cascades are remembered."""
     return (
         StyleFor.__init__ is style_for_init
+        and StyleFor.__call__ is style_for_call
         and weasyprint.css.find_stylesheets is find_stylesheets
         and weasyprint.document.get_html_metadata is get_html_metadata
     )
