@@ -96,11 +96,16 @@ def retry_after(reason: str) -> int:
 
 
 def init_app(app: Flask) -> None:
-    """Tune the app's SQLite engine (other databases are left as they are)."""
+    """Tune the app's SQLite engine (other databases are left as they are); on every
+    database, note which transactions have written (has_uncommitted_writes)."""
     with app.app_context():
         engine = db.engine
     if engine.dialect.name == "sqlite":
         configure_sqlite(engine, int(app.config.get("SQLITE_BUSY_TIMEOUT_MS", 5000)))
+    event.listen(engine, "before_cursor_execute", _note_write)
+    for ending in ("commit", "rollback"):
+        event.listen(engine, ending, _forget_writes)
+    event.listen(engine.pool, "checkin", _forget_writes_of_record)
 
 
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
@@ -140,15 +145,32 @@ def _begin_before_write(
 
 def has_uncommitted_writes() -> bool:
     """Whether the session holds or has sent writes its transaction has not committed yet:
-    what it reads now may be rolled back, so nothing read now may be kept for later. SQLite:
-    a transaction begins only before its first write (_begin_before_write), so an open one
-    has written; PostgreSQL: a transaction gets an id only when it writes."""
+    what it reads now may be rolled back, so nothing read now may be kept for later. Sent
+    writes are noted on the connection by _note_write until it commits or rolls back."""
     session = db.session()
     if session.new or session.dirty or session.deleted:
         return True
     if not session.in_transaction():
         return False
-    connection = session.connection()
-    if connection.dialect.name == "sqlite":
-        return bool(connection.connection.dbapi_connection.in_transaction)  # type: ignore[union-attr]
-    return connection.exec_driver_sql("SELECT txid_current_if_assigned()").scalar() is not None
+    return bool(session.connection().info.get(_WROTE))
+
+
+#: The key in a connection's info under which _note_write notes a write.
+_WROTE = "helpdesk_wrote"
+
+
+def _note_write(
+    conn: Connection, cursor: Any, statement: str, parameters: Any, context: Any, many: bool
+) -> None:
+    """A write statement sent in a transaction: noted until the transaction ends."""
+    if conn.in_transaction() and statement.lstrip()[:9].upper().startswith(_WRITES):
+        conn.info[_WROTE] = True
+
+
+def _forget_writes(conn: Connection) -> None:
+    conn.info.pop(_WROTE, None)
+
+
+def _forget_writes_of_record(dbapi_connection: Any, record: Any) -> None:
+    """A connection back in the pool has ended its transaction, whichever way."""
+    record.info.pop(_WROTE, None)
