@@ -29,7 +29,7 @@ from weasyprint.css.targets import TargetCollector
 
 from helpdesk.documents import fast
 from helpdesk.documents.casefile import STYLESHEET, _static_dir, case_file_source
-from helpdesk.documents.fast import cascade, parsing, serialise
+from helpdesk.documents.fast import cascade, parsing, selector_matches, serialise, tag_walks
 from helpdesk.documents.pdf import render_pdf
 from helpdesk.services.casefile import load_case_file
 from tests.documents.casefile_support import full_case
@@ -97,10 +97,10 @@ def test_a_memo_started_again_prints_the_same(app: Flask, monkeypatch: pytest.Mo
     app.config["LIBRARY_PATCHES"] = False
     stock = _page()
     app.config["LIBRARY_PATCHES"] = True
-    monkeypatch.setattr(cascade, "LIMIT", 5)
+    monkeypatch.setattr(selector_matches, "LIMIT", 5)
     assert _page() == stock
     assert _page() == stock
-    assert len(cascade._chains) > 5  # the second print forgot the first one's chains
+    assert len(selector_matches._chains) > 5  # the second print forgot the first one's chains
 
 
 def _styles() -> list[tuple[Any, str, str, str]]:
@@ -148,7 +148,7 @@ def test_selectors_that_read_siblings_or_text_are_tested_on_every_element() -> N
 
     def by_chain(selector: str) -> bool:
         (compiled,) = compile_selector_list(selector)
-        return cascade._answers_by_chain(compiled.test)
+        return selector_matches._answers_by_chain(compiled.test)
 
     assert by_chain("section .inner") and by_chain("ul > li.x[title]") and by_chain("[dir] dd")
     assert not by_chain("p + p")
@@ -160,14 +160,16 @@ def test_selectors_that_read_siblings_or_text_are_tested_on_every_element() -> N
 
 def test_uninstall_puts_the_stock_functions_back() -> None:
     cascade.install()
-    assert cascade.installed()
+    tag_walks.install()
+    assert cascade.installed() and tag_walks.installed()
     cascade.uninstall()
-    assert not cascade.installed()
+    tag_walks.uninstall()
+    assert not cascade.installed() and not tag_walks.installed()
     assert StyleFor.__init__ is cascade._stock_init
     assert StyleFor.__call__ is cascade._stock_call
-    assert weasyprint.css.find_stylesheets is cascade._stock_find_stylesheets
-    assert weasyprint.document.get_html_metadata is cascade._stock_get_html_metadata
-    assert not cascade._chains and not cascade._sets
+    assert weasyprint.css.find_stylesheets is tag_walks._stock_find_stylesheets
+    assert weasyprint.document.get_html_metadata is tag_walks._stock_get_html_metadata
+    assert not selector_matches._chains and not cascade._sets
     for function in (StyleFor.__init__, weasyprint.css.find_stylesheets):
         assert function.__module__ == "weasyprint.css"
     assert weasyprint.document.get_html_metadata.__module__ == "weasyprint.html"
@@ -315,11 +317,11 @@ def test_the_document_metadata_is_the_stock_metadata() -> None:
         "<meta name=dcterms.created content=2026-04-01><link rel=attachment href=a.txt "
         "title=T></head><body><svg><title>not this</title></svg><p>x</p></body></html>"
     )
-    cascade.uninstall()
+    tag_walks.uninstall()
     stock = weasyprint.document.get_html_metadata(HTML(string=html))
-    cascade.install()
+    tag_walks.install()
     try:
         assert weasyprint.document.get_html_metadata(HTML(string=html)) == stock
     finally:
-        cascade.uninstall()
+        tag_walks.uninstall()
     assert stock["title"] == "First" and stock["authors"] == ["A", "B"]

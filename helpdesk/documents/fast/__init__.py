@@ -8,6 +8,8 @@
     parsing    our templates' HTML read by a tokenizer of regular expressions into the tree
                tinyhtml5 builds (anything else to tinyhtml5, its pattern cache made to work)
     cascade    the CSS cascade (StyleFor): matched selectors and their cascade remembered
+               (which selectors match an element: selector_matches, per chain of tags)
+    tag_walks  the few tags WeasyPrint looks up (<style>, <link>, <title>, <meta>), walked to
     boxes      box predicates, the walk over boxes, floats, backgrounds, outlines: plain boxes first
 
 A case file repeats most of its short texts: labels, table headings, names, dates, the
@@ -29,7 +31,7 @@ from __future__ import annotations
 
 from importlib.metadata import version
 
-from . import boxes, cascade, glyphs, lengths, lines, parsing, serialise, styles
+from . import boxes, cascade, glyphs, lengths, lines, parsing, serialise, styles, tag_walks
 
 #: The WeasyPrint release these patches were written against and checked with.
 WEASYPRINT_VERSION = "70.0"
@@ -46,6 +48,7 @@ def install() -> bool:
     serialise.install()
     parsing.install()
     cascade.install()
+    tag_walks.install()
     boxes.install()
     return True
 
@@ -64,6 +67,7 @@ def uninstall() -> None:
     serialise.uninstall()
     parsing.uninstall()
     cascade.uninstall()
+    tag_walks.uninstall()
     boxes.uninstall()
 
 
@@ -71,5 +75,5 @@ def installed() -> bool:
     """True while the patches are in place."""
     return all(
         part.installed()
-        for part in (lines, glyphs, styles, lengths, serialise, parsing, cascade, boxes)
+        for part in (lines, glyphs, styles, lengths, serialise, parsing, cascade, tag_walks, boxes)
     )

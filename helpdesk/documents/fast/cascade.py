@@ -8,13 +8,9 @@ specificity) against the one already kept for that property. A case file repeats
 few shapes hundreds of times (every `td` of a table, every `p.small`), and the next case
 of an export repeats them all again, so this patch remembers both answers:
 
-- Which selectors match depends, for nearly every selector, only on the element's tag and
-  attributes and those of its ancestors (tests that read `el.parent`, `el.ancestors`, the
-  element's own name, classes, id and attributes). Each element gets a *chain*: a number
-  for (tag, attributes, the parent's chain). The selectors of those kinds are tested once
-  per chain and sheet; the others (siblings, `:first-child`, `:lang`, text content, ...)
-  are still tested on every element, and their matches sorted in among the remembered ones
-  by (specificity, order), as `Matcher.match` sorts them.
+- Which selectors match is answered once per *chain* of tags and attributes, the few
+  selectors that read more (siblings, `:lang`, text) still tested on every element
+  (selector_matches).
 - The cascade of a list of matched rules is computed once (the stock loop, unchanged) and
   kept under the rules' positions in their sheets; an element with the same rules gets the
   same cascaded dictionaries. WeasyPrint never changes a cascaded dictionary after the
@@ -30,27 +26,15 @@ reads every new style's anchor (about 1,500 a case file, six pseudo-elements an 
 and when no rule sets it, ComputedStyle.__missing__ stores its initial value, which
 `_collect_anchor` stores at once. What is remembered is kept per set of
 stylesheets (the user agent sheet and our own CSS live for the whole process) and is
-forgotten when it grows past `LIMIT` chains. Which selectors a chain answers is decided by
-reading the names each compiled selector's code uses (`SAFE_NAMES`): an unknown name means
-the selector is tested on every element, as in the stock code.
-
-Twice a document, WeasyPrint looks for a few tags by walking every element wrapped for
-cssselect2 and testing `el.local_name == name` on each (`query_all`): find_stylesheets for
-<style> and <link>, get_html_metadata for <title>, <meta> and <link>. Both read nothing of
-what they find but its etree element, so `_ByName` stands for the root's wrapper and walks
-the etree elements (children whose tag is a string, in tree order, as cssselect2 does).
+forgotten when it grows past selector_matches.LIMIT chains. The chains and which of their
+selectors match are selector_matches' (cssselect2's Matcher, read the same way).
 """
 
 from __future__ import annotations
 
-import itertools
-import types
-from collections.abc import Iterator
 from math import inf
 from typing import Any
 
-import weasyprint.css
-import weasyprint.document
 from weasyprint.css import (
     ComputedStyle,
     InitialStyle,
@@ -62,7 +46,9 @@ from weasyprint.css.computed_values import COMPUTER_FUNCTIONS, PHYSICAL_FUNCTION
 from weasyprint.css.properties import INHERITED, INITIAL_NOT_COMPUTED, INITIAL_VALUES
 from weasyprint.css.validation import preprocess_declarations
 from weasyprint.logger import PROGRESS_LOGGER
-from webencodings import ascii_lower
+
+from .selector_matches import SheetPlan, chain_of, too_many_chains
+from .selector_matches import forget as forget_chains
 
 #: ComputedStyle.__missing__ gives a property no rule sets its initial value, as it is,
 #: when it is neither inherited, nor computed, nor physical: so for the anchor.
@@ -72,101 +58,8 @@ _PLAIN_ANCHOR = not {"anchor"} & (
 
 _stock_init = StyleFor.__init__
 _stock_call = StyleFor.__call__
-_stock_find_stylesheets = weasyprint.css.find_stylesheets
-_stock_get_html_metadata = weasyprint.document.get_html_metadata
 
-#: The names a selector's compiled test may use and still depend only on the element's and
-#: its ancestors' tags and attributes (cssselect2 compiles a selector to `lambda el: ...`).
-SAFE_NAMES = frozenset(
-    {
-        # the element itself
-        "local_name", "namespace_url", "etree_element", "tag", "attrib", "get", "id",
-        "classes", "in_html_document",
-        # its ancestors: `a b` is any(... for el in el.ancestors), `a > b` next(... [el.parent])
-        "parent", "ancestors", "any", "next",
-        # plain functions on attribute values
-        "lower", "split", "startswith", "endswith", "split_whitespace", "ascii_lower",
-    }
-)  # fmt: skip
-#: How many chains are remembered before everything is forgotten and started again.
-LIMIT = 50_000
-
-_chains: dict[tuple[Any, ...], int] = {}
-#: Chain numbers, never given twice (not even after `forget`), so that a render in another
-#: thread, or one that began before a `forget`, can never take one chain for another.
-_numbers = itertools.count()
 _sets: dict[tuple[Any, ...], _SheetSet] = {}
-
-
-def _names(code: types.CodeType) -> set[str]:
-    """Every name a compiled test's code (and the generators inside it) looks up."""
-    names = set(code.co_names)
-    for constant in code.co_consts:
-        if isinstance(constant, types.CodeType):
-            names |= _names(constant)
-    return names
-
-
-def _answers_by_chain(test: Any) -> bool:
-    """True when a selector's test reads nothing but the element's chain."""
-    code = getattr(test, "__code__", None)
-    return code is not None and _names(code) <= SAFE_NAMES
-
-
-class _SheetPlan:
-    """One sheet's Matcher, its selectors sorted into 'by chain' and 'every element'."""
-
-    def __init__(self, matcher: Any) -> None:
-        self.matcher = matcher
-        self.order = matcher.order
-        #: chain -> (matches of the chain's selectors, sorted; the other selectors to test)
-        self.by_chain: dict[int, tuple[list[Any], list[Any]]] = {}
-
-    def match(self, element: Any, chain: int) -> list[Any]:
-        """Matcher.match(element): the chain's remembered matches and the others tested."""
-        found = self.by_chain.get(chain)
-        if found is None:
-            found = self.by_chain[chain] = self._prepare(element)
-        matched, others = found
-        if others:
-            extra = [
-                (specificity, order, pseudo, payload)
-                for test, specificity, order, pseudo, payload in others
-                if test(element)
-            ]
-            if extra:
-                extra.extend(matched)
-                extra.sort()
-                return extra
-        return matched
-
-    def _prepare(self, element: Any) -> tuple[list[Any], list[Any]]:
-        """The selectors Matcher.match would test on `element`, answered or set aside."""
-        matcher = self.matcher
-        relevant: list[Any] = []
-        if element.id is not None and element.id in matcher.id_selectors:
-            relevant += matcher.id_selectors[element.id]
-        for class_name in element.classes:
-            if class_name in matcher.class_selectors:
-                relevant += matcher.class_selectors[class_name]
-        lower_name = ascii_lower(element.local_name)
-        if lower_name in matcher.lower_local_name_selectors:
-            relevant += matcher.lower_local_name_selectors[lower_name]
-        if element.namespace_url in matcher.namespace_selectors:
-            relevant += matcher.namespace_selectors[element.namespace_url]
-        if "lang" in element.etree_element.attrib:
-            relevant += matcher.lang_attr_selectors
-        relevant += matcher.other_selectors
-        matched = []
-        others = []
-        for entry in relevant:
-            test, specificity, order, pseudo, payload = entry
-            if not _answers_by_chain(test):
-                others.append(entry)
-            elif test(element):
-                matched.append((specificity, order, pseudo, payload))
-        matched.sort()
-        return matched, others
 
 
 class _SheetSet:
@@ -174,7 +67,7 @@ class _SheetSet:
 
     def __init__(self, sheets: list[Any]) -> None:
         self.sheets = sheets  # kept alive: the ids in the keys stay theirs
-        self.plans = [_SheetPlan(sheet.matcher) for sheet, _origin, _specificity in sheets]
+        self.plans = [SheetPlan(sheet.matcher) for sheet, _origin, _specificity in sheets]
         #: the matched rules' orders, sheet by sheet -> (cascaded dicts, selector keys)
         self.cascades: dict[tuple[Any, ...], tuple[list[Any], tuple[Any, ...]]] = {}
 
@@ -211,21 +104,6 @@ def _sheet_set(sheets: list[Any]) -> _SheetSet:
     return found
 
 
-def _chain(element: Any, parent_chain: int | None) -> int:
-    """The number of (tag, attributes, in an HTML document, the parent's chain)."""
-    etree_element = element.etree_element
-    key = (
-        etree_element.tag,
-        tuple(etree_element.attrib.items()),
-        element.in_html_document,
-        parent_chain,
-    )
-    chain = _chains.get(key)
-    if chain is None:
-        chain = _chains[key] = next(_numbers)
-    return chain
-
-
 def style_for_init(
     self: Any,
     html: Any,
@@ -235,7 +113,7 @@ def style_for_init(
     target_collector: Any,
 ) -> None:
     """StyleFor.__init__ with the matches and cascades remembered (see the module)."""
-    if len(_chains) > LIMIT:
+    if too_many_chains():
         forget()
     cascaded_styles: dict[tuple[Any, Any], dict[str, Any]] = {}
     computed_styles: dict[tuple[Any, Any], Any] = {}
@@ -258,7 +136,7 @@ def style_for_init(
         parent = element.parent.etree_element if element.parent else None
         parent_id = id(computed_styles[parent, None]) if element.parent else None
         element_declarations = elements_declarations.get(etree_element)
-        chain = chains[etree_element] = _chain(element, chains.get(parent))
+        chain = chains[etree_element] = chain_of(element, chains.get(parent))
         matches = [plan.match(element, chain) for plan in plans]
         signature = tuple([tuple([match[1] for match in matched]) for matched in matches])
         found = cascades.get(signature)
@@ -385,60 +263,9 @@ def _computed(
     return computed
 
 
-class _Found:
-    """An element query_all found: its callers here read only its etree element."""
-
-    __slots__ = ("etree_element",)
-
-    def __init__(self, etree_element: Any) -> None:
-        self.etree_element = etree_element
-
-
-class _ByName:
-    """Stands for the root's ElementWrapper in find_stylesheets and get_html_metadata, which
-    only call its query_all."""
-
-    def __init__(self, wrapper: Any) -> None:
-        self.root = wrapper.etree_element
-
-    def query_all(self, *names: str) -> Iterator[_Found]:
-        """The elements named `names` (plain lower-case tag names), in tree order."""
-        # cssselect2 compiles a bare name to `el.local_name == name` and walks the elements
-        # (children whose tag is a string) in tree order, wrapping each one on the way.
-        assert all(name.isalpha() and name.islower() for name in names)
-        stack = [self.root]
-        while stack:
-            element = stack.pop()
-            tag = element.tag
-            if tag.rpartition("}")[2] in names if tag[:1] == "{" else tag in names:
-                yield _Found(element)
-            stack.extend(child for child in reversed(element) if isinstance(child.tag, str))
-
-
-def find_stylesheets(wrapper_element: Any, *args: Any) -> Iterator[Any]:
-    """weasyprint.css.find_stylesheets, its <style> and <link> elements found without wrappers."""
-    return _stock_find_stylesheets(_ByName(wrapper_element), *args)  # type: ignore[no-any-return]
-
-
-class _MetadataSource:
-    """Stands for the HTML object in get_html_metadata: the same, but for its root wrapper."""
-
-    def __init__(self, html: Any) -> None:
-        self.html = html
-        self.wrapper_element = _ByName(html.wrapper_element)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.html, name)
-
-
-def get_html_metadata(html: Any) -> Any:
-    """weasyprint.html.get_html_metadata, its <title>, <meta> and <link> found as above."""
-    return _stock_get_html_metadata(_MetadataSource(html))
-
-
 def forget() -> None:
     """Forget every remembered chain, match and cascade."""
-    _chains.clear()
+    forget_chains()
     _sets.clear()
 
 
@@ -446,24 +273,15 @@ def install() -> None:
     """Remember matches and cascades."""
     StyleFor.__init__ = style_for_init
     StyleFor.__call__ = style_for_call
-    weasyprint.css.find_stylesheets = find_stylesheets
-    weasyprint.document.get_html_metadata = get_html_metadata
 
 
 def uninstall() -> None:
     """WeasyPrint's own cascade again, nothing remembered."""
     StyleFor.__init__ = _stock_init
     StyleFor.__call__ = _stock_call
-    weasyprint.css.find_stylesheets = _stock_find_stylesheets
-    weasyprint.document.get_html_metadata = _stock_get_html_metadata
     forget()
 
 
 def installed() -> bool:
     """True while matches and cascades are remembered."""
-    return (
-        StyleFor.__init__ is style_for_init
-        and StyleFor.__call__ is style_for_call
-        and weasyprint.css.find_stylesheets is find_stylesheets
-        and weasyprint.document.get_html_metadata is get_html_metadata
-    )
+    return StyleFor.__init__ is style_for_init and StyleFor.__call__ is style_for_call
