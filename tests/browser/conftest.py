@@ -163,14 +163,16 @@ def log_in(page: Any, base_url: str, email: str, password: str) -> None:
 _SETTLED = """() => {
   const busy = document.querySelector('.htmx-request') !== null;
   window.__idlePolls = busy ? 0 : (window.__idlePolls || 0) + 1;
-  return window.__idlePolls >= 5;
+  return window.__idlePolls >= 10;
 }"""
 
 
 def settle(page: Any) -> None:
     """Wait until htmx is idle: past the search field's typing delay (a keyup still counting
     down fires one more search) and with no request in flight. A test that clicks or
-    navigates on before that races the last live search."""
+    navigates on before that races the last live search. Idle for a second (ten polls), not
+    half of one: on a loaded CI machine the search field's 300 ms timer fired after half a
+    second of idle, and the next navigation aborted that search (htmx:sendAbort)."""
     page.evaluate("window.__idlePolls = 0")
     page.wait_for_function(_SETTLED, polling=100)
 
