@@ -20,6 +20,13 @@ seeded set. No indexer runs, so the search queue only grows in the copy.
 this process for `--seconds` of each endpoint and writes DIR/<endpoint>-<suffix>.svg; for the
 submissions only the POSTs are sampled (the forms are fetched before). `--code DIR` runs
 another checkout of the code (e.g. a `git archive` of an older commit) on the same data.
+
+`--callgrind N` counts the instructions of N requests of each endpoint after a warm-up,
+exact whatever else the machine is doing (an A/B on a busy or drifting VM):
+
+    PYTHONHASHSEED=0 valgrind --tool=callgrind --instr-atstart=no \
+        --callgrind-out-file=/tmp/cg/out.%p .venv/bin/python bench/profile_requests.py \
+        --callgrind 40 --only search-two-words [--code DIR]
 """
 
 from __future__ import annotations
@@ -73,6 +80,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--raw", action="store_true", help="py-spy's collapsed stacks (.txt)")
     parser.add_argument("--cprofile", type=Path, default=None, help="write DIR/<slug>.pstats")
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument(
+        "--callgrind",
+        type=int,
+        default=0,
+        metavar="N",
+        help="under valgrind --tool=callgrind --instr-atstart=no: instructions of N requests "
+        "of each endpoint",
+    )
+    parser.add_argument(
+        "--callgrind-dir",
+        type=Path,
+        default=Path.cwd(),
+        help="the folder of valgrind's --callgrind-out-file (default: here)",
+    )
     parser.add_argument(
         "--lockstep",
         type=Path,
@@ -265,6 +286,37 @@ def sampled(args: argparse.Namespace, slug: str, prepare: Any, work: Work) -> No
     print(f"{slug}: {len(answers)} requests sampled, CPU median {cpu:.2f} ms", file=sys.stderr)
 
 
+def counted(slug: str, prepare: Any, work: Work, requests: int, folder: Path) -> float:
+    """Millions of instructions a request of one endpoint (callgrind collecting only around
+    the requests; its counters dumped after them and read back from the dump)."""
+    import os
+
+    work(prepare(5)[0])  # warm-up: caches, pools, templates
+    state, _ = prepare(requests)
+    pid = str(os.getpid())
+    subprocess.run(["callgrind_control", "-z", pid], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(["callgrind_control", "-i", "on", pid], check=True, stdout=subprocess.DEVNULL)
+    work(state)
+    subprocess.run(["callgrind_control", "-i", "off", pid], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(["callgrind_control", "-d", slug, pid], check=True, stdout=subprocess.DEVNULL)
+    dumps = sorted(folder.glob(f"*.{pid}.*"), key=lambda path: path.stat().st_mtime)
+    total = _dump_total(dumps[-1]) if dumps else None
+    if total is None:
+        raise SystemExit(f"--callgrind: no callgrind dump of process {pid} in {folder}")
+    millions = total / requests / 1e6
+    print(f"{slug}: {millions:.2f} M instructions a request ({requests} requests)")
+    return millions
+
+
+def _dump_total(path: Path) -> int | None:
+    """The instruction total of a callgrind dump (its `summary:` or `totals:` line)."""
+    total = None
+    for line in path.read_text(errors="replace").splitlines():
+        if line.startswith(("summary:", "totals:")):
+            total = int(line.split()[1])
+    return total
+
+
 def _pid() -> int:
     import os
 
@@ -344,6 +396,7 @@ def main(argv: list[str] | None = None) -> int:
         "cprofile",
         "json",
         "lockstep",
+        "callgrind_dir",
     ):  # the app's folder becomes the cwd
         if getattr(args, option) is not None:
             setattr(args, option, getattr(args, option).resolve())
@@ -354,6 +407,10 @@ def main(argv: list[str] | None = None) -> int:
     rows = Endpoints(Caller(app), folder).table()
     if args.only:
         rows = [row for row in rows if row[0] in args.only]
+    if args.callgrind:
+        for slug, _name, prepare, work in rows:
+            counted(slug, prepare, work, args.callgrind, args.callgrind_dir)
+        return 0
     if args.flamegraphs or args.cprofile:
         for slug, _name, prepare, work in rows:
             if args.only or slug in FLAMES:

@@ -18,7 +18,7 @@ from helpdesk.domain.inbox import InboxQuery
 from helpdesk.search.language.nodes import And, Phrase, Word
 from helpdesk.search.language.text import is_fuzzy_match
 from helpdesk.search.whoosh.fast.bulk import BulkWriter, write_toc
-from helpdesk.search.whoosh.fast.postings import read_postings
+from helpdesk.search.whoosh.fast.postings import _blocks, read_postings, unwrap
 from helpdesk.search.whoosh.fast.reads import FAST
 from helpdesk.search.whoosh.plan import vocabulary_near
 from helpdesk.search.whoosh.reads import STOCK, Reads
@@ -94,6 +94,19 @@ def test_packed_blocks_read_as_whoosh_reads_them(bulk: Any, name: str, term: byt
     assert ids.tolist() == expected_ids
     assert np.allclose(weights, expected_weights)
     assert len(bulk.search(Term(name, term), limit=None)) == len(expected_ids)
+
+
+def test_a_block_holds_its_ids_and_weights_as_raw_bytes(bulk: Any) -> None:
+    """The rebuild writer's blocks unpickle as one copy: the narrowest array of id deltas
+    and the weights are in the file as their bytes (protocol 2 would write a list of
+    numbers, 14 times as slow to read)."""
+    matcher = unwrap(bulk.reader().postings("text", b"label"))
+    postfile, position = matcher._postfile, matcher._baseoffset
+    raw = postfile.get(position, 4 + matcher._nextoffset - position)
+    deltas, weights, _values = next(_blocks(matcher))
+    assert deltas.typecode in ("B", "H")  # 6,000 documents: no gap needs 32 bits
+    assert deltas.tobytes() in raw
+    assert weights.typecode == "f" and weights.tobytes() in raw
 
 
 @pytest.mark.parametrize("name", ["cid", "received", "assignee", "due"])

@@ -11,14 +11,18 @@ public API (whoosh/reads).
 
 from __future__ import annotations
 
+import zlib
 from array import array
+from io import BytesIO
 from itertools import accumulate
+from pickle import load, loads
 from typing import Any
 
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.columns import NumericColumn
 from whoosh.matching import ListMatcher, WrappingMatcher
+from whoosh.system import _INT_SIZE, unpack_int
 
 from ..reads import NO_FLOATS, NO_IDS, Floats, Ids, open_postings, step_postings
 
@@ -52,10 +56,16 @@ def read_postings(
     return step_postings(matcher, weights)
 
 
+#: array typecodes of packed unsigned deltas (fast/blocks) and their numpy types.
+_PACKED = {"B": np.uint8, "H": np.uint16, "I": np.uint32, "L": np.uint32}
+
+
 def _block_ids(deltas: Any) -> Ids:
     """A block's ids from their deltas: packed (our writer) or a tuple (Whoosh's)."""
-    if isinstance(deltas, array) and deltas.itemsize == 4:
-        return np.frombuffer(deltas, dtype=np.uint32).cumsum(dtype=np.int64)
+    if isinstance(deltas, array) and deltas.typecode in _PACKED:
+        packed = _PACKED[deltas.typecode]
+        if np.dtype(packed).itemsize == deltas.itemsize:
+            return np.frombuffer(deltas, dtype=packed).cumsum(dtype=np.int64)
     return np.fromiter(accumulate(deltas), dtype=np.int64, count=len(deltas))
 
 
@@ -69,20 +79,36 @@ def _block_weights(given: Any, count: int) -> Floats:
     return np.array(given, dtype=np.float64)
 
 
+def _blocks(matcher: Any) -> Any:
+    """Each block's data tuple (id deltas, weights, values), from the matcher's first block
+    on. A block is its length (negative for the last one), its pickled header (count,
+    highest id, highest weight, compression, shortest and longest document) and its
+    pickled data (zlib-compressed when the header says so): read here with two reads a
+    block, where the matcher's own `_goto` makes Whoosh's file read a few bytes at a time
+    through the header's pickle."""
+    postfile = matcher._postfile
+    position = matcher._baseoffset
+    while True:
+        length = unpack_int(postfile.get(position, _INT_SIZE))[0]
+        block = postfile.get(position + _INT_SIZE, abs(length))
+        stream = BytesIO(block)
+        header = load(stream)  # noqa: S301  (the index's own pickles, as Whoosh reads them)
+        data = block[stream.tell() :]
+        yield loads(zlib.decompress(data) if header[3] else data)  # noqa: S301
+        if length < 0:
+            return
+        position += _INT_SIZE + abs(length)
+
+
 def _read_blocks(matcher: Any, weights: bool) -> tuple[Ids, Floats]:
     """Whole blocks at a time (whoosh-reloaded 2.7 layout)."""
     ids: list[Ids] = []
     found: list[Floats] = []
-    while True:
-        if matcher._data is None:
-            matcher._read_data()
-        block_ids = _block_ids(matcher._data[0])
+    for data in _blocks(matcher):
+        block_ids = _block_ids(data[0])
         ids.append(block_ids)
         if weights:
-            found.append(_block_weights(matcher._data[1], len(block_ids)))
-        if matcher._lastblock:
-            break
-        matcher._goto(matcher._nextoffset)
+            found.append(_block_weights(data[1], len(block_ids)))
     all_ids = ids[0] if len(ids) == 1 else np.concatenate(ids)
     if not weights:
         return all_ids, NO_FLOATS
