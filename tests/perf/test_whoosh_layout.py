@@ -103,10 +103,31 @@ def test_a_block_holds_its_ids_and_weights_as_raw_bytes(bulk: Any) -> None:
     matcher = unwrap(bulk.reader().postings("text", b"label"))
     postfile, position = matcher._postfile, matcher._baseoffset
     raw = postfile.get(position, 4 + matcher._nextoffset - position)
-    deltas, weights, _values = next(_blocks(matcher))
+    deltas, weights, _values = next(_blocks(postfile, matcher._startoffset))
     assert deltas.typecode in ("B", "H")  # 6,000 documents: no gap needs 32 bits
     assert deltas.tobytes() in raw
     assert weights.typecode == "f" and weights.tobytes() in raw
+
+
+def test_a_term_is_looked_up_once_for_its_idf_and_its_postings(bulk: Any) -> None:
+    """The speed-ups read a term's dictionary entry once a query: the document frequency
+    (Whoosh's count) and then the postings (long lists from their blocks, short ones from
+    the entry itself) come from it, and agree with Whoosh's own reads."""
+    reader = bulk.reader()
+    (leaf, _), *_ = reader.leaf_readers()
+    memo: dict[Any, Any] = {}
+    for term in (b"download", b"order16", b"nosuchword"):
+        assert FAST.doc_frequency(reader, "text", term, memo) == reader.doc_frequency("text", term)
+    assert len(memo) == 3
+    for term in (b"download", b"order16", b"nosuchword"):
+        ids, weights = FAST.postings(leaf, "text", term, weights=True, memo=memo)
+        expected_ids, expected_weights = (
+            _whoosh_postings(leaf, "text", term) if term != b"nosuchword" else ([], [])
+        )
+        assert ids.tolist() == expected_ids
+        assert np.allclose(weights, expected_weights)
+    assert len(memo) == 3  # no second look-up
+    assert leaf._terms.term_info("text", b"order16").is_inlined()  # the short-list case
 
 
 @pytest.mark.parametrize("name", ["cid", "received", "assignee", "due"])

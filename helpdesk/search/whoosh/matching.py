@@ -91,7 +91,9 @@ class SegmentRun:
         docs = self.data.nothing()
         scores: Floats | None = np.zeros(size) if scored else None
         for name, term, idf in self.plan.words.get(id(node), []):
-            ids, weights = self.reads.postings(self.reader, name, term, weights=scored)
+            ids, weights = self.reads.postings(
+                self.reader, name, term, weights=scored, memo=self.plan.terms
+            )
             if not len(ids):
                 continue
             docs[ids] = True

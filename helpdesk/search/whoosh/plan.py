@@ -10,6 +10,7 @@ from typing import Any
 
 from ..language.nodes import And, Node, Not, Or, Word
 from ..language.text import is_fuzzy_match, variants
+from .reads import TermMemo
 from .segments import SegmentCache
 
 MAX_EXPANSION = 400  # terms one prefix or typo may stand for
@@ -21,6 +22,8 @@ class Plan:
 
     words: dict[int, list[tuple[str, bytes, float]]] = field(default_factory=dict)
     scored: bool = False
+    #: The term dictionaries' entries read so far (the idf's, then the postings' reads).
+    terms: TermMemo = field(default_factory=dict)
 
 
 def fields_of(include_internal: bool, kind: str) -> tuple[str, ...]:
@@ -51,7 +54,7 @@ def resolve(
                 near = vocabulary_near(reader, cache, item.word, item.fuzzy, include_internal)
             for name in names:
                 for term in _word_terms(reader, name, item, near):
-                    df = reader.doc_frequency(name, term) if scored else 0
+                    df = cache.reads.doc_frequency(reader, name, term, plan.terms) if scored else 0
                     if scored and not df:
                         continue
                     idf = math.log(1 + (total - df + 0.5) / (df + 0.5)) if scored else 0.0

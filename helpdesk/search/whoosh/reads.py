@@ -19,6 +19,10 @@ Ids = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
 NO_IDS: Ids = np.zeros(0, dtype=np.int64)
 NO_FLOATS: Floats = np.zeros(0, dtype=np.float64)
+#: What one query has looked up in the term dictionaries, for the reads that keep it (the
+#: speed-ups: a term's entry is read once for its idf and its postings); keys and values
+#: are theirs.
+TermMemo = dict[tuple[int, str, bytes], Any]
 
 
 def open_postings(reader: Any, fieldname: str, term: bytes) -> Any | None:
@@ -63,7 +67,12 @@ class Reads:
     fast = False
 
     def postings(
-        self, reader: Any, fieldname: str, term: bytes, weights: bool = False
+        self,
+        reader: Any,
+        fieldname: str,
+        term: bytes,
+        weights: bool = False,
+        memo: TermMemo | None = None,
     ) -> tuple[Ids, Floats]:
         """All ids (and, when asked, weights) of a term in one segment, deleted documents
         included; ids ascending."""
@@ -71,6 +80,12 @@ class Reads:
         if matcher is None:
             return NO_IDS, NO_FLOATS
         return step_postings(matcher, weights)
+
+    def doc_frequency(
+        self, reader: Any, fieldname: str, term: bytes, memo: TermMemo | None = None
+    ) -> int:
+        """How many documents of the whole index (deleted ones included) hold the term."""
+        return int(reader.doc_frequency(fieldname, term))
 
     def values(
         self, reader: Any, name: str, term: bytes, wanted: set[int] | None

@@ -19,12 +19,13 @@ from pickle import load, loads
 from typing import Any
 
 import numpy as np
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3LeafMatcher, W3TermsReader
 from whoosh.columns import NumericColumn
 from whoosh.matching import ListMatcher, WrappingMatcher
+from whoosh.reading import TermNotFound
 from whoosh.system import _INT_SIZE, unpack_int
 
-from ..reads import NO_FLOATS, NO_IDS, Floats, Ids, open_postings, step_postings
+from ..reads import NO_FLOATS, NO_IDS, Floats, Ids, TermMemo, open_postings, step_postings
 
 
 def unwrap(matcher: Any) -> Any:
@@ -35,25 +36,72 @@ def unwrap(matcher: Any) -> Any:
 
 
 def read_postings(
-    reader: Any, fieldname: str, term: bytes, weights: bool = False
+    reader: Any, fieldname: str, term: bytes, weights: bool = False, memo: TermMemo | None = None
 ) -> tuple[Ids, Floats]:
     """All ids (and, when asked, weights) of a term in one segment, deleted documents
-    included; ids ascending."""
+    included; ids ascending. The term is looked up once per request (`memo`, shared with
+    `doc_frequency`) and its blocks read from where its TermInfo points, without a matcher."""
+    terms: Any = getattr(reader, "_terms", None)
+    if type(terms) is not W3TermsReader or reader.is_closed:
+        return _from_matcher(reader, fieldname, term, weights)
+    info = term_info(terms, fieldname, term, memo)
+    if info is None:
+        return NO_IDS, NO_FLOATS
+    if info.is_inlined():
+        ids, given, _values = info.inlined_postings()
+        return _listed(ids, given, weights)
+    offset, _length = info.extent()
+    return _read_blocks(terms._postfile, offset, weights)
+
+
+def doc_frequency(reader: Any, fieldname: str, term: bytes, memo: TermMemo | None) -> int:
+    """How many documents of the whole index (deleted ones included) hold the term, as
+    Whoosh's `doc_frequency` counts them, from the TermInfos the postings then use."""
+    total = 0
+    for leaf, _base in reader.leaf_readers():
+        terms: Any = getattr(leaf, "_terms", None)
+        if type(terms) is not W3TermsReader or leaf.is_closed:
+            return int(reader.doc_frequency(fieldname, term))
+        info = term_info(terms, fieldname, term, memo)
+        total += info.doc_frequency() if info is not None else 0
+    return total
+
+
+def term_info(terms: Any, fieldname: str, term: bytes, memo: TermMemo | None) -> Any | None:
+    """The TermInfo of a term in one segment's terms reader (None: not there)."""
+    key = (id(terms), fieldname, term)
+    if memo is not None and key in memo:
+        return memo[key]
+    try:
+        info = terms.term_info(fieldname, term)
+    except (TermNotFound, KeyError):
+        info = None
+    if memo is not None:
+        memo[key] = info
+    return info
+
+
+def _from_matcher(reader: Any, fieldname: str, term: bytes, weights: bool) -> tuple[Ids, Floats]:
+    """Another codec or layout: the matcher's blocks, its list, or posting by posting."""
     found = open_postings(reader, fieldname, term)
     if found is None:
         return NO_IDS, NO_FLOATS
     matcher = unwrap(found)
     if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
-        return _read_blocks(matcher, weights)
+        return _read_blocks(matcher._postfile, matcher._startoffset, weights)
     if isinstance(matcher, ListMatcher):
-        ids = np.fromiter(matcher._ids, dtype=np.int64)
-        if not weights:
-            return ids, NO_FLOATS
-        given = matcher._weights or matcher._all_weights
-        if isinstance(given, float | int):
-            return ids, np.full(len(ids), float(given))
-        return ids, (np.array(given, dtype=np.float64) if given else np.ones(len(ids)))
+        return _listed(matcher._ids, matcher._weights or matcher._all_weights, weights)
     return step_postings(matcher, weights)
+
+
+def _listed(given_ids: Any, given: Any, weights: bool) -> tuple[Ids, Floats]:
+    """Postings held as a list (inlined in the term dictionary)."""
+    ids = np.fromiter(given_ids, dtype=np.int64)
+    if not weights:
+        return ids, NO_FLOATS
+    if isinstance(given, float | int):
+        return ids, np.full(len(ids), float(given))
+    return ids, (np.array(given, dtype=np.float64) if given else np.ones(len(ids)))
 
 
 #: array typecodes of packed unsigned deltas (fast/blocks) and their numpy types.
@@ -79,15 +127,16 @@ def _block_weights(given: Any, count: int) -> Floats:
     return np.array(given, dtype=np.float64)
 
 
-def _blocks(matcher: Any) -> Any:
-    """Each block's data tuple (id deltas, weights, values), from the matcher's first block
-    on. A block is its length (negative for the last one), its pickled header (count,
-    highest id, highest weight, compression, shortest and longest document) and its
-    pickled data (zlib-compressed when the header says so): read here with two reads a
-    block, where the matcher's own `_goto` makes Whoosh's file read a few bytes at a time
-    through the header's pickle."""
-    postfile = matcher._postfile
-    position = matcher._baseoffset
+def _blocks(postfile: Any, start: int) -> Any:
+    """Each block's data tuple (id deltas, weights, values) of the posting list at `start`
+    in the postings file. The list is a tag, then blocks: each its length (negative for
+    the last one), its pickled header (count, highest id, highest weight, compression,
+    shortest and longest document) and its pickled data (zlib-compressed when the header
+    says so). Read here with two reads a block, where a matcher's own `_goto` makes
+    Whoosh's file read a few bytes at a time through the header's pickle."""
+    if postfile.get(start, len(WHOOSH3_HEADER_MAGIC)) != WHOOSH3_HEADER_MAGIC:
+        raise ValueError(f"no posting list at {start}")  # as Whoosh's "Block tag error"
+    position = start + len(WHOOSH3_HEADER_MAGIC)
     while True:
         length = unpack_int(postfile.get(position, _INT_SIZE))[0]
         block = postfile.get(position + _INT_SIZE, abs(length))
@@ -100,11 +149,11 @@ def _blocks(matcher: Any) -> Any:
         position += _INT_SIZE + abs(length)
 
 
-def _read_blocks(matcher: Any, weights: bool) -> tuple[Ids, Floats]:
+def _read_blocks(postfile: Any, start: int, weights: bool) -> tuple[Ids, Floats]:
     """Whole blocks at a time (whoosh-reloaded 2.7 layout)."""
     ids: list[Ids] = []
     found: list[Floats] = []
-    for data in _blocks(matcher):
+    for data in _blocks(postfile, start):
         block_ids = _block_ids(data[0])
         ids.append(block_ids)
         if weights:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..reads import Floats, Ids, Reads
+from ..reads import Floats, Ids, Reads, TermMemo
 from .phrase import decode_deltas, read_values
-from .postings import read_column, read_postings
+from .postings import doc_frequency, read_column, read_postings
 
 
 class FastReads(Reads):
@@ -15,10 +15,21 @@ class FastReads(Reads):
     fast = True
 
     def postings(
-        self, reader: Any, fieldname: str, term: bytes, weights: bool = False
+        self,
+        reader: Any,
+        fieldname: str,
+        term: bytes,
+        weights: bool = False,
+        memo: TermMemo | None = None,
     ) -> tuple[Ids, Floats]:
-        """As `Reads.postings`, a block at a time."""
-        return read_postings(reader, fieldname, term, weights)
+        """As `Reads.postings`, a block at a time, the term looked up once per `memo`."""
+        return read_postings(reader, fieldname, term, weights, memo)
+
+    def doc_frequency(
+        self, reader: Any, fieldname: str, term: bytes, memo: TermMemo | None = None
+    ) -> int:
+        """As `Reads.doc_frequency`, from the term entries the postings read then use."""
+        return doc_frequency(reader, fieldname, term, memo)
 
     def values(
         self, reader: Any, name: str, term: bytes, wanted: set[int] | None
