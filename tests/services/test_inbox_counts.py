@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from flask import Flask, current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, text, update
 
 from helpdesk.extensions import db
 from helpdesk.models import Complaint, InboxChanges, OutboxEmail, Referral, Staff
@@ -144,3 +144,52 @@ def test_counts_of_an_unfinished_change_are_never_kept_for_later(
     assert bram.id
     assert count_filters(me=mia.id, now=NOW) == counted_anew(mia.id)
     assert count_filters(me=mia.id, now=NOW)["open"] == kept["open"] + 1
+
+
+@pytest.mark.postgres
+def test_two_writers_taking_months_in_opposite_orders_both_commit(pg_app: Flask) -> None:
+    """PostgreSQL: a write takes the row lock of each report month it touches (0013) and of
+    the inbox's counter (0015). When the counter's was taken at once, two transactions
+    could each hold what the other waited for (one a month's row, then the counter; the
+    other the counter, then that month's row) and PostgreSQL ended one with a deadlock
+    (a 503). The counter is raised at commit (0016), after every month's row."""
+    import threading
+
+    april = new_complaint(name="Anna", now=MONDAY).id
+    june = new_complaint(name="Bram", now=MONDAY + timedelta(days=60)).id
+    july = new_complaint(name="Cas", now=MONDAY + timedelta(days=90)).id
+    june_too = new_complaint(name="Dirk", now=MONDAY + timedelta(days=61)).id
+    db.session.commit()
+    before = changes()
+    category = "UPDATE complaint SET category = 'physical' WHERE id = :id"  # a month's row only
+    status = "UPDATE complaint SET status = 'assessing' WHERE id = :id"  # the counter too
+    first, second = db.engine.connect(), db.engine.connect()
+    failures: list[BaseException] = []
+
+    def run(conn: Any, *steps: tuple[str, int]) -> None:
+        try:
+            for sql, complaint in steps:
+                conn.execute(text(sql), {"id": complaint})
+            conn.commit()
+        except BaseException as error:  # noqa: BLE001 - reported below
+            failures.append(error)
+            conn.rollback()
+
+    try:
+        for conn in (first, second):
+            conn.execute(text("SET lock_timeout = '20s'"))
+            conn.commit()
+        second.execute(text(category), {"id": june})  # holds June's row
+        first.execute(text(status), {"id": april})  # April's row (and, before 0016, the counter)
+        other = threading.Thread(target=run, args=(second, (status, july)))
+        other.start()  # before 0016 it waits for the counter, which `first` holds
+        other.join(timeout=2)
+        run(first, (category, june_too))  # waits for June's row until `second` commits
+        other.join(timeout=30)
+    finally:
+        first.close()
+        second.close()
+    assert not failures, failures
+    db.session.commit()
+    assert changes() > before
+    assert db.session.scalar(select(Complaint.status).where(Complaint.id == july)) == "assessing"
