@@ -289,11 +289,9 @@ def sampled(args: argparse.Namespace, slug: str, prepare: Any, work: Work) -> No
 def counted(slug: str, prepare: Any, work: Work, requests: int, folder: Path) -> float:
     """Millions of instructions a request of one endpoint (callgrind collecting only around
     the requests; its counters dumped after them and read back from the dump)."""
-    import os
-
     work(prepare(5)[0])  # warm-up: caches, pools, templates
     state, _ = prepare(requests)
-    pid = str(os.getpid())
+    pid = str(_pid())
     subprocess.run(["callgrind_control", "-z", pid], check=True, stdout=subprocess.DEVNULL)
     subprocess.run(["callgrind_control", "-i", "on", pid], check=True, stdout=subprocess.DEVNULL)
     work(state)

@@ -6,6 +6,7 @@ PostgreSQL."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -153,8 +154,6 @@ def test_two_writers_taking_months_in_opposite_orders_both_commit(pg_app: Flask)
     could each hold what the other waited for (one a month's row, then the counter; the
     other the counter, then that month's row) and PostgreSQL ended one with a deadlock
     (a 503). The counter is raised at commit (0016), after every month's row."""
-    import threading
-
     april = new_complaint(name="Anna", now=MONDAY).id
     june = new_complaint(name="Bram", now=MONDAY + timedelta(days=60)).id
     july = new_complaint(name="Cas", now=MONDAY + timedelta(days=90)).id

@@ -104,16 +104,11 @@ def _listed(given_ids: Any, given: Any, weights: bool) -> tuple[Ids, Floats]:
     return ids, (np.array(given, dtype=np.float64) if given else np.ones(len(ids)))
 
 
-#: array typecodes of packed unsigned deltas (fast/blocks) and their numpy types.
-_PACKED = {"B": np.uint8, "H": np.uint16, "I": np.uint32, "L": np.uint32}
-
-
 def _block_ids(deltas: Any) -> Ids:
-    """A block's ids from their deltas: packed (our writer) or a tuple (Whoosh's)."""
-    if isinstance(deltas, array) and deltas.typecode in _PACKED:
-        packed = _PACKED[deltas.typecode]
-        if np.dtype(packed).itemsize == deltas.itemsize:
-            return np.frombuffer(deltas, dtype=packed).cumsum(dtype=np.int64)
+    """A block's ids from their deltas: packed (our writer: an unsigned array, whose
+    typecode numpy reads as the same C type) or a tuple (Whoosh's)."""
+    if isinstance(deltas, array) and deltas.typecode in "BHIL":
+        return np.frombuffer(deltas, dtype=deltas.typecode).cumsum(dtype=np.int64)
     return np.fromiter(accumulate(deltas), dtype=np.int64, count=len(deltas))
 
 
