@@ -8,8 +8,9 @@ gunicorn with 2 sync workers serves a private copy of the 100,000-complaint data
 `--repeat` times in turn, every kind of request the benchmark makes before it reads the
 memory: the four search kinds (different queries each time), the inbox, the case page, the
 tracking page, the reports page and its year view as a manager, and once the three CSV
-downloads; then both workers' VmRSS is printed. The requests are spread over both workers
-by the kernel, as under wrk.
+downloads; then both workers' VmRSS is printed, and its parts: anonymous memory, mapped
+files' pages (the search index, libraries) and shared memory. The requests are spread over
+both workers by the kernel, as under wrk.
 """
 
 from __future__ import annotations
@@ -64,9 +65,22 @@ def main(argv: list[str] | None = None) -> int:
         _requests(server.base_url, folder, args.repeat)
         time.sleep(1)
         print(f"after the requests: {server.worker_rss_mb()}")
+        for pid in server.worker_pids():
+            print(f"  worker {pid}: {_rss_parts(pid)}")
     finally:
         stop_group(process)
     return 0
+
+
+def _rss_parts(pid: int) -> str:
+    """A worker's resident memory by kind (/proc status): its own (anonymous) pages, mapped
+    files' pages (the search index, libraries) and shared memory, in MB."""
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return "gone"
+    parts = [line.split() for line in lines if line.startswith(("RssAnon", "RssFile", "RssShmem"))]
+    return ", ".join(f"{name.rstrip(':')} {int(kb) / 1024:.1f}" for name, kb, _unit in parts)
 
 
 def _requests(base_url: str, folder: Path, repeat: int) -> None:
