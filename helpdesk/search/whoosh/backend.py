@@ -25,6 +25,7 @@ from ..indexing.queue import state as queue_state
 from ..language.nodes import Node
 from ..language.text import ANALYSIS_VERSION
 from .build import PARALLEL_FROM, build_index
+from .fast.files import open_fast_index
 from .fast.reads import FAST
 from .pool import SearcherPool
 from .reads import STOCK
@@ -84,7 +85,7 @@ class WhooshBackend:
         #: The speed-ups (whoosh/fast) on, or Whoosh's public API only (LIBRARY_PATCHES=0).
         self.fast = fast
         self._segments = SegmentCache(FAST if fast else STOCK)
-        self._searchers = SearcherPool()
+        self._searchers = SearcherPool(opener=open_fast_index if fast else open_index)
         self._results: OrderedDict[tuple[object, ...], Ranked] = OrderedDict()
         self.cache_size = cache_size
         self.lock_timeout = lock_timeout

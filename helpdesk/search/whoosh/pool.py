@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -31,8 +31,10 @@ def _close_all(idle: list[tuple[Token, Any]]) -> None:
 class SearcherPool:
     """Up to `size` idle searchers of the current index version."""
 
-    def __init__(self, size: int = 4) -> None:
+    def __init__(self, size: int = 4, opener: Callable[[Path], Any] = open_index) -> None:
         self.size = size
+        #: Opens the index of a folder (store.open_index, or the speed-ups' open_fast_index).
+        self._open = opener
         self._idle: list[tuple[Token, Any]] = []
         self._lock = threading.Lock()
         weakref.finalize(self, _close_all, self._idle)
@@ -44,7 +46,7 @@ class SearcherPool:
         for old in stale:
             old.close()
         if searcher is None:
-            searcher = open_index(token[0]).searcher()
+            searcher = self._open(token[0]).searcher()
         try:
             yield searcher
         except BaseException:

@@ -5,6 +5,7 @@
     blocks    posting blocks written with packed ids and weights
     bulk      the rebuild writer: whole segments in one go, in parallel processes
     reads     FastReads: whoosh/reads' segment reads done by postings and phrase
+    files     searchers' segment files read with os.pread
 
 With the library patches off (HELPDESK_LIBRARY_PATCHES=0) the backend uses none of them.
 
