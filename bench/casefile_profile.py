@@ -17,6 +17,10 @@ warm), then `--cases` measured:
 `--part render` measures only the PDF (the HTML made before collection starts);
 `--part export` (the default) the whole export_one: load, chain check, template,
 thumbnails, PDF, ZIP, write. Bundles go to a temporary folder that is removed after.
+
+Every case file says it was made at `--now` (default NOW, a fixed moment), so the same
+cases print the same text and the counts of two runs can be compared; `--now live` takes
+the clock's moment, as `cases export` does (its minute moves the count by about ±0.3 %).
 """
 
 from __future__ import annotations
@@ -28,12 +32,15 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DATA = ROOT / "bench" / ".work" / "whoosh-100000-s42"
+#: The moment every measured case file says it was made (unless --now live).
+NOW = datetime(2026, 4, 1, 10, 0, tzinfo=UTC)
 
 
 def _app(patches: bool) -> Any:
@@ -78,7 +85,7 @@ def run(args: argparse.Namespace) -> float:
 
         def export(reference: str) -> None:
             nonlocal done
-            export_one(reference, folder, internal=False, rebuild=True)
+            export_one(reference, folder, internal=False, rebuild=True, now=args.now)
             done += 1
             if args.gc == "between":
                 from helpdesk.commands.case_export import collect_between_cases
@@ -93,7 +100,7 @@ def run(args: argparse.Namespace) -> float:
         sources = []
         if args.part == "render":
             for reference in measured:
-                case = load_case_file(reference, internal=False)
+                case = load_case_file(reference, internal=False, now=args.now)
                 assert case is not None
                 sources.append(case_file_source(case))
 
@@ -144,7 +151,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="collect between cases, as export's workers do, or on Python's own schedule",
     )
     parser.add_argument("--no-patches", action="store_true", help="HELPDESK_LIBRARY_PATCHES=0")
+    parser.add_argument(
+        "--now",
+        type=_moment,
+        default=NOW,
+        help=f"ISO moment the case files are made at (default {NOW.isoformat()}), or 'live'",
+    )
     return parser.parse_args(argv)
+
+
+def _moment(text: str) -> datetime | None:
+    """--now's value: a moment (UTC unless it says otherwise), or None for the clock's."""
+    if text == "live":
+        return None
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 if __name__ == "__main__":

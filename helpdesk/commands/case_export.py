@@ -91,9 +91,16 @@ def _out_dir(out: str) -> Path:
 Result = Literal["written", "kept", "gone"]
 
 
-def export_one(reference: str, folder: Path, internal: bool, rebuild: bool = False) -> Result:
-    """Write the bundle of one case, unless an unchanged one is already there."""
-    case = load_case_file(reference, internal=internal)
+def export_one(
+    reference: str,
+    folder: Path,
+    internal: bool,
+    rebuild: bool = False,
+    now: datetime | None = None,
+) -> Result:
+    """Write the bundle of one case, unless an unchanged one is already there; `now` (the
+    moment the case file says it was made) is the clock's unless given."""
+    case = load_case_file(reference, internal=internal, now=now)
     if case is None:  # deleted since the list was made
         return "gone"
     target = folder / bundle_name(case)

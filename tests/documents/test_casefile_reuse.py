@@ -7,13 +7,14 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskCliRunner
 from pypdf import PdfReader
 
+from helpdesk.commands.case_export import export_one
 from helpdesk.documents.bundle import stored_key
 from helpdesk.documents.casefile import case_file_source
 from helpdesk.files.storage import attachment_path
@@ -110,3 +111,18 @@ def test_a_bundle_not_made_by_us_is_replaced(
     bundle.write_bytes(b"not a zip")
     assert "1 evidence bundle(s) written" in _export(runner, out)
     check_bundle(bundle.read_bytes(), case.complaint.reference, attachments=0)
+
+
+def test_export_one_makes_the_case_file_at_the_moment_given(app: Flask, tmp_path: Path) -> None:
+    """bench/casefile_profile.py pins the moment so two runs print the same case files."""
+    case = full_case(fast_staff("agent"), fast_staff("manager"), photos=0)
+    moment = datetime(2026, 4, 1, 10, 0, tzinfo=UTC)
+    with app.test_request_context():
+        assert export_one(case.complaint.reference, tmp_path, internal=False, now=moment) == (
+            "written"
+        )
+    (bundle,) = tmp_path.glob("*.zip")
+    with zipfile.ZipFile(bundle) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["generated_at"] == moment.isoformat()
+    assert "1 Apr 2026" in _pdf_text(bundle.read_bytes())
