@@ -140,3 +140,13 @@ def test_the_photos_are_in_the_pdf_as_small_images(app: Flask) -> None:
         width, height = image.image.size
         assert max(width, height) <= 480
     assert len(data) < 600_000  # thumbnails, not the 1600 px originals
+
+
+def test_the_timeline_reads_a_line_an_event(app: Flask) -> None:
+    """The timeline is laid out without table boxes: the moment, then who and what."""
+    case = _case()
+    _, _, text = _pdf(app, case, internal=False)
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    assert "When Who · What" in lines
+    assert "2 Mar 2026, 10:00 Anna de Boer (customer) · Complaint submitted" in lines
+    assert any(line.endswith("Sanne Agent · Outcome sent") for line in lines)
