@@ -150,3 +150,17 @@ def test_the_timeline_reads_a_line_an_event(app: Flask) -> None:
     assert "When Who · What" in lines
     assert "2 Mar 2026, 10:00 Anna de Boer (customer) · Complaint submitted" in lines
     assert any(line.endswith("Sanne Agent · Outcome sent") for line in lines)
+
+
+def test_each_fact_is_a_line_of_its_label_and_value(app: Flask) -> None:
+    """The facts are laid out without table boxes: the label, then its value, on one line."""
+    case = _case()
+    _, _, text = _pdf(app, case, internal=False)
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    for expected in (
+        "Customer Anna de Boer · anna@example.com",
+        "Order number NL-2026-004512",
+        "Preferred solution Refund",
+        "Events in the chain " + str(len(case.complaint.events)),
+    ):
+        assert expected in lines, expected
