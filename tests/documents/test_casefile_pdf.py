@@ -164,3 +164,13 @@ def test_each_fact_is_a_line_of_its_label_and_value(app: Flask) -> None:
         "Events in the chain " + str(len(case.complaint.events)),
     ):
         assert expected in lines, expected
+
+
+def test_the_running_words_are_printed_only_in_the_margins(app: Flask) -> None:
+    """The header and footer take their words from an empty block's attributes: the first
+    page no longer carries them a second time as hidden text."""
+    case = _case()
+    _, reader, _ = _pdf(app, case, internal=False)
+    first = _flat(reader.pages[0].extract_text())
+    assert first.count("Version for the customer and mediator") == 1
+    assert first.count("Page 1 of") == 1
