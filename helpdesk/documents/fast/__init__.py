@@ -11,6 +11,7 @@
                (which selectors match an element: selector_matches, per chain of tags)
     tag_walks  the few tags WeasyPrint looks up (<style>, <link>, <title>, <meta>), walked to
     boxes      box predicates, the walk over boxes, floats, backgrounds, outlines: plain boxes first
+    borders    box borders: unbordered boxes passed by, square solid sides drawn directly
 
 A case file repeats most of its short texts: labels, table headings, names, dates, the
 running header on every page, and the same words in the next case of an export. WeasyPrint
@@ -31,7 +32,18 @@ from __future__ import annotations
 
 from importlib.metadata import version
 
-from . import boxes, cascade, glyphs, lengths, lines, parsing, serialise, styles, tag_walks
+from . import (
+    borders,
+    boxes,
+    cascade,
+    glyphs,
+    lengths,
+    lines,
+    parsing,
+    serialise,
+    styles,
+    tag_walks,
+)
 
 #: The WeasyPrint release these patches were written against and checked with.
 WEASYPRINT_VERSION = "70.0"
@@ -50,6 +62,7 @@ def install() -> bool:
     cascade.install()
     tag_walks.install()
     boxes.install()
+    borders.install()
     return True
 
 
@@ -69,11 +82,23 @@ def uninstall() -> None:
     cascade.uninstall()
     tag_walks.uninstall()
     boxes.uninstall()
+    borders.uninstall()
 
 
 def installed() -> bool:
     """True while the patches are in place."""
     return all(
         part.installed()
-        for part in (lines, glyphs, styles, lengths, serialise, parsing, cascade, tag_walks, boxes)
+        for part in (
+            lines,
+            glyphs,
+            styles,
+            lengths,
+            serialise,
+            parsing,
+            cascade,
+            tag_walks,
+            boxes,
+            borders,
+        )
     )
