@@ -6,9 +6,10 @@ ends), with the value of the inbox's change counter (models.InboxChanges) they w
 at: the same statement reads both, so they belong together. Database triggers raise that
 counter in the same transaction as every change that can move a count (migration 0015), so
 while it stands still the kept counts are what counting again would give; when it moves, or
-the day changes, they are counted again. Counts read by a transaction that has written
-and not committed are never kept (a rollback would leave them counted at a counter value a
-later change may reach with other counts).
+the day changes, they are counted again. A transaction that has written and not committed
+counts afresh and keeps nothing: a rollback would leave its counts counted at a counter value
+a later change may reach with other counts, and on PostgreSQL the counter moves only when a
+transaction commits (migration 0016), so kept counts would miss its own changes.
 """
 
 from __future__ import annotations
@@ -93,14 +94,18 @@ def count_filters(*, me: int | None, now: datetime | None = None) -> dict[str, i
     today, soon = inbox_dates(now)
     key = (me, today, soon)
     kept = _kept()
-    found = kept.counts.get(key)
+    # A transaction that has written counts its own changes and keeps nothing: a rollback
+    # could undo what they include, and on PostgreSQL the counter moves only at commit
+    # (migration 0016), so kept counts would not show the transaction's own changes.
+    writing = has_uncommitted_writes()
+    found = None if writing else kept.counts.get(key)
     if found is not None and found[0] == db.session.scalar(_CHANGES):
         return dict(found[1])
     params = {"me": me, "soon": soon, "today": today}
     *values, changes = [int(n or 0) for n in db.session.execute(_COUNTS, params).one()]
     counts = dict(zip(_KEYS, values, strict=True))
     counts["open"] = sum(counts[status] for status in OPEN_KEYS)
-    if has_uncommitted_writes():  # a rollback could undo what these counts include
+    if writing:
         return counts
     with kept.lock:
         if len(kept.counts) >= MAX_KEPT:
