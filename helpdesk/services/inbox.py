@@ -26,7 +26,7 @@ from .. import search
 from ..domain.inbox import InboxQuery
 from ..extensions import db
 from ..models import Complaint, Staff
-from .inbox_counts import count_filters, inbox_dates, known_total
+from .inbox_counts import count_filters, counts_and_changes, inbox_dates, known_total
 from .inbox_exact import find_exact_hits
 from .inbox_filters import OPEN_KEYS, PER_PAGE, InboxFilters
 from .inbox_items import ASSIGNEE_COLUMNS, ITEM_COLUMNS, InboxItem, item_from_row
@@ -54,6 +54,8 @@ class InboxPage:
     total: int
     query: InboxQuery
     counts: dict[str, int] = field(default_factory=dict)
+    #: The inbox change counter's value the counts are true at (None: not to be kept).
+    changes: int | None = None
     #: Complaints where the customer wrote after the last staff message.
     new_answer: set[int] = field(default_factory=set)
     snippets: dict[int, list[Markup]] = field(default_factory=dict)
@@ -89,7 +91,7 @@ def list_inbox(
 ) -> InboxPage:
     """The page of complaints `query` asks for, with the quick-filter counts for `me` (a
     search has its own counts per category and status besides)."""
-    counts = count_filters(me=me, now=now)
+    counts, changes = counts_and_changes(me=me, now=now)
     if query.text:
         if query.in_mediation or query.email_failed:
             # The search backends know nothing of referrals or emails; the few complaints in
@@ -97,11 +99,11 @@ def list_inbox(
             found = list_inbox_sql(query)
         else:
             found = _searched(query)
-        found.counts = counts
+        found.counts, found.changes = counts, changes
         return _with_exact_hits(found)
     today, soon = inbox_dates(now)
     page = list_inbox_sql(query, total=known_total(query, counts, me=me, today=today, soon=soon))
-    page.counts = counts
+    page.counts, page.changes = counts, changes
     return page
 
 

@@ -91,6 +91,14 @@ def count_filters(*, me: int | None, now: datetime | None = None) -> dict[str, i
     """Open complaints per quick filter and per status, and the complaints in mediation and
     with a failed email: kept ones while the inbox's change counter stands still, else
     counted in one statement (a fresh dict each time: callers may change theirs)."""
+    return counts_and_changes(me=me, now=now)[0]
+
+
+def counts_and_changes(
+    *, me: int | None, now: datetime | None = None
+) -> tuple[dict[str, int], int | None]:
+    """`count_filters`, and the value of the inbox's change counter the counts are true at
+    (None for a transaction that has written: nothing may be kept at its value)."""
     today, soon = inbox_dates(now)
     key = (me, today, soon)
     kept = _kept()
@@ -100,18 +108,18 @@ def count_filters(*, me: int | None, now: datetime | None = None) -> dict[str, i
     writing = has_uncommitted_writes()
     found = None if writing else kept.counts.get(key)
     if found is not None and found[0] == db.session.scalar(_CHANGES):
-        return dict(found[1])
+        return dict(found[1]), found[0]
     params = {"me": me, "soon": soon, "today": today}
     *values, changes = [int(n or 0) for n in db.session.execute(_COUNTS, params).one()]
     counts = dict(zip(_KEYS, values, strict=True))
     counts["open"] = sum(counts[status] for status in OPEN_KEYS)
     if writing:
-        return counts
+        return counts, None
     with kept.lock:
         if len(kept.counts) >= MAX_KEPT:
             kept.counts.clear()
         kept.counts[key] = (changes, counts)
-    return dict(counts)
+    return dict(counts), changes
 
 
 def known_total(

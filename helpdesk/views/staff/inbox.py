@@ -10,9 +10,8 @@ from flask import g, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
 from ...models.types import utcnow
-from ...services.email_status import failed_email_flags
 from ...services.inbox import InboxFilters, assignable_staff, inbox_dates, list_inbox
-from ...services.mediation import mediation_flags
+from ...services.inbox_marks import page_marks
 from ...web import is_htmx, render
 from ...web.auth import current_staff, staff_required
 from ...web.links import query_url
@@ -35,9 +34,7 @@ def inbox() -> ResponseReturnValue:
         return redirect(url_for("staff.inbox", **filters.args(page=page.pages)))
     status_words = labels.table_words(labels.STAFF_STATUSES)
     category_words = labels.table_words(labels.CATEGORY_SHORT)
-    # Open referrals of the page's complaints (one query): {id: reply overdue}.
-    mediation = mediation_flags([row.id for row in page.rows], today)
-    failed_mail = failed_email_flags(row.id for row in page.rows)
+    marks = page_marks([row.id for row in page.rows], today, page.counts, page.changes)
     return _pushing_short_url(
         render(
             "staff/inbox.html",
@@ -48,9 +45,9 @@ def inbox() -> ResponseReturnValue:
             status_words=status_words,
             category_words=category_words,
             people=assignable_staff(),
-            in_mediation=set(mediation),
-            reply_overdue={i for i, overdue in mediation.items() if overdue},
-            failed_mail=failed_mail,
+            in_mediation=marks.in_mediation,
+            reply_overdue=marks.reply_overdue,
+            failed_mail=marks.failed_mail,
             fragment=is_htmx(),
         ),
         filters,
