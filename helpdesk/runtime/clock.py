@@ -54,18 +54,31 @@ def business_calendar() -> BusinessCalendar:
     return cal
 
 
-def acknowledgement_clock(complaint: Clocked, now: datetime | None = None) -> Clock:
-    """The 2-business-day acknowledgement clock of a complaint."""
+def acknowledgement_clock(
+    complaint: Clocked,
+    now: datetime | None = None,
+    *,
+    cal: BusinessCalendar | None = None,
+    tz: ZoneInfo | None = None,
+) -> Clock:
+    """The 2-business-day acknowledgement clock of a complaint (`cal` and `tz`: the
+    settings' calendar and time zone, when the caller has them already)."""
     return clock(
         complaint.ack_due_on,
         complaint.acknowledged_at,
         now or utcnow(),
-        business_calendar(),
-        shop_timezone(),
+        cal or business_calendar(),
+        tz or shop_timezone(),
     )
 
 
-def response_clock(complaint: Clocked, now: datetime | None = None) -> Clock:
+def response_clock(
+    complaint: Clocked,
+    now: datetime | None = None,
+    *,
+    cal: BusinessCalendar | None = None,
+    tz: ZoneInfo | None = None,
+) -> Clock:
     """The 7-business-day full-response clock; paused while waiting for the customer.
 
     After a review request the clock runs again towards the review's due date and is met
@@ -77,7 +90,7 @@ def response_clock(complaint: Clocked, now: datetime | None = None) -> Clock:
         complaint.response_due_on,
         done,
         now or utcnow(),
-        business_calendar(),
-        shop_timezone(),
+        cal or business_calendar(),
+        tz or shop_timezone(),
         paused_since=paused,
     )

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from ..domain.sla import Clock, ClockState
+from ..domain.sla import BusinessCalendar, Clock, ClockState
 from ..models.types import utcnow
 from ..runtime.clock import Clocked, acknowledgement_clock, response_clock
 
@@ -62,11 +63,17 @@ def _describe(clock: Clock) -> tuple[str, str]:
 
 
 def clock_badges(
-    complaint: Clocked, now: datetime | None = None, words: Words | None = None
+    complaint: Clocked,
+    now: datetime | None = None,
+    words: Words | None = None,
+    *,
+    cal: BusinessCalendar | None = None,
+    tz: ZoneInfo | None = None,
 ) -> tuple[ClockBadge, ClockBadge]:
-    """The acknowledgement and the response clock of a complaint, as badges."""
+    """The acknowledgement and the response clock of a complaint, as badges (`cal` and
+    `tz`: the settings' calendar and time zone, looked up once for a page of rows)."""
     moment = now or utcnow()
     return (
-        clock_badge(acknowledgement_clock(complaint, moment), words),
-        clock_badge(response_clock(complaint, moment), words),
+        clock_badge(acknowledgement_clock(complaint, moment, cal=cal, tz=tz), words),
+        clock_badge(response_clock(complaint, moment, cal=cal, tz=tz), words),
     )

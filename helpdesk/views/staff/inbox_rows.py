@@ -11,6 +11,7 @@ from datetime import datetime
 
 from markupsafe import Markup
 
+from ...runtime.clock import business_calendar, shop_timezone
 from ...services.badges import ClockBadge, Words, clock_badges
 from ...services.inbox import InboxPage
 from ...words import labels
@@ -80,9 +81,10 @@ def inbox_rows(
     """The page's complaints as rows, badges as of `now`, in the page's language."""
     words: Words = {}
     wants: dict[str, str] = {}
+    cal, tz = business_calendar(), shop_timezone()
     rows = []
     for complaint in page.rows:
-        ack, response = clock_badges(complaint, now, words)
+        ack, response = clock_badges(complaint, now, words, cal=cal, tz=tz)
         snippets = page.snippets.get(complaint.id, [])
         assignee = complaint.assignee
         status, category = complaint.status, complaint.category
