@@ -10,6 +10,8 @@ same output (their tests compare against the library's own code):
   `gettext` and lazy string in Python code looked them up again);
 - `babel_context`: Flask-Babel's per-context namespace read from Flask's context variable,
   not through the `g` proxy three times a call;
+- `jinja_escape`: templates' autoescaped output through MarkupSafe's C escape without the
+  Python `Markup.__new__` (process-wide, for templates loaded after it);
 - `freeze_heap`: start-up objects moved out of the garbage collector's sight (wsgi.py).
 
 `HELPDESK_LIBRARY_PATCHES=0` (setting LIBRARY_PATCHES) turns them all off, so a library
@@ -24,7 +26,7 @@ import gc
 
 from flask import Flask
 
-from . import babel_context, babel_lookup, babel_templates, wtforms_params
+from . import babel_context, babel_lookup, babel_templates, jinja_escape, wtforms_params
 
 
 def enabled(app: Flask) -> bool:
@@ -37,6 +39,7 @@ def install(app: Flask) -> None:
     if not enabled(app):
         return
     wtforms_params.install()
+    jinja_escape.install()
     babel_context.install()
     babel_lookup.install()
     babel_templates.init_app(app)

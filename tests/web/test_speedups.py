@@ -7,15 +7,17 @@ import os
 import subprocess
 import sys
 import threading
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask_babel import force_locale, gettext, lazy_gettext, refresh
+from jinja2 import ChainableUndefined, DebugUndefined, StrictUndefined, Undefined, UndefinedError
 from markupsafe import Markup
 
-from helpdesk.speedups import babel_context, babel_lookup
+from helpdesk.speedups import babel_context, babel_lookup, jinja_escape
 from helpdesk.speedups.wtforms_params import html_params, wtforms_html_params
 
 CASES: list[dict[str, Any]] = [
@@ -36,6 +38,72 @@ def test_same_text_as_wtforms(attrs: dict[str, Any]) -> None:
     assert isinstance(ours, Markup)
 
 
+class _Html:
+    """An object that renders itself as HTML."""
+
+    def __html__(self) -> str:
+        return "<em>mine</em>"
+
+
+class _Text(str):
+    """A str subclass (not Markup): escaped as text."""
+
+
+ESCAPED: list[Any] = [
+    "",
+    "Plain words",
+    "a \"quoted\" <b>&</b> 'single'",
+    "één — ✓ <",
+    Markup("<i>kept</i>"),
+    Markup(""),
+    _Html(),
+    _Text("<sub>class</sub>"),
+    0,
+    12345,
+    -1.5,
+    None,
+    True,
+    date(2026, 12, 4),
+    Undefined(hint="an inline if-expression evaluated to false"),
+    Undefined(name="missing"),
+    ChainableUndefined(name="chained"),
+    DebugUndefined(name="shown"),
+]
+
+
+@pytest.mark.parametrize("value", ESCAPED)
+def test_escape_gives_markupsafes_markup(value: Any) -> None:
+    ours, theirs = jinja_escape.escape(value), jinja_escape.original_escape(value)
+    assert ours == theirs
+    assert type(ours) is type(theirs) is Markup
+
+
+def test_strict_undefined_fails_with_either_escape() -> None:
+    for escape in (jinja_escape.escape, jinja_escape.original_escape):
+        with pytest.raises(UndefinedError):
+            escape(StrictUndefined(name="missing"))
+
+
+def test_templates_render_the_same_with_either_escape(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A template compiled after install() uses the patch's escape; its output is what the
+    stock escape gives."""
+    import jinja2.runtime
+    from jinja2 import Environment
+
+    source = (
+        '{% for v in values %}<p title="{{ v }}">{{ v }}</p>{% endfor %}{{ html }}'
+        "<a class=\"{{ 'active' if current }}\">{{ 'yes' if values else 'no' }}</a>{{ gone }}"
+    )
+    context = {"values": ESCAPED, "html": Markup("<br>"), "current": False}
+    monkeypatch.setattr(jinja2.runtime, "escape", jinja_escape.original_escape)
+    stock = Environment(autoescape=True).from_string(source)
+    monkeypatch.setattr(jinja2.runtime, "escape", jinja_escape.escape)
+    ours = Environment(autoescape=True).from_string(source)
+    assert ours.root_render_func.__globals__["escape"] is jinja_escape.escape
+    assert stock.root_render_func.__globals__["escape"] is jinja_escape.original_escape
+    assert ours.render(context) == stock.render(context)
+
+
 PROBE = """
 import sys, wtforms.widgets.core as core
 from flask import render_template_string
@@ -47,6 +115,9 @@ app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://",
 patched = core.html_params is wtforms_params.html_params
 patched = patched and flask_babel.Domain.get_translations is babel_lookup.get_translations
 patched = patched and flask_babel._get_current_context is babel_context.get_current_context
+import jinja2.runtime
+from helpdesk.speedups import jinja_escape
+patched = patched and jinja2.runtime.escape is jinja_escape.escape
 bound = babel_templates._callables in app.template_context_processors[None]
 with app.test_request_context("/"):
     page = render_template_string(
