@@ -20,9 +20,15 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+_new = str.__new__
+
 
 def _finish(context: Context, text: str, variables: dict[str, Any]) -> str:
     """What Jinja's newstyle gettext does with a translation: escape-aware %-formatting."""
+    if not variables and "%" not in text:
+        # Formatting would give the text as it is (most of a page's words): the same Markup
+        # without Markup.__new__ and Markup.__mod__, two Python calls each.
+        return _new(Markup, text) if context.eval_ctx.autoescape else text
     # The catalogue is ours, as in Jinja: the variables are escaped by Markup.__mod__.
     rv: str = Markup(text) if context.eval_ctx.autoescape else text  # noqa: S704
     return rv % variables

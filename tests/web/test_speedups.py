@@ -9,6 +9,7 @@ import sys
 import threading
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -17,7 +18,7 @@ from flask_babel import force_locale, gettext, lazy_gettext, refresh
 from jinja2 import ChainableUndefined, DebugUndefined, StrictUndefined, Undefined, UndefinedError
 from markupsafe import Markup
 
-from helpdesk.speedups import babel_context, babel_lookup, jinja_escape
+from helpdesk.speedups import babel_context, babel_lookup, babel_templates, jinja_escape
 from helpdesk.speedups.wtforms_params import html_params, wtforms_html_params
 
 CASES: list[dict[str, Any]] = [
@@ -102,6 +103,29 @@ def test_templates_render_the_same_with_either_escape(monkeypatch: pytest.Monkey
     assert ours.root_render_func.__globals__["escape"] is jinja_escape.escape
     assert stock.root_render_func.__globals__["escape"] is jinja_escape.original_escape
     assert ours.render(context) == stock.render(context)
+
+
+@pytest.mark.parametrize(
+    ("text", "variables"),
+    [
+        ("Received", {}),
+        ("Quick <filters> & more", {}),
+        ("100%% sure", {}),
+        ("%(name)s wrote", {"name": "<b>Anna</b>"}),
+        ("No placeholder", {"num": 3}),
+    ],
+)
+@pytest.mark.parametrize("autoescape", [True, False])
+def test_template_gettext_formats_as_jinjas_newstyle(
+    text: str, variables: dict[str, Any], autoescape: bool
+) -> None:
+    """Jinja's newstyle gettext: Markup (when autoescaping) %-formatted with the variables,
+    even with none (so "%%" is "%")."""
+    context = SimpleNamespace(eval_ctx=SimpleNamespace(autoescape=autoescape))
+    expected = (Markup(text) if autoescape else text) % variables  # noqa: S704
+    got = babel_templates._finish(context, text, dict(variables))  # type: ignore[arg-type]
+    assert got == expected
+    assert type(got) is type(expected)
 
 
 PROBE = """
