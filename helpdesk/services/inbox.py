@@ -23,6 +23,7 @@ from markupsafe import Markup
 from sqlalchemy import Select, bindparam, select
 
 from .. import search
+from ..database.reads import read
 from ..domain.inbox import InboxQuery
 from ..extensions import db
 from ..models import Complaint, Staff
@@ -175,4 +176,4 @@ _PEOPLE = select(Staff.id, Staff.name).where(Staff.active.is_(True)).order_by(St
 
 def assignable_staff() -> list[tuple[int, str]]:
     """(id, name) of active staff, for the assignee filter and the Assign form."""
-    return [(int(i), str(n)) for i, n in db.session.execute(_PEOPLE).all()]
+    return [(int(i), str(n)) for i, n in read(_PEOPLE).all()]

@@ -22,9 +22,9 @@ from flask import current_app
 from sqlalchemy import Date, Integer, bindparam, func, select
 
 from ..database import has_uncommitted_writes
+from ..database.reads import read
 from ..domain.inbox import InboxQuery
 from ..domain.sla import local_date
-from ..extensions import db
 from ..models import Complaint, InboxChanges
 from ..models.types import utcnow
 from ..runtime.clock import business_calendar, shop_timezone
@@ -107,10 +107,10 @@ def counts_and_changes(
     # (migration 0016), so kept counts would not show the transaction's own changes.
     writing = has_uncommitted_writes()
     found = None if writing else kept.counts.get(key)
-    if found is not None and found[0] == db.session.scalar(_CHANGES):
+    if found is not None and found[0] == read(_CHANGES).scalar():
         return dict(found[1]), found[0]
     params = {"me": me, "soon": soon, "today": today}
-    *values, changes = [int(n or 0) for n in db.session.execute(_COUNTS, params).one()]
+    *values, changes = [int(n or 0) for n in read(_COUNTS, params).one()]
     counts = dict(zip(_KEYS, values, strict=True))
     counts["open"] = sum(counts[status] for status in OPEN_KEYS)
     if writing:

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Date, Integer, Select, bindparam, func, select
 
+from ..database.reads import read
 from ..domain.inbox import InboxQuery
 from ..extensions import db
 from ..models import Complaint, Message, Staff
@@ -149,12 +150,12 @@ def list_rows(query: InboxQuery, total: int | None = None) -> tuple[list[InboxIt
     else:
         shape = _shape(query)
         if total is None:
-            total = int(db.session.scalar(_cached_count(shape), params) or 0)
+            total = int(read(_cached_count(shape), params).scalar() or 0)
         if query.offset >= total:
             result = []
         else:
             stmt = _cached_listing(shape, False, filters_first(query, total))
-            result = db.session.execute(stmt, params).all()
+            result = list(read(stmt, params).all())
     items = [(item_from_row(row), row[-1]) for row in result]
     new_answer = {item.id for item, last in items if is_new_answer(item, last)}
     return [item for item, _last in items], total, new_answer
