@@ -24,36 +24,54 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class StaffPrincipal(UserMixin):  # type: ignore[misc]
-    """The logged-in staff member as Flask-Login sees them; get_id() is the session token."""
+    """The logged-in staff member as Flask-Login sees them; get_id() is the session token.
+    Made from what the session check reads (id, name, role): the Staff row is loaded only
+    when a view asks for it (`staff`), since most pages need no more than those."""
 
-    def __init__(self, staff: Staff, token: str) -> None:
-        self.staff = staff
+    def __init__(self, who: accounts.SessionStaff, token: str, staff: Staff | None = None) -> None:
+        self.who = who
         self.token = token
+        self._staff = staff
+
+    @classmethod
+    def of(cls, staff: Staff, token: str) -> StaffPrincipal:
+        """The principal of a Staff row just logged in."""
+        return cls(accounts.SessionStaff.of(staff), token, staff)
+
+    @property
+    def staff(self) -> Staff:
+        """The Staff row (loaded when first asked for)."""
+        if self._staff is None:
+            staff = accounts.get_staff(self.who.id)
+            if staff is None:
+                raise RuntimeError(f"staff member {self.who.id} of a live session is gone")
+            self._staff = staff
+        return self._staff
 
     @property
     def id(self) -> int:
         """The Staff row's id."""
-        return int(self.staff.id)
+        return self.who.id
 
     @property
     def name(self) -> str:
         """The staff member's name."""
-        return str(self.staff.name)
+        return self.who.name
 
     @property
     def role(self) -> str:
         """agent or manager."""
-        return str(self.staff.role)
+        return self.who.role
 
     @property
     def is_manager(self) -> bool:
         """Managers may do everything agents do, and more."""
-        return bool(self.staff.is_manager)
+        return self.who.is_manager
 
     @property
     def is_active(self) -> bool:
         """Only active accounts are loaded at all."""
-        return bool(self.staff.active)
+        return self.who.active
 
     def get_id(self) -> str:
         """The session token (what the cookie carries)."""
@@ -62,8 +80,8 @@ class StaffPrincipal(UserMixin):  # type: ignore[misc]
 
 def _load(token: str) -> StaffPrincipal | None:
     """Flask-Login's user loader: a live session's principal, else None."""
-    staff = accounts.load_session(token)
-    return StaffPrincipal(staff, token) if staff is not None else None
+    who = accounts.find_session_staff(token)
+    return StaffPrincipal(who, token) if who is not None else None
 
 
 def is_safe_next(target: str | None) -> bool:
@@ -124,10 +142,18 @@ def manager_required(view: F) -> F:
 
 
 def current_staff() -> Staff:
-    """The logged-in Staff row (inside a staff_required view)."""
+    """The logged-in Staff row (inside a staff_required view; loaded when first asked for:
+    `current_user.id`, `.name` and `.is_manager` need no Staff row)."""
     if not current_user.is_authenticated:
         raise RuntimeError("current_staff() outside a staff_required view")
     return cast(StaffPrincipal, current_user).staff
+
+
+def current_staff_id() -> int:
+    """The logged-in staff member's id (inside a staff_required view), without the Staff row."""
+    if not current_user.is_authenticated:
+        raise RuntimeError("current_staff_id() outside a staff_required view")
+    return cast(StaffPrincipal, current_user).id
 
 
 # The loader and the handler are set once, on import: views/staff/ imports

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from helpdesk.extensions import db
 from helpdesk.models import Staff, StaffSession
@@ -114,6 +114,24 @@ def test_last_seen_is_written_at_most_every_few_minutes(app: Flask) -> None:
     assert db.session.get(
         StaffSession, accounts.token_digest(token)
     ).last_seen_at == start + timedelta(minutes=6)
+
+
+def test_a_session_check_reads_who_without_loading_the_account(app: Flask) -> None:
+    """find_session_staff gives the account's id, name and role from one statement; an
+    account made inactive behind the services' back (its sessions left) is refused and its
+    session ended."""
+    staff = accounts.create_staff("mia@shop.example", "Mia", "manager", PASSWORD)
+    token, staff_id = accounts.start_session(staff), staff.id
+    db.session.expunge_all()
+    who = accounts.find_session_staff(token)
+    assert who == accounts.SessionStaff(staff_id, "Mia", "manager", True)
+    assert who is not None and who.is_manager
+    assert not db.session.identity_map  # no ORM object loaded
+    assert accounts.load_session(token) == db.session.get(Staff, staff_id)
+    db.session.execute(update(Staff).where(Staff.id == staff_id).values(active=False))
+    db.session.commit()
+    assert accounts.find_session_staff(token) is None
+    assert db.session.get(StaffSession, accounts.token_digest(token)) is None
 
 
 def test_deactivating_and_new_passwords_end_every_session(app: Flask) -> None:

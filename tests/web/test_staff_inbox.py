@@ -14,6 +14,7 @@ from helpdesk.models.types import utcnow
 from helpdesk.services import casework, replies
 from helpdesk.services.customer import add_customer_message
 from helpdesk.services.lifecycle import advance_to
+from tests.conftest import sql_statements
 from tests.services.casework_support import HTMX, find_form, login, new_complaint, submit
 
 
@@ -48,6 +49,19 @@ def test_full_page_and_fragment(client: FlaskClient, make_staff: Any) -> None:
     assert part.lstrip().startswith('<div id="inbox-list"')
     assert "<html" not in part and 'id="inbox-q"' not in part
     assert rows(part) == 1 and "Bram Bos" in part
+
+
+def test_the_inbox_needs_no_staff_row_of_the_login(client: FlaskClient, make_staff: Any) -> None:
+    """The session check reads the staff member's id, name and role; the inbox asks for no
+    more (the case page loads the Staff row when its forms need it)."""
+    login(client, make_staff("manager", name="Mia Manager"))
+    reference = new_complaint(now=utcnow(), name="Bram Bos").reference
+    with sql_statements() as seen:
+        html = client.get("/staff/").get_data(as_text=True)
+    assert '<span class="whoami">Mia Manager</span>' in html and ">Reports</a>" in html
+    assert not any("password_hash" in statement for statement in seen)
+    case = client.get(f"/staff/complaints/{reference}")
+    assert case.status_code == 200 and "Mia Manager" in case.get_data(as_text=True)
 
 
 def test_filters_by_label_and_by_url(client: FlaskClient, make_staff: Any) -> None:

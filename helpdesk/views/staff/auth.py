@@ -128,7 +128,7 @@ def _start(staff: Staff) -> None:
     if language:
         session["lang"] = language
     token = accounts.start_session(staff)
-    login_user(StaffPrincipal(staff, token), remember=False)
+    login_user(StaffPrincipal.of(staff, token), remember=False)
 
 
 @bp.post("/logout")

@@ -13,7 +13,7 @@ from ...models.types import utcnow
 from ...services.inbox import InboxFilters, assignable_staff, inbox_dates, list_inbox
 from ...services.inbox_marks import page_marks
 from ...web import is_htmx, render
-from ...web.auth import current_staff, staff_required
+from ...web.auth import current_staff_id, staff_required
 from ...web.links import query_url
 from ...words import labels
 from .blueprint import bp
@@ -28,7 +28,7 @@ def inbox() -> ResponseReturnValue:
     filters = InboxFilters.from_args(request.args)
     now = utcnow()
     today, soon = inbox_dates(now)
-    me = current_staff().id
+    me = current_staff_id()
     page = list_inbox(filters.to_query(me=me, today=today, next_business_day=soon), me=me, now=now)
     if page.total and filters.page > page.pages:
         return redirect(url_for("staff.inbox", **filters.args(page=page.pages)))
