@@ -9,6 +9,13 @@ in one function, px and % lengths answered at once; anything else (auto, calc(),
 ...) goes to the stock `percentage`, and box-sizing other than content-box to the stock
 `adjust_box_sizing`.
 
+The lengths of a style in a containing block of a given size are worked out once and kept
+on the style (as a dict of used values, set on each box at once): WeasyPrint shares a style
+between the boxes of an element (split over lines and pages, laid out again) and between
+siblings styled alike, and the used lengths depend only on the style's values and the
+containing block's size. It changes a style during layout only on a copy (first lines,
+flex and grid items), and a copy starts with nothing kept.
+
 `percentage` alone (used by the stock functions that are left) answers px and % lengths
 first too.
 """
@@ -33,6 +40,8 @@ _BORDER_WIDTHS = (
     "border_bottom_width",
     "border_left_width",
 )
+#: Where resolve_percentages keeps a style's used lengths, by containing block size.
+_USED = "_helpdesk_used_lengths"
 #: The modules that call resolve_percentages by a name of their own.
 _CALLERS = (percent, absolute, block, column, floats, grid, inline, page, table)
 
@@ -50,54 +59,71 @@ def percentage(value: Any, computed: Any, refer_to: Any) -> Any:
 
 def resolve_percentages(box: Any, containing_block: Any) -> None:
     """layout.percent.resolve_percentages in one function: the box's used margins,
-    paddings, sizes and border widths, from its style and its containing block."""
+    paddings, sizes and border widths, from its style and its containing block; the
+    lengths worked out for a style and a containing block's size kept on the style."""
     if isinstance(containing_block, boxes.Box):
         cb_width = containing_block.width
         cb_height = containing_block.height
     else:
         cb_width, cb_height = containing_block
-    maybe_height = cb_height if isinstance(box, boxes.PageBox) else cb_width
+    is_page = isinstance(box, boxes.PageBox)
     style = box.style
-    box.margin_left = percentage(style["margin_left"], style, cb_width)
-    box.margin_right = percentage(style["margin_right"], style, cb_width)
-    box.margin_top = percentage(style["margin_top"], style, maybe_height)
-    box.margin_bottom = percentage(style["margin_bottom"], style, maybe_height)
-    box.padding_left = percentage(style["padding_left"], style, cb_width)
-    box.padding_right = percentage(style["padding_right"], style, cb_width)
-    box.padding_top = percentage(style["padding_top"], style, maybe_height)
-    box.padding_bottom = percentage(style["padding_bottom"], style, maybe_height)
-    box.width = percentage(style["width"], style, cb_width)
+    try:
+        kept = style.__dict__[_USED]
+    except KeyError:
+        kept = style.__dict__[_USED] = {}
+    key = (cb_width, cb_height, is_page)
+    used = kept.get(key)
+    if used is None:
+        used = kept[key] = _used(style, cb_width, cb_height, is_page)
+    box.__dict__.update(used)
+    if style["border_collapse"] == "collapse":
+        # Border widths resolved already for collapsed borders are kept.
+        for name in _BORDER_WIDTHS:
+            if not hasattr(box, name):
+                setattr(box, name, style[name])
+    if style["box_sizing"] != "content-box":
+        _adjust_box_sizing(box, "width")
+        _adjust_box_sizing(box, "height")
+
+
+def _used(style: Any, cb_width: Any, cb_height: Any, is_page: bool) -> dict[str, Any]:
+    """The used margins, paddings, sizes (and border widths, borders not collapsed) of a
+    box of `style` in a containing block of that size."""
+    maybe_height = cb_height if is_page else cb_width
+    used = {
+        "margin_left": percentage(style["margin_left"], style, cb_width),
+        "margin_right": percentage(style["margin_right"], style, cb_width),
+        "margin_top": percentage(style["margin_top"], style, maybe_height),
+        "margin_bottom": percentage(style["margin_bottom"], style, maybe_height),
+        "padding_left": percentage(style["padding_left"], style, cb_width),
+        "padding_right": percentage(style["padding_right"], style, cb_width),
+        "padding_top": percentage(style["padding_top"], style, maybe_height),
+        "padding_bottom": percentage(style["padding_bottom"], style, maybe_height),
+        "width": percentage(style["width"], style, cb_width),
+    }
     min_width = percentage(style["min_width"], style, cb_width)
-    box.min_width = 0 if min_width == "auto" else min_width
-    box.max_width = percentage(style["max_width"], style, cb_width)
+    used["min_width"] = 0 if min_width == "auto" else min_width
+    used["max_width"] = percentage(style["max_width"], style, cb_width)
     if cb_height == "auto":
         # The containing block's height depends on its content (as the stock function).
         height = style["height"]
         if height == "auto" or check_math(height) or height.unit == "%":
-            box.height = "auto"
+            used["height"] = "auto"
         else:
             assert height.unit.lower() == "px"
-            box.height = height.value
+            used["height"] = height.value
         min_height = percentage(style["min_height"], style, 0)
-        box.max_height = percentage(style["max_height"], style, inf)
+        used["max_height"] = percentage(style["max_height"], style, inf)
     else:
-        box.height = percentage(style["height"], style, cb_height)
+        used["height"] = percentage(style["height"], style, cb_height)
         min_height = percentage(style["min_height"], style, cb_height)
-        box.max_height = percentage(style["max_height"], style, cb_height)
-    box.min_height = 0 if min_height == "auto" else min_height
-    # Border widths are used as computed, unless resolved already for collapsed borders.
-    if style["border_collapse"] == "collapse":
+        used["max_height"] = percentage(style["max_height"], style, cb_height)
+    used["min_height"] = 0 if min_height == "auto" else min_height
+    if style["border_collapse"] != "collapse":  # border widths are used as computed
         for name in _BORDER_WIDTHS:
-            if not hasattr(box, name):
-                setattr(box, name, style[name])
-    else:
-        box.border_top_width = style["border_top_width"]
-        box.border_right_width = style["border_right_width"]
-        box.border_bottom_width = style["border_bottom_width"]
-        box.border_left_width = style["border_left_width"]
-    if style["box_sizing"] != "content-box":
-        _adjust_box_sizing(box, "width")
-        _adjust_box_sizing(box, "height")
+            used[name] = style[name]
+    return used
 
 
 def install() -> None:
