@@ -12,6 +12,7 @@
     tag_walks  the few tags WeasyPrint looks up (<style>, <link>, <title>, <meta>), walked to
     boxes      box predicates, the walk over boxes, floats, backgrounds, outlines: plain boxes first
     borders    box borders: unbordered boxes passed by, square solid sides drawn directly
+    page_styles  the styles of a page and its margin boxes, made once for pages alike
 
 A case file repeats most of its short texts: labels, table headings, names, dates, the
 running header on every page, and the same words in the next case of an export. WeasyPrint
@@ -39,6 +40,7 @@ from . import (
     glyphs,
     lengths,
     lines,
+    page_styles,
     parsing,
     serialise,
     styles,
@@ -63,6 +65,7 @@ def install() -> bool:
     tag_walks.install()
     boxes.install()
     borders.install()
+    page_styles.install()
     return True
 
 
@@ -83,6 +86,7 @@ def uninstall() -> None:
     tag_walks.uninstall()
     boxes.uninstall()
     borders.uninstall()
+    page_styles.uninstall()
 
 
 def installed() -> bool:
@@ -100,5 +104,6 @@ def installed() -> bool:
             tag_walks,
             boxes,
             borders,
+            page_styles,
         )
     )
