@@ -16,7 +16,7 @@ from flask import Flask
 from PIL import Image
 from weasyprint import HTML, draw
 from weasyprint.draw import border
-from weasyprint.formatting_structure.boxes import Box
+from weasyprint.formatting_structure.boxes import Box, ParentBox
 from weasyprint.layout import background, block, inline
 from weasyprint.layout import float as floats
 
@@ -121,15 +121,54 @@ def test_the_predicates_and_the_walk_agree_with_stock_box_by_box() -> None:
         with_placeholders = [list(page.descendants(placeholders=True)) for page in pages]
         flows = [box.is_in_normal_flow() for page in walked for box in page]
         contexts = [box.establishes_formatting_context() for page in walked for box in page]
+        pages_named = [_page_values(page) for page in walked]
     finally:
         boxes.uninstall()
     assert walked == [list(page.descendants()) for page in pages]
     assert with_placeholders == [list(page.descendants(placeholders=True)) for page in pages]
     assert flows == [box.is_in_normal_flow() for page in walked for box in page]
     assert contexts == [box.establishes_formatting_context() for page in walked for box in page]
+    assert pages_named == [_page_values(page) for page in walked]
     assert not all(flows)  # floats, positioned and running boxes were asked about
     assert any(contexts) and not all(contexts)
     assert len(walked[0]) > 50
+
+
+def _page_values(boxes_of_a_page: list[Any]) -> list[Any]:
+    return [box.page_values() for box in boxes_of_a_page if isinstance(box, Box)]
+
+
+#: Named pages: a page value on a first, a middle, a last and an only child, a float and a
+#: positioned box among them, nested, and a table.
+NAMED = """<!doctype html><html lang="en"><head><style>
+@page wide { size: A4 landscape } @page narrow { size: A5 }
+.wide { page: wide } .narrow { page: narrow }
+.float { float: left; width: 20mm } .abs { position: absolute; top: 0 }
+</style></head><body>
+<div><p class="wide">First child named.</p><p>Plain.</p><p class="narrow">Last named.</p></div>
+<div><span class="abs">Positioned.</span><p>Plain first.</p><p class="wide">Middle.</p>
+<p>Plain last.</p><div class="float narrow">A named float at the end.</div></div>
+<div class="narrow"><div><div class="wide">Nested only child.</div></div></div>
+<section><p class="abs">Only a positioned child.</p></section>
+<table class="wide"><tr><td class="narrow">A named cell.</td></tr></table>
+<p>After.</p>
+</body></html>"""
+
+
+def test_page_values_agree_with_stock_on_named_pages() -> None:
+    document = HTML(string=NAMED)
+    stock_pdf = document.write_pdf()
+    stock = [_page_values(list(page._page_box.descendants())) for page in document.render().pages]
+    boxes.install()
+    try:
+        pages = document.render().pages
+        fast_values = [_page_values(list(page._page_box.descendants())) for page in pages]
+        fast_pdf = document.write_pdf()
+    finally:
+        boxes.uninstall()
+    assert fast_values == stock
+    assert {"wide", "narrow"} <= {value for page in stock for pair in page for value in pair}
+    assert fast_pdf == stock_pdf
 
 
 def test_uninstall_puts_the_stock_functions_back() -> None:
@@ -140,6 +179,7 @@ def test_uninstall_puts_the_stock_functions_back() -> None:
     assert not boxes.installed()
     assert Box.is_in_normal_flow is boxes._stock_is_in_normal_flow
     assert Box.descendants is boxes._stock_descendants
+    assert ParentBox.page_values is boxes._stock_page_values
     assert Box.establishes_formatting_context is boxes._stock_establishes
     assert draw.draw_outline is border.draw_outline is boxes._stock_draw_outline
     assert background.layout_box_backgrounds is boxes._stock_layout_box_backgrounds

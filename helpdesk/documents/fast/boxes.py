@@ -1,6 +1,6 @@
 """Box predicates and layout steps, the plain cases first: is_in_normal_flow,
-establishes_formatting_context, descendants, avoid_collisions, layout_box_backgrounds and
-draw_outline.
+establishes_formatting_context, descendants, page_values, avoid_collisions,
+layout_box_backgrounds and draw_outline.
 
 A case file has no floats, no positioned boxes, no backgrounds on most boxes and no rounded
 corners; WeasyPrint asks about each of those for every box, several times a layout:
@@ -18,6 +18,11 @@ corners; WeasyPrint asks about each of those for every box, several times a layo
   and reading each `children` list at the same moment (just after yielding its box). A child
   that is not a box (an absolute placeholder) is handed on as the stock code does: yielded,
   or with `placeholders`, asked for its own descendants.
+- `ParentBox.page_values` (about 1,000 calls a case file: block layout asks it of every
+  child, and it asks its first and last in-flow children in turn) listed every child in
+  normal flow or floated to use the first and the last of them. Here the first is found
+  from the front and the last from the back, the children between them left unasked: the
+  same two boxes (one, when only one qualifies), so the same values.
 - `avoid_collisions` (three times a line of text) finds the floats beside a box. With no
   floats on the page so far (`context.excluded_shapes` empty), a box that is not floated
   itself and a left-to-right containing block, the stock loop finds nothing and the box
@@ -49,6 +54,7 @@ from weasyprint.formatting_structure.boxes import (
     BlockReplacedBox,
     Box,
     LineBox,
+    ParentBox,
 )
 from weasyprint.layout import background, block, inline
 from weasyprint.layout import float as floats
@@ -56,6 +62,7 @@ from weasyprint.layout import float as floats
 _stock_is_in_normal_flow = Box.is_in_normal_flow
 _stock_establishes = Box.establishes_formatting_context
 _stock_descendants = Box.descendants
+_stock_page_values = ParentBox.page_values
 _stock_draw_outline = border.draw_outline
 _stock_avoid_collisions = floats.avoid_collisions
 _stock_layout_box_backgrounds = background.layout_box_backgrounds
@@ -120,6 +127,31 @@ def descendants(self: Any, placeholders: bool = False) -> Any:
                 yield child
         else:
             stack.pop()
+
+
+def page_values(self: Any) -> tuple[Any, Any]:
+    """ParentBox.page_values with only the first and the last child in flow (or floated)
+    asked for theirs."""
+    start_value = end_value = self.style["page"]
+    children = self.children
+    first = None
+    for child in children:
+        if child.is_in_normal_flow() or child.is_floated():
+            first = child
+            break
+    if first is None:
+        return start_value, end_value
+    last = first
+    for child in reversed(children):
+        if child is first:
+            break
+        if child.is_in_normal_flow() or child.is_floated():
+            last = child
+            break
+    if last is first:
+        values = first.page_values()
+        return values[0] or start_value, values[1] or end_value
+    return first.page_values()[0] or start_value, last.page_values()[1] or end_value
 
 
 def avoid_collisions(context: Any, box: Any, containing_block: Any, outer: bool = True) -> Any:
@@ -207,6 +239,7 @@ def install() -> None:
     Box.is_in_normal_flow = is_in_normal_flow
     Box.establishes_formatting_context = establishes_formatting_context
     Box.descendants = descendants
+    ParentBox.page_values = page_values
     for module in _COLLISION_CALLERS:
         module.avoid_collisions = avoid_collisions
     background.layout_box_backgrounds = layout_box_backgrounds
@@ -219,6 +252,7 @@ def uninstall() -> None:
     Box.is_in_normal_flow = _stock_is_in_normal_flow
     Box.establishes_formatting_context = _stock_establishes
     Box.descendants = _stock_descendants
+    ParentBox.page_values = _stock_page_values
     for module in _COLLISION_CALLERS:
         module.avoid_collisions = _stock_avoid_collisions
     background.layout_box_backgrounds = _stock_layout_box_backgrounds
@@ -231,6 +265,7 @@ def installed() -> bool:
     return (
         Box.is_in_normal_flow is is_in_normal_flow
         and Box.descendants is descendants
+        and ParentBox.page_values is page_values
         and inline.avoid_collisions is avoid_collisions
         and background.layout_box_backgrounds is layout_box_backgrounds
         and draw.draw_outline is draw_outline

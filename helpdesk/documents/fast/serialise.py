@@ -4,7 +4,10 @@ zlib's default level.
 pydyf turns every number, name and operator of a PDF into bytes through `_to_bytes`, about
 11,000 calls a case file, each a chain of isinstance checks; `to_bytes` here goes by the
 exact type first (bytes, str, int, float) and hands anything else (pydyf's objects,
-subclasses) to the stock function. The bytes are the same.
+subclasses) to the stock function. A float (a coordinate, a width, a colour channel; the
+same few recur on every page and in the next case file) is formatted once and its bytes
+kept, up to FLOATS_KEPT of them before the memo starts again; floats that compare equal
+are written alike (0.0 and -0.0 both as 0). The bytes are the same.
 
 pydyf deflates every stream (page contents, font subsets, the tags' object stream) at
 level 9. On a case file's streams level 9 takes 2.5 times as long as zlib's default level
@@ -24,6 +27,9 @@ import pydyf
 #: How hard streams are deflated (pydyf: 9). 6 is zlib's default.
 ZLIB_LEVEL = 6
 
+#: How many numbers to_bytes keeps written (coordinates, widths, colours repeat).
+FLOATS_KEPT = 20_000
+_floats: dict[float, bytes] = {}
 _stock_to_bytes = pydyf._to_bytes
 _stock_stream_data = pydyf.Stream.data
 
@@ -38,9 +44,17 @@ def to_bytes(item: Any) -> bytes:
     if kind is int:
         return str(item).encode("ascii")
     if kind is float:
+        try:
+            return _floats[item]
+        except KeyError:
+            pass
+        if len(_floats) >= FLOATS_KEPT:
+            _floats.clear()
         if item.is_integer():
-            return str(int(item)).encode("ascii")
-        return f"{item:f}".rstrip("0").encode("ascii")
+            written = _floats[item] = str(int(item)).encode("ascii")
+        else:
+            written = _floats[item] = f"{item:f}".rstrip("0").encode("ascii")
+        return written
     return _stock_to_bytes(item)  # type: ignore[no-any-return]
 
 
