@@ -99,6 +99,7 @@ def test_borders_are_the_same_bytes_as_stock(app: Flask) -> None:
 
 
 def test_the_plain_sides_are_drawn_here(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    app.config["LIBRARY_PATCHES"] = True  # also in the suite's run with the patches off
     handed: list[Any] = []
     drawn: list[Any] = []
     stock, solid = borders._stock, borders._solid_sides
