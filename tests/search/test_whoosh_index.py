@@ -20,7 +20,7 @@ from helpdesk.models import Complaint
 from helpdesk.search.documents import iter_documents
 from helpdesk.search.indexing.hooks import EXTENSION
 from helpdesk.search.indexing.queue import state as queue_state
-from helpdesk.search.whoosh import backend as whoosh_backend
+from helpdesk.search.whoosh import health as whoosh_health
 from helpdesk.search.whoosh.schema import TextField, make_schema
 from helpdesk.search.whoosh.store import IndexStore, create_index
 from tests.search.support import Spec, add_complaints, find
@@ -107,18 +107,18 @@ def test_a_healthy_index_is_probed_again_when_its_files_change(
     """/healthz opens the index (about 10 ms at 100,000 complaints) only when the files
     changed since the last "ok", or when that "ok" is older than HEALTH_TTL."""
     probes: list[Path] = []
-    real_probe = whoosh_backend._probe
+    real_probe = whoosh_health._probe
 
     def counting_probe(live: Path) -> None:
         probes.append(live)
         real_probe(live)
 
-    monkeypatch.setattr(whoosh_backend, "_probe", counting_probe)
+    monkeypatch.setattr(whoosh_health, "_probe", counting_probe)
     assert search.health() == "ok" and client.get("/healthz").status_code == 200
     assert len(probes) == 1  # the second answer was remembered
     add_complaints([Spec("A kettle that whistles")])  # a commit writes new files
     assert search.health() == "ok" and len(probes) == 2
-    monkeypatch.setattr(whoosh_backend, "HEALTH_TTL", 0.0)
+    monkeypatch.setattr(whoosh_health, "HEALTH_TTL", 0.0)
     assert search.health() == "ok" and len(probes) == 3  # stale: probed again
     for path in live_dir(app).glob("*.seg"):
         path.write_bytes(path.read_bytes()[:40])  # damage right after an "ok"

@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import shutil
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager, ExitStack
@@ -18,7 +17,7 @@ from sqlalchemy import Engine, func, select
 from ...domain.inbox import InboxQuery
 from ...models import Complaint
 from ..base import CACHED_RANK, OLD_ANALYSIS, Applied, CheckReport, Hits, IndexUnavailable
-from ..documents import SearchDocument, compare_markers
+from ..documents import SearchDocument
 from ..failures import quietly
 from ..indexing.queue import drain, enqueue_now, forget, row_ids_now
 from ..indexing.queue import state as queue_state
@@ -27,35 +26,16 @@ from ..language.text import ANALYSIS_VERSION
 from .build import PARALLEL_FROM, build_index
 from .fast.files import open_fast_index
 from .fast.reads import FAST
+from .health import Health, compare_with_database
 from .pool import SearcherPool
 from .reads import STOCK
 from .schema import analysis_of, make_schema
 from .search import Ranked, rank
 from .segments import SegmentCache
-from .store import (
-    IndexStore,
-    fingerprint,
-    generation_of,
-    has_index,
-    open_index,
-    write_problem,
-)
+from .store import IndexStore, generation_of, open_index
 from .writes import apply_batch, delete_now, merge_small
 
 log = logging.getLogger(__name__)
-
-#: A healthy index is probed again when its files change, or after this many seconds.
-HEALTH_TTL = 30.0
-
-
-def _probe(live: Path) -> None:
-    """Open the index and read a little of every segment (raises when something is broken)."""
-    with open_index(live).reader() as reader:
-        for leaf, _ in reader.leaf_readers():
-            if leaf.doc_count_all():
-                leaf.stored_fields(0)
-                leaf.stored_fields(leaf.doc_count_all() - 1)
-            next(iter(leaf.lexicon("status")), None)
 
 
 class WhooshBackend:
@@ -81,7 +61,7 @@ class WhooshBackend:
         self._engine = engine
         self._zone = zone
         self._lock = threading.Lock()
-        self._healthy: tuple[tuple[object, ...], float] | None = None  # (files, when)
+        self._health = Health()
         #: The speed-ups (whoosh/fast) on, or Whoosh's public API only (LIBRARY_PATCHES=0).
         self.fast = fast
         self._segments = SegmentCache(FAST if fast else STOCK)
@@ -169,23 +149,8 @@ class WhooshBackend:
 
     def health(self) -> str:
         """'ok', 'missing index' (when complaints exist), 'corrupt index: …' or
-        'read-only index: …' (no file can be written in it)."""
-        live = self.store.current_dir()
-        if live is None or not has_index(live):
-            return "missing index" if self._complaint_count() else "ok"
-        # Opening the index costs ~10 ms at 100,000 complaints, and a load balancer asks
-        # every few seconds: an "ok" holds while the files stay the same, for a while.
-        key, now = fingerprint(live), time.monotonic()
-        healthy = self._healthy
-        if healthy is None or healthy[0] != key or now - healthy[1] >= HEALTH_TTL:
-            _, error = quietly(lambda: _probe(live))
-            self._healthy = None if error else (key, now)
-            if error:
-                return f"corrupt index: {error}"
-        # Permissions and mounts change no file: a file is made and removed every time
-        # (microseconds), so a read-only index is reported before the indexer fails on it.
-        problem = write_problem(live)
-        return f"read-only index: {problem}" if problem else "ok"
+        'read-only index: …' (whoosh/health)."""
+        return self._health.of(self.store.current_dir(), self._complaint_count)
 
     def _complaint_count(self) -> int:
         with self._engine().connect() as conn:
@@ -291,10 +256,7 @@ class WhooshBackend:
                 self.reindex(progress=False)
                 report.fixed = True
             return report
-        with index.reader() as reader:
-            indexed = {int(f["id"]): f.get("marker") for f in reader.all_stored_fields()}
-        with self._engine().connect() as conn:
-            compare_markers(conn, indexed, report)
+        compare_with_database(index, self._engine(), report)
         if fix and not report.ok:
             self.index(set(report.missing) | set(report.stale) | set(report.extra))
             report.fixed = True
