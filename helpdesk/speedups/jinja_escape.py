@@ -25,7 +25,7 @@ try:  # what MarkupSafe's escape uses: its C extension, else its Python fallback
 except ImportError:  # pragma: no cover - MarkupSafe built without its C extension
     from markupsafe._native import _escape_inner
 
-#: MarkupSafe's own function (kept for the tests and for uninstalling).
+#: MarkupSafe's own function (the tests compare with it and put it back).
 original_escape = markupsafe_escape
 _new = str.__new__
 
