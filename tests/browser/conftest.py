@@ -76,6 +76,25 @@ class LiveServer:
     thread: threading.Thread = field(repr=False)
 
 
+def _whole_bodies(app: Flask) -> Any:
+    """The app with each answer's body read whole (and its iterable closed) before it is sent.
+
+    Werkzeug's development server does not close a response's iterable when the browser
+    hangs up in the middle of it (say, a page left while its favicon was on its way): the
+    open file of a static answer then raises an unraisable ResourceWarning, an error under
+    the suite's filterwarnings. gunicorn closes it; only this test server needs the help."""
+
+    def serve(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        answer = app(environ, start_response)
+        try:
+            return [b"".join(answer)]
+        finally:
+            if hasattr(answer, "close"):
+                answer.close()
+
+    return serve
+
+
 @pytest.fixture
 def live_server(
     tmp_path: Path, make_database: Callable[[], str], live_server_config: dict[str, Any]
@@ -86,7 +105,7 @@ def live_server(
     url = f"http://127.0.0.1:{port}"
     settings = {"WTF_CSRF_ENABLED": True, "BASE_URL": url, **live_server_config}
     app = make_app(tmp_path, make_database(), **settings)
-    server = make_server("127.0.0.1", port, app, threaded=True)
+    server = make_server("127.0.0.1", port, _whole_bodies(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
