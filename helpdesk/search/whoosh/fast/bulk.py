@@ -34,7 +34,7 @@ from ..store import create_index, open_index
 from .blocks import write_block
 
 #: Complaints per segment in a parallel rebuild (bounds each worker's memory).
-SEGMENT_DOCS = 25_000
+SEGMENT_DOCS = 50_000
 BLOCK = 1024  # postings per block (Whoosh writes 128; big blocks read faster in bulk)
 INLINE = 2  # posting lists this short live in the term dictionary
 
