@@ -210,8 +210,9 @@ def _search_page(engine: Backend, query: InboxQuery, include_internal: bool) -> 
     except IndexUnavailable as exc:
         log.warning("search falls back to the database: %s", exc)
         hits, fallback = fallback_search(node, query, include_internal, _zone()), True
-    with db.engine.connect() as conn:
-        snippets = make_snippets(conn, hits.ids, node, include_internal)
+    # On the session's connection, which the page's other statements then use too (a
+    # connection of its own would be one more checkout from the pool a search).
+    snippets = make_snippets(db.session.connection(), hits.ids, node, include_internal)
     return SearchPage(
         complaint_ids=hits.ids,
         total=hits.total,

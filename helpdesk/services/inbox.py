@@ -25,7 +25,6 @@ from sqlalchemy import Select, bindparam, select
 from .. import search
 from ..database.reads import read
 from ..domain.inbox import InboxQuery
-from ..extensions import db
 from ..models import Complaint, Staff
 from .inbox_counts import count_filters, counts_and_changes, inbox_dates, known_total
 from .inbox_exact import find_exact_hits
@@ -135,7 +134,7 @@ def _load(ids: list[int]) -> tuple[list[InboxItem], set[int]]:
     have a new answer."""
     loaded: dict[int, tuple[InboxItem, Any]] = {}
     if ids:
-        for row in db.session.execute(_found_rows(), {"ids": ids}).all():
+        for row in read(_found_rows(), {"ids": ids}).all():
             item = item_from_row(row)
             loaded[item.id] = (item, row[-1])
     rows = [loaded[i][0] for i in ids if i in loaded]
