@@ -6,7 +6,7 @@ context processor gives each rendering callables bound to the translations of th
 (so a language switch or `force_locale` is seen by the next rendering), with Jinja's
 "newstyle" behaviour kept: autoescaped results, %-formatting, `num` (and `context`)
 filled in. Macros imported without context still reach Flask-Babel's global callables,
-which give the same words.
+which give the same words. `_` is bound too, so a call skips Jinja's alias of it.
 """
 
 from __future__ import annotations
@@ -70,7 +70,15 @@ def _callables() -> dict[str, Callable[..., str]]:
         found = find_np(__string_ctx, __singular, __plural, __num)
         return _finish(__context, found, variables)
 
-    return {"gettext": gettext, "ngettext": ngettext, "pgettext": pgettext, "npgettext": npgettext}
+    return {
+        "gettext": gettext,
+        # `_` itself, not Jinja's alias of it (a second call through the context that looks
+        # "gettext" up again, for each of a page's dozens of words).
+        "_": gettext,
+        "ngettext": ngettext,
+        "pgettext": pgettext,
+        "npgettext": npgettext,
+    }
 
 
 def init_app(app: Flask) -> None:
