@@ -89,8 +89,7 @@ class InboxFilters:
         if "page" not in changes:
             changes["page"] = 1 if changes else self.page
         values = {**self.__dict__, **changes}
-        defaults = InboxFilters().__dict__
-        return {k: v for k, v in values.items() if v != defaults[k]}
+        return {k: v for k, v in values.items() if v != _DEFAULTS[k]}
 
     def to_query(self, *, me: int, today: date, next_business_day: date) -> InboxQuery:
         """The InboxQuery these filters ask for, for staff member `me` on `today`."""
@@ -114,6 +113,10 @@ class InboxFilters:
             page=self.page,
             per_page=PER_PAGE,
         )
+
+
+#: The value of every filter left at its default (what `args` leaves out of a URL).
+_DEFAULTS = InboxFilters().__dict__
 
 
 def _is_assignee(value: str) -> bool:

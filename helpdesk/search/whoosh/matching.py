@@ -17,9 +17,9 @@ from ..base import day_after_start, day_start
 from ..language.nodes import And, Everything, Exact, Filter, Node, Not, Or, Phrase, Word
 from .phrase import pair_phrase_docs, phrase_docs
 from .plan import Plan, fields_of
-from .reads import Reads
+from .reads import Floats, Ids, Reads
 from .schema import epoch, has_pairs
-from .segments import Floats, Mask, SegmentData, mask_of
+from .segments import Mask, SegmentData, mask_of
 
 K1 = 1.2
 RECENCY = 1e-13  # seconds since 1970 x this: a tie-breaker far below any real score gap
@@ -125,12 +125,13 @@ class SegmentRun:
             self.leaf_scores.append(np.where(docs, PHRASE_WEIGHT * len(node.words), 0.0))
         return docs
 
-    def scores(self, docs: Mask) -> Floats:
-        """The ranking key of every document (meaningful where `docs` is set): summed leaf
-        scores, newer first on ties."""
-        total: Floats = self.data.received.astype(np.float64) * RECENCY
+    def scores(self, found: Ids) -> Floats:
+        """The ranking keys of the documents `found` (their numbers in the segment): summed
+        leaf scores, newer first on ties. Worked out for those documents only, not for the
+        whole segment (a search page ranks a few thousand of its 50,000)."""
+        total: Floats = self.data.received[found] * RECENCY
         for part in self.leaf_scores:
-            total += part
+            total += part[found]
         return total
 
     def _exact(self, node: Exact) -> Mask:

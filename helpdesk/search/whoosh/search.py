@@ -68,7 +68,7 @@ def _keyed(
         return []
     cid = data.cid[found]
     if sort == "relevance":
-        keys = run.scores(docs)[found]
+        keys = run.scores(found)
     elif sort == "newest":
         keys = data.received[found].astype(np.float64)
     else:  # ascending orders: the smallest value (and on ties the older complaint) first
