@@ -325,3 +325,30 @@ def test_an_index_of_the_previous_layout_is_kept_up_to_date_and_searched(app: Fl
     search.reindex_all(progress=False)
     assert "pair" in whoosh_index.open_dir(str(live_dir(app))).schema
     assert set(find('"parcel arrived"').complaint_ids) == {c.id for c in made}
+
+
+def test_the_live_folder_is_the_links_target_however_the_link_is_written(tmp_path: Path) -> None:
+    """current_dir reads the link without resolving it a component at a time; it still
+    names the folder Path.resolve() names, for the links swap writes and for others."""
+    real = tmp_path / "real"
+    (real / "search-index.d" / "v1").mkdir(parents=True)
+    (real / "elsewhere").mkdir()
+    (tmp_path / "via").symlink_to(real)  # the data folder reached through a link
+    index = IndexStore(tmp_path / "via" / "search-index")
+    assert index.current_dir() is None  # no link yet
+
+    index.swap(real / "search-index.d" / "v1")
+    assert index.current_dir() == real / "search-index.d" / "v1" == index.link.resolve()
+
+    index.link.unlink()
+    index.link.symlink_to(Path("..") / "real" / "elsewhere")
+    assert index.current_dir() == real / "elsewhere"
+    index.link.unlink()
+    index.link.symlink_to(real / "search-index.d" / "v1")
+    assert index.current_dir() == real / "search-index.d" / "v1"
+    index.link.unlink()
+    index.link.symlink_to("search-index.d/gone")
+    assert index.current_dir() is None  # a dangling link: no index
+    index.link.unlink()
+    index.link.mkdir()
+    assert index.current_dir() == index.link  # a plain folder is the index itself

@@ -129,7 +129,7 @@ class SegmentRun:
         """The ranking keys of the documents `found` (their numbers in the segment): summed
         leaf scores, newer first on ties. Worked out for those documents only, not for the
         whole segment (a search page ranks a few thousand of its 50,000)."""
-        total: Floats = self.data.received[found] * RECENCY
+        total: Floats = self.data.received[found].astype(np.float64) * RECENCY
         for part in self.leaf_scores:
             total += part[found]
         return total

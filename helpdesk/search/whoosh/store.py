@@ -93,15 +93,26 @@ class IndexStore:
         self.versions = link.with_name(link.name + ".d")
         self.lock_path = link.with_name(link.name + ".lock")
         self.rebuild_path = link.with_name(link.name + ".rebuild")
+        self._parent: Path | None = None  # the link's folder, resolved once
 
     # --- versions -----------------------------------------------------------------------
 
     def current_dir(self) -> Path | None:
-        """The directory of the live index (None when there is none)."""
-        if self.link.is_symlink():
-            target = self.link.resolve()
-            return target if target.is_dir() else None
-        return self.link if self.link.is_dir() else None
+        """The directory of the live index (None when there is none). Every search asks:
+        the link is read (one system call), not resolved a path component at a time."""
+        try:
+            target = os.readlink(self.link)
+        except FileNotFoundError:
+            return None
+        except OSError:  # not a link: an index folder of its own (or none)
+            return self.link if self.link.is_dir() else None
+        if self._parent is None:
+            self._parent = self.link.parent.resolve()
+        # `swap` links to a version folder beside the link; anything else is resolved.
+        found = self._parent / target
+        if os.path.isabs(target) or os.sep in target.replace(self.versions.name + os.sep, "", 1):
+            found = self.link.resolve()
+        return found if found.is_dir() else None
 
     def new_version_dir(self) -> Path:
         """A fresh, empty directory for a new version of the index."""
