@@ -109,6 +109,29 @@ def test_a_block_holds_its_ids_and_weights_as_raw_bytes(bulk: Any) -> None:
     assert weights.typecode == "f" and weights.tobytes() in raw
 
 
+def test_a_posting_list_is_read_in_one_go_when_its_length_is_known(bulk: Any) -> None:
+    """With the extent of the term's dictionary entry, a list of several blocks is one read
+    of the postings file (two a block without it), and the blocks are the same."""
+    (leaf, _), *_ = bulk.reader().leaf_readers()
+    offset, length = leaf._terms.term_info("text", b"download").extent()
+    length = length[0] if isinstance(length, tuple) else length  # as Whoosh decodes it
+    sizes: list[int] = []
+
+    class Counting:
+        def get(self, position: int, size: int) -> bytes:
+            sizes.append(size)
+            return bytes(leaf._terms._postfile.get(position, size))
+
+    whole = list(_blocks(Counting(), offset, length))
+    assert sizes == [length]
+    sizes.clear()
+    apart = list(_blocks(Counting(), offset))
+    assert len(apart) > 1 and len(sizes) == 1 + 2 * len(apart)
+    assert [(d.tobytes(), w.tobytes()) for d, w, _ in whole] == [
+        (d.tobytes(), w.tobytes()) for d, w, _ in apart
+    ]
+
+
 def test_a_term_is_looked_up_once_for_its_idf_and_its_postings(bulk: Any) -> None:
     """The speed-ups read a term's dictionary entry once a query: the document frequency
     (Whoosh's count) and then the postings (long lists from their blocks, short ones from

@@ -50,8 +50,10 @@ def read_postings(
     if info.is_inlined():
         ids, given, _values = info.inlined_postings()
         return _listed(ids, given, weights)
-    offset, _length = info.extent()
-    return _read_blocks(terms._postfile, offset, weights)
+    offset, length = info.extent()
+    if isinstance(length, tuple):  # W3TermInfo.from_bytes keeps struct.unpack's 1-tuple
+        length = length[0]
+    return _read_blocks(terms._postfile, offset, weights, length)
 
 
 def doc_frequency(reader: Any, fieldname: str, term: bytes, memo: TermMemo | None) -> int:
@@ -122,16 +124,20 @@ def _block_weights(given: Any, count: int) -> Floats:
     return np.array(given, dtype=np.float64)
 
 
-def _blocks(postfile: Any, start: int) -> Any:
+def _blocks(postfile: Any, start: int, size: int | None = None) -> Any:
     """Each block's data tuple (id deltas, weights, values) of the posting list at `start`
     in the postings file. The list is a tag, then blocks: each its length (negative for
     the last one), its pickled header (count, highest id, highest weight, compression,
     shortest and longest document) and its pickled data (zlib-compressed when the header
-    says so). Read here with two reads a block, where a matcher's own `_goto` makes
-    Whoosh's file read a few bytes at a time through the header's pickle."""
-    if postfile.get(start, len(WHOOSH3_HEADER_MAGIC)) != WHOOSH3_HEADER_MAGIC:
+    says so). With the list's `size` (its TermInfo's extent) the whole list is one read;
+    without, two reads a block. A matcher's own `_goto` makes Whoosh's file read a few
+    bytes at a time through the header's pickle."""
+    magic = len(WHOOSH3_HEADER_MAGIC)
+    if size is not None and size > magic:
+        postfile, start = _InMemory(postfile.get(start, size)), 0
+    if postfile.get(start, magic) != WHOOSH3_HEADER_MAGIC:
         raise ValueError(f"no posting list at {start}")  # as Whoosh's "Block tag error"
-    position = start + len(WHOOSH3_HEADER_MAGIC)
+    position = start + magic
     while True:
         length = unpack_int(postfile.get(position, _INT_SIZE))[0]
         block = postfile.get(position + _INT_SIZE, abs(length))
@@ -144,11 +150,27 @@ def _blocks(postfile: Any, start: int) -> Any:
         position += _INT_SIZE + abs(length)
 
 
-def _read_blocks(postfile: Any, start: int, weights: bool) -> tuple[Ids, Floats]:
-    """Whole blocks at a time (whoosh-reloaded 2.7 layout)."""
+class _InMemory:
+    """A posting list read whole, read from as `_blocks` reads a postings file."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def get(self, position: int, length: int) -> bytes:
+        """`length` bytes at `position` (fewer at the end), as StructFile.get."""
+        return self.data[position : position + length]
+
+
+def _read_blocks(
+    postfile: Any, start: int, weights: bool, size: int | None = None
+) -> tuple[Ids, Floats]:
+    """Whole blocks at a time (whoosh-reloaded 2.7 layout); `size`: the list's length in
+    bytes, when known (then it is one read)."""
     ids: list[Ids] = []
     found: list[Floats] = []
-    for data in _blocks(postfile, start):
+    for data in _blocks(postfile, start, size):
         block_ids = _block_ids(data[0])
         ids.append(block_ids)
         if weights:
