@@ -28,3 +28,11 @@ def test_without_a_key_one_is_made_once_and_kept(
     assert (instance / "secret_key").read_text() == first
     assert load_config(instance)["SECRET_KEY"] == first
     assert len(first) >= 48
+
+
+def test_the_rebuild_workers_are_a_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A small server halves a rebuild's peak memory with one worker process."""
+    monkeypatch.setenv("HELPDESK_SEARCH_REINDEX_PROCS", "1")
+    assert load_config(tmp_path, {"SECRET_KEY": "given"})["SEARCH_REINDEX_PROCS"] == 1
+    monkeypatch.delenv("HELPDESK_SEARCH_REINDEX_PROCS")
+    assert load_config(tmp_path, {"SECRET_KEY": "given"})["SEARCH_REINDEX_PROCS"] in (1, 2)
