@@ -30,6 +30,7 @@ from ..services.casework import Seen, seen_now
 from ..services.outcome_checks import OutcomeInput
 from ..services.outcome_errors import InvalidInput
 from ..services.root_causes import MAX_NOTE, label, list_root_causes
+from . import radios
 from .base import Form
 
 #: The words next to each rating (1 = worst).
@@ -146,13 +147,13 @@ class RatingForm(Form):
     complaint was handled, both answered on a scale of 1 to 5, and an optional comment.
     (services.ratings also keeps ratings from before the second question, without it.)"""
 
-    score = RadioField(
+    score = radios.RadioField(
         _l("How satisfied are you with the outcome?"),
         choices=[SelectChoice(str(score), words) for score, words in RATING_WORDS.items()],
         coerce=_int_or_none,
         validate_choice=False,
     )
-    handling_score = RadioField(
+    handling_score = radios.RadioField(
         _l("How satisfied are you with how your complaint was handled?"),
         choices=[SelectChoice(str(score), words) for score, words in RATING_WORDS.items()],
         coerce=_int_or_none,
