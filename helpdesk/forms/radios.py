@@ -57,9 +57,6 @@ class RadioOption:
         rendered: Markup = self.field.meta.render_field(self, kwargs)
         return rendered
 
-    def __html__(self) -> str:
-        return str(self())
-
 
 class RadioField(wtforms.RadioField):  # type: ignore[misc]
     """WTForms' RadioField with `options()`: its choices to render, without option fields."""

@@ -20,7 +20,6 @@ Whoosh index is missing or unreadable, search answers from the database instead
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -106,7 +105,7 @@ def _make_backend(app: Flask, fast: bool) -> Backend:
     """The backend SEARCH_BACKEND names, configured from the app's settings (`fast`: the
     Whoosh speed-ups, or Whoosh's public API only)."""
     name = str(app.config.get("SEARCH_BACKEND", "whoosh")).lower()
-    procs = int(app.config.get("SEARCH_REINDEX_PROCS", min(os.cpu_count() or 1, 2)))
+    procs = int(app.config["SEARCH_REINDEX_PROCS"])  # its default: config.py
     cache = int(app.config.get("SEARCH_CACHE_SIZE", 64))
     if name == "postgres":
         from .postgres.backend import PostgresBackend

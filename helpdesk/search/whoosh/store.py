@@ -106,11 +106,14 @@ class IndexStore:
             return None
         except OSError:  # not a link: an index folder of its own (or none)
             return self.link if self.link.is_dir() else None
-        if self._parent is None:
-            self._parent = self.link.parent.resolve()
-        # `swap` links to a version folder beside the link; anything else is resolved.
-        found = self._parent / target
-        if os.path.isabs(target) or os.sep in target.replace(self.versions.name + os.sep, "", 1):
+        folder, version = os.path.split(target)
+        if folder == self.versions.name and version not in ("", ".", ".."):
+            # What `swap` writes: a version folder beside the link, joined to the link's
+            # folder (resolved once).
+            if self._parent is None:
+                self._parent = self.link.parent.resolve()
+            found = self._parent / target
+        else:
             found = self.link.resolve()
         return found if found.is_dir() else None
 
