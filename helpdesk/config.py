@@ -48,6 +48,21 @@ def _dates(text: str) -> frozenset[date]:
     return frozenset(date.fromisoformat(part.strip()) for part in text.split(",") if part.strip())
 
 
+def _holiday_country() -> str:
+    """HELPDESK_HOLIDAY_COUNTRY as the holidays package names it (an ISO 3166 code, any
+    case), or the process stops with one line: a code it does not know would otherwise
+    fail every page that shows a business-day clock."""
+    from holidays.registry import EntityLoader  # the codes only: no country is imported
+
+    code = _env("HOLIDAY_COUNTRY", "NL").strip().upper()
+    if code not in set(EntityLoader.get_country_codes(include_aliases=True)):
+        raise SystemExit(
+            f"Configuration error: HELPDESK_HOLIDAY_COUNTRY: {code!r} is not a country the "
+            "holidays package knows; use an ISO 3166 country code such as NL, BE or DE."
+        )
+    return code
+
+
 def _categories(text: str) -> tuple[str, ...]:
     """Holiday categories to add; public ones always count ("optional" alone would drop them)."""
     extra = [c.strip() for c in text.split(",") if c.strip()]
@@ -164,7 +179,7 @@ def load_config(instance_path: Path, given: Mapping[str, Any] | None = None) -> 
         "SHOP_NAME": _env("SHOP_NAME", "IOPRO"),
         "SHOP_COMPLAINTS_EMAIL": _env("SHOP_COMPLAINTS_EMAIL", "info@iopro.nl"),
         "BASE_URL": _env("BASE_URL", "http://127.0.0.1:5000"),
-        "HOLIDAY_COUNTRY": _env("HOLIDAY_COUNTRY", "NL"),
+        "HOLIDAY_COUNTRY": _holiday_country(),
         "HOLIDAY_CATEGORIES": _categories(_env("HOLIDAY_CATEGORIES", "")),
         "EXTRA_DAYS_OFF": _dates(_env("EXTRA_DAYS_OFF", "")),
         "REMOVED_DAYS_OFF": _dates(_env("REMOVED_DAYS_OFF", "")),
