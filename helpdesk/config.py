@@ -55,7 +55,7 @@ def _holiday_country() -> str:
     from holidays.registry import EntityLoader  # the codes only: no country is imported
 
     code = _env("HOLIDAY_COUNTRY", "NL").strip().upper()
-    if code not in set(EntityLoader.get_country_codes(include_aliases=True)):
+    if code not in EntityLoader.get_country_codes(include_aliases=True):
         raise SystemExit(
             f"Configuration error: HELPDESK_HOLIDAY_COUNTRY: {code!r} is not a country the "
             "holidays package knows; use an ISO 3166 country code such as NL, BE or DE."

@@ -8,8 +8,8 @@ without importing its package, so the country's own module is loaded here under 
 first; the package's stock lookup (`country_holidays`, `getattr(holidays, "NL")`) then finds
 it there. The dates are the package's own: the same module runs.
 
-Only a module that imports no sibling country (most do not; Northern Ireland, say, imports
-the United Kingdom) is loaded this way; anything else is left to the stock import.
+Only a module that imports no sibling country (most do not; the Isle of Man's, say, imports
+the United Kingdom's) is loaded this way; anything else is left to the stock import.
 """
 
 from __future__ import annotations
