@@ -187,7 +187,7 @@ _SETTLED = """() => {
 
 
 def settle(page: Any) -> None:
-    """Wait until htmx is idle: past the search field's typing delay (a keyup still counting
+    """Wait until htmx is idle: past the search field's typing delay (typing still counting
     down fires one more search) and with no request in flight. A test that clicks or
     navigates on before that races the last live search. Idle for a second (ten polls), not
     half of one: on a loaded CI machine the search field's 300 ms timer fired after half a
