@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import ConsoleLog, LiveServer, log_in, settle
+from tests.browser.conftest import ConsoleLog, LiveServer, log_in
 from tests.browser.test_accessibility import axe_problems, serve_axe
 from tests.services.casework_support import new_complaint
 from tests.services.outcomes_support import STAFF_PASSWORD, fast_staff
