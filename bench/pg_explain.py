@@ -10,7 +10,7 @@ Runs on the benchmark's seeded PostgreSQL data set (bench/dataset.py: `helpdesk_
 `helpdesk_bench_<size>`). For each kind, the first `--per-kind` of bench/queries.py's URLs
 (the wrk bench's own queries, every status, relevance order) are searched once with the
 backend's statements recorded, then every recorded statement is run again in one
-transaction (its SET LOCALs too) under EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON). Prints per
+transaction (its planner settings too) under EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON). Prints per
 kind the median, p95 and max of the statements' execution time and shared buffers, the
 backend's in-process wall and CPU time per search, and the text plans of the `--plans`
 slowest.
@@ -96,8 +96,9 @@ def explain_search(app: Any, params: dict[str, str]) -> dict[str, Any]:
     try:
         cursor = raw.cursor()
         for statement, parameters in recorded:
-            if not statement.lstrip().upper().startswith(("SELECT", "WITH")):
-                cursor.execute(statement, parameters)
+            head = statement.lstrip().upper()
+            if not head.startswith(("SELECT", "WITH")) or head.startswith("SELECT SET_CONFIG("):
+                cursor.execute(statement, parameters)  # the transaction's planner settings
                 continue
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + statement, parameters)
             answer = cursor.fetchone()

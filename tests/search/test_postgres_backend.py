@@ -231,3 +231,44 @@ def _searched(query: str) -> tuple[list[int], list[tuple[str, Any]]]:
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
     return ids, seen
+
+
+SETTINGS = ("max_parallel_workers_per_gather", "jit", "work_mem", "enable_seqscan")
+
+
+def _settings_at_search(query: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The planner settings in force when the search statement ran, and on the same
+    connection once the search's transaction is over."""
+    during: dict[str, str] = {}
+    names = ", ".join(f"current_setting('{name}')" for name in SETTINGS)
+
+    def look(conn: Any, cursor: Any, sql: str, *rest: Any) -> None:
+        if "matches" in sql and not during:
+            with cursor.connection.cursor() as probe:
+                probe.execute(f"SELECT {names}")
+                during.update(zip(SETTINGS, probe.fetchone(), strict=True))
+
+    event.listen(db.engine, "after_cursor_execute", look)
+    try:
+        find(query)
+    finally:
+        event.remove(db.engine, "after_cursor_execute", look)
+    with db.engine.connect() as conn:
+        after = dict(zip(SETTINGS, conn.execute(text(f"SELECT {names}")).one(), strict=True))
+    return during, after
+
+
+def test_a_search_runs_with_its_planner_settings_for_its_transaction_only(
+    three: list[Complaint],
+) -> None:
+    during, after = _settings_at_search("bravo")
+    assert during == {
+        "max_parallel_workers_per_gather": "0",
+        "jit": "off",
+        "work_mem": "64MB",
+        "enable_seqscan": "off",
+    }
+    assert after["work_mem"] != "64MB" and after["enable_seqscan"] == "on"
+    # A search with no words to match (a filter alone) leaves sequential scans to the planner.
+    during, _after = _settings_at_search("category:physical")
+    assert during["enable_seqscan"] == "on" and during["jit"] == "off"

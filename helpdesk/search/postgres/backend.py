@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager, nullcontext
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Engine, delete, exists, select, text
+from sqlalchemy import Connection, Engine, TextClause, delete, exists, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from ...domain.inbox import InboxQuery
@@ -37,8 +37,32 @@ from .writes import rebuild, write_rows
 
 log = logging.getLogger(__name__)
 
-#: work_mem of one search's transaction (see _search).
+#: work_mem of one search's transaction (see below).
 WORK_MEM = "64MB"
+
+
+def _planner_settings(**settings: str) -> TextClause:
+    """One statement setting these for the rest of the transaction (set_config(…, true), as
+    SET LOCAL does): four SET LOCALs were four round trips a search."""
+    calls = ", ".join(f"set_config('{name}', '{value}', true)" for name, value in settings.items())
+    return text(f"SELECT {calls}")
+
+
+#: The planner settings of a search's transaction:
+#: - no parallel workers: one search is one client's request among others on the same cores,
+#:   and workers only add their start-up cost to it (measured in docs/performance.md);
+#: - no JIT compilation: at 1,000,000 complaints a common word's plan costs more than
+#:   jit_above_cost, and compiling took 14 ms of a 60 ms statement;
+#: - WORK_MEM: the matches CTE of a common word at 1,000,000 complaints (300,000 rows) is
+#:   bigger than the default 4 MB, and would be written to a temporary file;
+#: - for words and phrases, no sequential scan: matching words is the GIN index's job, and a
+#:   sequential scan reads every vector. A search by filters alone leaves it to the planner.
+FILTER_SETTINGS = _planner_settings(
+    max_parallel_workers_per_gather="0", jit="off", work_mem=WORK_MEM
+)
+SEARCH_SETTINGS = _planner_settings(
+    max_parallel_workers_per_gather="0", jit="off", work_mem=WORK_MEM, enable_seqscan="off"
+)
 
 
 class PostgresBackend:
@@ -167,18 +191,7 @@ class PostgresBackend:
         alternatives = compiler.conditions(node)
         filters = inbox_conditions(query, SearchEntry)
         with self._engine().begin() as conn:
-            # One search is one client's request among others on the same cores: parallel
-            # workers only add their start-up cost to it (measured in docs/performance.md).
-            conn.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
-            # Nor JIT compilation: at 1,000,000 complaints a common word's plan costs more
-            # than jit_above_cost, and compiling took 14 ms of a 60 ms statement.
-            conn.execute(text("SET LOCAL jit = off"))
-            # The matches CTE of a common word at 1,000,000 complaints (300,000 rows) is
-            # bigger than the default 4 MB: it would be written to a temporary file.
-            conn.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
-            if compiler.uses_text:
-                # Matching words is the GIN index's job: a sequential scan reads every vector.
-                conn.execute(text("SET LOCAL enable_seqscan = off"))
+            conn.execute(SEARCH_SETTINGS if compiler.uses_text else FILTER_SETTINGS)
             rows = conn.execute(search_statement(compiler, alternatives, filters, query)).all()
         ids, facets, total = read_rows(rows, query)
         return Hits(ids, total, facets)
