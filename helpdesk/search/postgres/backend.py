@@ -140,9 +140,12 @@ class PostgresBackend:
             conn.execute(delete(SearchEntry).where(SearchEntry.complaint_id.in_(sorted(ids))))
 
     def reindex(self, progress: bool = True) -> int:
-        """Rewrite every row (writes.rebuild: searches keep working meanwhile)."""
+        """Rewrite every row (writes.rebuild: searches keep working meanwhile), then apply
+        what waited in the queue (as the Whoosh backend does): changes queued before the
+        tables existed, or while a write failed, would otherwise wait for an indexer."""
         count = rebuild(self._engine(), self.procs, progress)
         self._schema_ready = True
+        drain(self, self._engine())
         return count
 
     # --- reading ------------------------------------------------------------------------
