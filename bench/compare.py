@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from report import MEMORY_TARGET_MB, P95_TARGETS, REINDEX_TARGET_S
+from report import targets
 
 
 def _row(name: str, target: float | None, values: list[float | None], unit: str) -> str:
@@ -32,13 +32,14 @@ def compare(runs: list[dict[str, Any]], labels: list[str]) -> str:
     """The markdown table of these runs."""
     head = f"| | target | {' | '.join(labels)} | median | met |"
     lines = [head, "|---" * (len(labels) + 4) + "|"]
-    for name, target in P95_TARGETS.items():
+    goals = targets(runs[0]["backend"], runs[0]["complaints"])  # runs of one backend and size
+    for name, target in goals.p95.items():
         values = [r["endpoints"].get(name, {}).get("p95_ms") for r in runs]
         lines.append(_row(f"{name} (p95)", target, values, "ms"))
     reindex = [r.get("reindex_seconds") for r in runs]
-    lines.append(_row("full reindex", REINDEX_TARGET_S, reindex, "s"))
+    lines.append(_row("full reindex", goals.reindex_s, reindex, "s"))
     memory = [max(r.get("worker_rss_mb", {}).values(), default=None) for r in runs]
-    lines.append(_row("largest worker RSS", MEMORY_TARGET_MB, memory, "MB"))
+    lines.append(_row("largest worker RSS", goals.memory_mb, memory, "MB"))
     return "\n".join(lines)
 
 
