@@ -55,7 +55,7 @@ def test_typing_searches_keeps_focus_and_facets_narrow(
     assert search.input_value() == "refund jacket"
 
     search.fill("refund")
-    search.press("Enter")  # the form's own submit, swapped by htmx too
+    search.press("Enter")  # searches at once, swapped by htmx too
     page.locator("#inbox-summary", has_text="2 complaints match").wait_for()
 
     billing = page.locator('[data-facet="category-billing"]')

@@ -57,12 +57,9 @@ def _planner_settings(**settings: str) -> TextClause:
 #:   bigger than the default 4 MB, and would be written to a temporary file;
 #: - for words and phrases, no sequential scan: matching words is the GIN index's job, and a
 #:   sequential scan reads every vector. A search by filters alone leaves it to the planner.
-FILTER_SETTINGS = _planner_settings(
-    max_parallel_workers_per_gather="0", jit="off", work_mem=WORK_MEM
-)
-SEARCH_SETTINGS = _planner_settings(
-    max_parallel_workers_per_gather="0", jit="off", work_mem=WORK_MEM, enable_seqscan="off"
-)
+_EVERY_SEARCH = {"max_parallel_workers_per_gather": "0", "jit": "off", "work_mem": WORK_MEM}
+FILTER_SETTINGS = _planner_settings(**_EVERY_SEARCH)
+SEARCH_SETTINGS = _planner_settings(**_EVERY_SEARCH, enable_seqscan="off")
 
 
 class PostgresBackend:
