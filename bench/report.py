@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from dataset import ROOT
+from machine_speed import summary
 
 SEARCHES = ("search: one word", "search: two words", "search: phrase", "search: filtered")
 
@@ -63,7 +64,7 @@ def table(results: dict[str, Any]) -> str:
     """The results as a plain-text table."""
     lines = [
         f"{'endpoint':<20} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
-        f"{'target p95':>10}  result",
+        f"{'CPU/req':>8} {'probe':>6} {'target p95':>10}  result",
     ]
     goals = targets(results["backend"], results["complaints"])
     for name, row in results["endpoints"].items():
@@ -73,13 +74,16 @@ def table(results: dict[str, Any]) -> str:
         else:
             target_text, result = f"{target:.0f}", verdict(row.get("p95_ms"), target)
         if row.get("skipped"):
-            lines.append(f"{name:<20} {'':>35} {target_text:>10}  n/a: {row['skipped']}")
+            lines.append(f"{name:<20} {'':>51} {target_text:>10}  n/a: {row['skipped']}")
             continue
         errors = f" ({row['errors']} errors)" if row["errors"] else ""
+        cpu, speed = row.get("cpu_ms_per_request"), (row.get("machine_probe") or {}).get("p50_ms")
         lines.append(
             f"{name:<20} {row['rps']:>8.1f} {row['p50_ms']:>8.1f} {row['p95_ms']:>8.1f} "
-            f"{row['p99_ms']:>8.1f} {target_text:>10}  {result}{errors}"
+            f"{row['p99_ms']:>8.1f} {_number(cpu, 8, 2)} {_number(speed, 6, 2)} "
+            f"{target_text:>10}  {result}{errors}"
         )
+    lines.extend(machine_lines(results))
     reindex = results.get("reindex_seconds")
     shown = f"{reindex:.1f} s" if reindex is not None else "not measured"
     if results.get("reindex_note"):
@@ -102,6 +106,26 @@ def table(results: dict[str, Any]) -> str:
     if seeding is not None:
         lines.append(f"{'seeding (once)':<20} {seeding:>33.1f} s   (no target)")
     return "\n".join(lines)
+
+
+def _number(value: float | None, width: int, places: int) -> str:
+    """`value` right-aligned in `width` with `places` decimals, or "-" when not measured."""
+    return f"{'-':>{width}}" if value is None else f"{value:>{width}.{places}f}"
+
+
+def machine_lines(results: dict[str, Any]) -> list[str]:
+    """What the CPU/req and probe columns mean, and how fast the machine was over the run."""
+    seen = summary([row.get("machine_probe") or {} for row in results["endpoints"].values()])
+    if seen is None:
+        return []
+    best, median = seen
+    return [
+        "CPU/req: the gunicorn workers' CPU ms a request under wrk; probe: the CPU ms of one "
+        "fixed piece of Python (bench/machine_speed.py) just before, median of a second",
+        f"machine: probe {best:.2f} ms at its best, {median:.2f} ms at the median of the "
+        f"endpoints ({median / best:.2f} x its best): the same instructions take that much "
+        "longer",
+    ]
 
 
 #: The case file's targets (issue 9): seconds for one big case, cases per second for many.

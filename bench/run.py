@@ -33,6 +33,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import casefile
+import machine_speed
 import reports
 import submissions
 import under_fire
@@ -40,7 +41,7 @@ from client import WRK, Session, probe, run_wrk, staff_login, track_case
 from dataset import Dataset, prepare, reindex
 from queries import query_paths
 from report import chart, table, write_json
-from server import running
+from server import Server, running
 
 STAFF_EMAIL, STAFF_PASSWORD = "agent@demo.example", "demo-agent-password"
 MANAGER_EMAIL, MANAGER_PASSWORD = "manager@demo.example", "demo-manager-password"
@@ -154,8 +155,10 @@ def machine() -> dict[str, Any]:
     }
 
 
-def measure(base_url: str, dataset: Dataset, args: argparse.Namespace) -> dict[str, Any]:
-    """Log in, open a case, then load every endpoint in turn."""
+def measure(server: Server, dataset: Dataset, args: argparse.Namespace) -> dict[str, Any]:
+    """Log in, open a case, then load every endpoint in turn: beside wrk's figures, the
+    workers' CPU time a request and how fast the machine was just before (machine_speed)."""
+    base_url = server.base_url
     staff, staff_why = staff_login(base_url, STAFF_EMAIL, STAFF_PASSWORD)
     reference, email = pick_case(dataset)
     tracker, case_path, track_why = track_case(base_url, reference, email)
@@ -184,6 +187,8 @@ def measure(base_url: str, dataset: Dataset, args: argparse.Namespace) -> dict[s
             file=sys.stderr,
         )
         sizes = [len(session.get(path)[2].encode()) for path in paths[:5]]  # warm-up
+        speed = machine_speed.sample(1.0)
+        cpu_before = server.worker_cpu_seconds()
         load = run_wrk(
             base_url,
             paths,
@@ -192,6 +197,7 @@ def measure(base_url: str, dataset: Dataset, args: argparse.Namespace) -> dict[s
             connections=args.connections,
             threads=2,
         )
+        cpu_seconds = server.worker_cpu_seconds() - cpu_before
         endpoints[name] = {
             "path": paths[0],
             "distinct_urls": len(paths),
@@ -203,6 +209,8 @@ def measure(base_url: str, dataset: Dataset, args: argparse.Namespace) -> dict[s
             "p99_ms": load.p99,
             "max_ms": load.max,
             "errors": load.errors,
+            "cpu_ms_per_request": round(cpu_seconds * 1000 / max(load.requests, 1), 2),
+            "machine_probe": speed,
         }
     return endpoints
 
@@ -238,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
                 "figures measure the database fallback",
                 file=sys.stderr,
             )
-        endpoints = measure(server.base_url, dataset, args)
+        endpoints = measure(server, dataset, args)
         downloads = reports.measure_downloads(server.base_url, MANAGER_EMAIL, MANAGER_PASSWORD)
         memory = server.worker_rss_mb()
     posted = None

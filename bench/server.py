@@ -52,6 +52,18 @@ class Server:
                     memory[pid] = round(int(line.split()[1]) / 1024, 1)
         return memory
 
+    def worker_cpu_seconds(self) -> float:
+        """CPU time (user and system) the workers have used so far, in seconds."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in self.worker_pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime (stat fields 14, 15)
+        return total / ticks
+
 
 def child_pids(parent: int) -> list[int]:
     """The pids of the processes whose parent is `parent` (from /proc)."""
@@ -84,8 +96,14 @@ def _wait_until_up(server: Server, timeout: float) -> None:
 
 
 @contextmanager
-def running(dataset: Dataset, workers: int = 2) -> Iterator[Server]:
-    """gunicorn serving the data set; stopped (its own process group) on the way out."""
+def running(
+    dataset: Dataset,
+    workers: int = 2,
+    extra: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
+) -> Iterator[Server]:
+    """gunicorn serving the data set (`extra`: more gunicorn options, `env`: more environment);
+    stopped (its own process group) on the way out."""
     port = free_port()
     log = dataset.folder / "gunicorn.log"
     with log.open("wb") as out:
@@ -98,10 +116,11 @@ def running(dataset: Dataset, workers: int = 2) -> Iterator[Server]:
                 f"127.0.0.1:{port}",
                 "--log-level",
                 "warning",
+                *extra,
                 "wsgi:app",
             ],
             cwd=ROOT,
-            env=dataset.env(),
+            env={**dataset.env(), **(env or {})},
             stdout=subprocess.DEVNULL,
             stderr=out,
             start_new_session=True,

@@ -56,3 +56,26 @@ def test_postgres_searches_have_their_own_targets_by_size() -> None:
     verdicts = _verdicts(table(_run("postgres", 1_000_000, {"search: one word": 140.0}, 1236.0)))
     assert verdicts["search: one word"] == "PASS" and verdicts["full reindex"] == ""
     assert targets("whoosh", 2_000).p95.get("search: one word") is None
+
+
+def test_each_endpoint_shows_the_workers_cpu_and_the_machine_probe() -> None:
+    run = _run("whoosh", 100_000, {"inbox first page": 12.7, "case page": 14.0}, reindex=40.0)
+    run["endpoints"]["inbox first page"].update(
+        cpu_ms_per_request=4.26, machine_probe={"p10_ms": 1.0, "p50_ms": 1.83, "p95_ms": 2.0}
+    )
+    run["endpoints"]["case page"].update(
+        cpu_ms_per_request=5.5, machine_probe={"p10_ms": 0.97, "p50_ms": 1.05, "p95_ms": 1.8}
+    )
+    text = table(run)
+    inbox = next(line for line in text.splitlines() if line.startswith("inbox first page"))
+    assert inbox.split()[-4:] == ["4.26", "1.83", "10", "MISS"]
+    # The run's best probe (0.97) and the median of the endpoints' medians (1.83 of two).
+    assert "probe 0.97 ms at its best, 1.83 ms at the median" in text
+    assert "(1.89 x its best)" in text
+    # A result file from before the probe still reads: "-" where nothing was measured.
+    del (
+        run["endpoints"]["case page"]["machine_probe"],
+        run["endpoints"]["case page"]["cpu_ms_per_request"],
+    )
+    case = next(line for line in table(run).splitlines() if line.startswith("case page"))
+    assert case.split()[-4:] == ["-", "-", "15", "PASS"]
