@@ -40,6 +40,12 @@ def compare(runs: list[dict[str, Any]], labels: list[str]) -> str:
     lines.append(_row("full reindex", goals.reindex_s, reindex, "s"))
     memory = [max(r.get("worker_rss_mb", {}).values(), default=None) for r in runs]
     lines.append(_row("largest worker RSS", goals.memory_mb, memory, "MB"))
+    # The workers' CPU a request (runs since the fifteenth session): the code's cost and the
+    # machine's speed, without the wait for a free worker.
+    for name in goals.p95:
+        cpu = [r["endpoints"].get(name, {}).get("cpu_ms_per_request") for r in runs]
+        if any(value is not None for value in cpu):
+            lines.append(_row(f"{name} (CPU a request)", None, cpu, "ms"))
     return "\n".join(lines)
 
 

@@ -11,7 +11,8 @@ from typing import Any
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 sys.path.insert(0, str(BENCH))
 
-from report import table, targets  # noqa: E402 — bench/ is a folder of scripts, not a package
+from compare import compare  # noqa: E402 — bench/ is a folder of scripts, not a package
+from report import table, targets  # noqa: E402
 
 
 def _run(backend: str, complaints: int, p95: dict[str, float], reindex: float) -> dict[str, Any]:
@@ -79,3 +80,13 @@ def test_each_endpoint_shows_the_workers_cpu_and_the_machine_probe() -> None:
     )
     case = next(line for line in table(run).splitlines() if line.startswith("case page"))
     assert case.split()[-4:] == ["-", "-", "15", "PASS"]
+
+
+def test_compare_shows_the_cpu_a_request_of_the_runs_that_measured_it() -> None:
+    old = _run("whoosh", 100_000, {"inbox first page": 9.0}, reindex=40.0)
+    new = _run("whoosh", 100_000, {"inbox first page": 12.8}, reindex=50.0)
+    new["endpoints"]["inbox first page"]["cpu_ms_per_request"] = 4.16
+    text = compare([old, new], ["old", "new"])
+    assert "| inbox first page (p95) | 10 ms | 9.0 | 12.8 | 10.9 | 1 of 2 |" in text
+    assert "| inbox first page (CPU a request) | - | - | 4.2 | 4.2 |  |" in text
+    assert "case page (CPU a request)" not in text  # measured in no run
