@@ -20,6 +20,8 @@ import sys
 import time
 from typing import Any
 
+from submit_load import percentile
+
 #: The probe's text: escaped, split, counted and joined as a page's rows are.
 _WORDS = [f"word{i} <b>&amp; {i * 7 % 13}</b>" for i in range(64)]
 
@@ -46,12 +48,10 @@ def sample(seconds: float = 1.0) -> dict[str, Any]:
         start = time.process_time()
         unit()
         times.append((time.process_time() - start) * 1000)
-    times.sort()
-
-    def at(share: float) -> float:
-        return round(times[min(len(times) - 1, int(share * len(times)))], 3)
-
-    return {"units": len(times), "p10_ms": at(0.10), "p50_ms": at(0.50), "p95_ms": at(0.95)}
+    return {
+        "units": len(times),
+        **{f"p{q}_ms": round(percentile(times, q) or 0.0, 3) for q in (10, 50, 95)},
+    }
 
 
 def summary(probes: list[dict[str, Any]]) -> tuple[float, float] | None:

@@ -22,18 +22,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from client import run_wrk, staff_login
 from dataset import WORK, Dataset
 from server import running
+from submit_load import percentile
 
 STAFF_EMAIL, STAFF_PASSWORD = "agent@demo.example", "demo-agent-password"
 HOOKS = str(Path(__file__).resolve().parent / "gunicorn_timing.py")
 
 
 def percentiles(values: list[float]) -> dict[str, float]:
-    """p10, p50, p90, p95 and p99 of `values`."""
-    ordered = sorted(values)
-    return {
-        f"p{int(share * 100)}": ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-        for share in (0.10, 0.50, 0.90, 0.95, 0.99)
-    }
+    """p10, p50, p90, p95 and p99 of `values` (nearest rank, as the bench's other tables)."""
+    return {f"p{q}": percentile(values, q) or 0.0 for q in (10, 50, 90, 95, 99)}
 
 
 def main(argv: list[str] | None = None) -> int:
