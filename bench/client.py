@@ -85,6 +85,11 @@ class Session:
         return "; ".join(f"{cookie.name}={cookie.value}" for cookie in self.jar)
 
 
+#: The demo seed's staff logins (`flask demo seed`): (email, password).
+AGENT = ("agent@demo.example", "demo-agent-password")
+MANAGER = ("manager@demo.example", "demo-manager-password")
+
+
 def staff_login(base_url: str, email: str, password: str) -> tuple[Session | None, str]:
     """Log in at /staff/login; (session, "") or (None, why not)."""
     session = Session(base_url)

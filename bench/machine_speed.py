@@ -10,7 +10,7 @@ its tries. So `make bench` prints, beside each endpoint's latencies, the workers
 request and this probe's median, and a reader can tell a slower code path from a slower
 moment of the machine: the code's instructions move the first alone, the machine both.
 
-    .venv/bin/python bench/machine_speed.py [--seconds S]
+    .venv/bin/python bench/machine_speed.py [--seconds S] [--samples N]
 """
 
 from __future__ import annotations

@@ -51,15 +51,10 @@ def urls(per_kind: int) -> dict[str, list[str]]:
 
 def server_cpu(admin: Any) -> float:
     """CPU seconds used so far by the server processes of this process's connections."""
-    ticks = 0
+    from server import cpu_seconds  # bench/ is on the path by now (main)
+
     query = "SELECT pid FROM pg_stat_activity WHERE application_name = 'pgcpu'"
-    for (pid,) in admin.execute(query):
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        ticks += int(fields[11]) + int(fields[12])
-    return ticks / os.sysconf("SC_CLK_TCK")
+    return cpu_seconds(pid for (pid,) in admin.execute(query))
 
 
 def main() -> int:

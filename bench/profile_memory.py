@@ -28,13 +28,10 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import reports  # noqa: E402
-from client import staff_login, track_case  # noqa: E402
+from client import AGENT, MANAGER, staff_login, track_case  # noqa: E402
 from profile_app import copy_data, environment, migrate  # noqa: E402
 from queries import query_paths  # noqa: E402
 from server import GUNICORN, Server, _wait_until_up, free_port, stop_group  # noqa: E402
-
-STAFF = ("agent@demo.example", "demo-agent-password")
-MANAGER = ("manager@demo.example", "demo-manager-password")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -85,7 +82,7 @@ def _rss_parts(pid: int) -> str:
 
 def _requests(base_url: str, folder: Path, repeat: int) -> None:
     """Every kind of request bench/run.py makes before it reads the memory."""
-    staff, why = staff_login(base_url, *STAFF)
+    staff, why = staff_login(base_url, *AGENT)
     manager, why_manager = staff_login(base_url, *MANAGER)
     if staff is None or manager is None:
         raise SystemExit(f"login failed: {why or why_manager}")

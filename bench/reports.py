@@ -212,7 +212,7 @@ def serve_and_load(folder: Path, seconds: int) -> None:
     import subprocess
 
     sys.path.insert(0, str(ROOT / "bench"))
-    from client import run_wrk, staff_login
+    from client import MANAGER, run_wrk, staff_login
     from dataset import Dataset
     from server import GUNICORN, Server, _wait_until_up, free_port, stop_group
 
@@ -226,16 +226,9 @@ def serve_and_load(folder: Path, seconds: int) -> None:
     )  # fmt: skip
     server = Server(process, f"http://127.0.0.1:{port}", log)
 
-    def worker_cpu() -> float:
-        total = 0
-        for pid in server.worker_pids():
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
-        return total / os.sysconf("SC_CLK_TCK")
-
     try:
         _wait_until_up(server, timeout=60)
-        manager, why = staff_login(server.base_url, "manager@demo.example", "demo-manager-password")
+        manager, why = staff_login(server.base_url, *MANAGER)
         if manager is None:
             raise SystemExit(f"bench: {why}")
         started = time.perf_counter()
@@ -243,18 +236,19 @@ def serve_and_load(folder: Path, seconds: int) -> None:
         print(f"first view of this year (nothing kept): {time.perf_counter() - started:.2f} s")
         warm(manager.get)
         for name, paths in (("reports page", PAGE_PATHS), ("reports: this year", [YEAR_PATH])):
-            before = worker_cpu()
+            before = server.worker_cpu_seconds()
             load = run_wrk(server.base_url, paths, manager.cookie_header, seconds=seconds,
                            connections=4, threads=2)  # fmt: skip
-            used = (worker_cpu() - before) / max(load.requests, 1) * 1000
+            used = (server.worker_cpu_seconds() - before) / max(load.requests, 1) * 1000
             print(f"{name:20} {load.requests:5} requests {load.rps:6.1f}/s  p50 {load.p50:6.1f} "
                   f"p95 {load.p95:6.1f} p99 {load.p99:6.1f} ms (target p95 {TARGET_MS}), "
                   f"{load.errors} errors; worker CPU {used:.1f} ms a request; "
                   f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip
-        before = worker_cpu()
+        before = server.worker_cpu_seconds()
         found = time_downloads(manager.get, date.today())
         print("\n".join(download_lines(found)))
-        print(f"downloads: {worker_cpu() - before:.2f} s of worker CPU for all of them (x4)")
+        used = server.worker_cpu_seconds() - before
+        print(f"downloads: {used:.2f} s of worker CPU for all of them (x4)")
         print(f"worker RSS MB: {server.worker_rss_mb()}")
     finally:
         stop_group(process)

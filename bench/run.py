@@ -37,14 +37,11 @@ import machine_speed
 import reports
 import submissions
 import under_fire
-from client import WRK, Session, probe, run_wrk, staff_login, track_case
+from client import AGENT, MANAGER, WRK, Session, probe, run_wrk, staff_login, track_case
 from dataset import Dataset, prepare, reindex
 from queries import query_paths
 from report import chart, table, write_json
 from server import Server, running
-
-STAFF_EMAIL, STAFF_PASSWORD = "agent@demo.example", "demo-agent-password"
-MANAGER_EMAIL, MANAGER_PASSWORD = "manager@demo.example", "demo-manager-password"
 
 #: name → kind of query (bench/queries.py); searches look at every status, as when staff look
 #: for an old case, and each cycles through a few hundred different queries.
@@ -159,7 +156,7 @@ def measure(server: Server, dataset: Dataset, args: argparse.Namespace) -> dict[
     """Log in, open a case, then load every endpoint in turn: beside wrk's figures, the
     workers' CPU time a request and how fast the machine was just before (machine_speed)."""
     base_url = server.base_url
-    staff, staff_why = staff_login(base_url, STAFF_EMAIL, STAFF_PASSWORD)
+    staff, staff_why = staff_login(base_url, *AGENT)
     reference, email = pick_case(dataset)
     tracker, case_path, track_why = track_case(base_url, reference, email)
     plan = {name: (query_paths(kind), staff, staff_why) for name, kind in SEARCHES.items()}
@@ -168,7 +165,7 @@ def measure(server: Server, dataset: Dataset, args: argparse.Namespace) -> dict[
     plan["tracking page"] = ([case_path or "/track/case"], tracker, track_why)
     # The reports page (a manager's), after each URL was asked for a few times: each worker
     # counts a month once and keeps it until it changes (services.report_counts).
-    manager, manager_why = staff_login(base_url, MANAGER_EMAIL, MANAGER_PASSWORD)
+    manager, manager_why = staff_login(base_url, *MANAGER)
     if manager is not None:
         reports.warm(manager.get)
     plan["reports page"] = (reports.PAGE_PATHS, manager, manager_why)
@@ -247,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
         endpoints = measure(server, dataset, args)
-        downloads = reports.measure_downloads(server.base_url, MANAGER_EMAIL, MANAGER_PASSWORD)
+        downloads = reports.measure_downloads(server.base_url, *MANAGER)
         memory = server.worker_rss_mb()
     posted = None
     if args.posts > 0 or args.photo_posts > 0:

@@ -10,7 +10,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,15 +54,20 @@ class Server:
 
     def worker_cpu_seconds(self) -> float:
         """CPU time (user and system) the workers have used so far, in seconds."""
-        ticks = os.sysconf("SC_CLK_TCK")
-        total = 0
-        for pid in self.worker_pids():
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            total += int(fields[11]) + int(fields[12])  # utime, stime (stat fields 14, 15)
-        return total / ticks
+        return cpu_seconds(self.worker_pids())
+
+
+def cpu_seconds(pids: Iterable[int]) -> float:
+    """CPU time (user and system) these processes have used so far, in seconds (from /proc;
+    a process that has gone counts nothing)."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime (stat fields 14, 15)
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def child_pids(parent: int) -> list[int]:

@@ -19,12 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from client import run_wrk, staff_login
+from client import AGENT, run_wrk, staff_login
 from dataset import WORK, Dataset
 from server import running
 from submit_load import percentile
 
-STAFF_EMAIL, STAFF_PASSWORD = "agent@demo.example", "demo-agent-password"
 HOOKS = str(Path(__file__).resolve().parent / "gunicorn_timing.py")
 
 
@@ -49,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     dataset = Dataset("whoosh", args.complaints, args.seed, folder)
     with tempfile.TemporaryDirectory() as timing:
         with running(dataset, extra=("-c", HOOKS), env={"BENCH_TIMING_DIR": timing}) as server:
-            staff, why = staff_login(server.base_url, STAFF_EMAIL, STAFF_PASSWORD)
+            staff, why = staff_login(server.base_url, *AGENT)
             if staff is None:
                 print(f"service_times: {why}", file=sys.stderr)
                 return 1
