@@ -96,19 +96,25 @@ class Backend(Protocol):
     # The search queue (indexing/queue) and the background indexer (search.indexer).
     lock_timeout: float  # seconds a writer waits for the index's write lock
     unmerged: bool  # batches left segments that optimise() would merge
+    merges_apart: bool  # merge_apart() can merge beside the live index (batches need not)
     in_transaction: bool  # entries written in the change's own transaction (indexing/hooks)
 
     def writing(self, timeout: float) -> AbstractContextManager[bool]:
         """Hold the index's write lock (yields False when it stayed busy)."""
 
-    def apply(self, ids: list[int]) -> Applied:
-        """Write these complaints' current documents in one commit (holding `writing`)."""
+    def apply(self, ids: list[int], *, merge: bool = True) -> Applied:
+        """Write these complaints' current documents in one commit (holding `writing`);
+        without `merge` the commit merges nothing."""
 
     def rebuilding(self) -> bool:
         """True while a rebuild runs."""
 
     def optimise(self) -> bool:
         """Merge what batches left behind (when idle); True when something was merged."""
+
+    def merge_apart(self, idle: bool) -> bool | None:
+        """Merge what batches left (a full tier; everything small when `idle`) without
+        holding up batches: True merged, False nothing to merge, None dropped."""
 
     def remove(self, ids: set[int]) -> None:
         """Take these complaints out of the index."""

@@ -1,11 +1,18 @@
 """The background indexer: applies the search queue in batches, one index commit each, and
-merges the index's small segments when the queue is idle.
+merges the index's small segments.
 
 One runs per deployment, as `flask --app wsgi search indexer` (`make run` and `make serve`
-start it). It polls the queue every `interval` seconds (0.2 by default: a change is
-searchable well within a second), goes on at once while batches come back full, and stops
-between two batches on SIGTERM or SIGINT. A process killed at any point loses nothing: the
-rows it was applying stay queued until their index commit is done (indexing/queue).
+start it). It polls the queue every `interval` seconds (0.2 by default, counted from the
+start of the last batch: a change is searchable well within a second), goes on at once
+while batches come back full, and stops between two batches on SIGTERM or SIGINT. A
+process killed at any point loses nothing: the rows it was applying stay queued until
+their index commit is done (indexing/queue).
+
+Merging: when the backend can merge beside the live index (`merges_apart`: Whoosh with
+the speed-ups), a thread of its own (`Merger`) merges a full size tier after each batch,
+and every small segment when the queue has been idle IDLE_AFTER seconds, while batches go
+on; a batch never waits for a merge. Otherwise each batch commit merges a full tier itself
+and the idle indexer calls `optimise`.
 """
 
 from __future__ import annotations
@@ -29,6 +36,9 @@ log = logging.getLogger(__name__)
 IDLE_AFTER = 2.0
 #: Longest pause after a failure (doubling from `interval`).
 MAX_BACKOFF = 5.0
+#: Seconds a stopping indexer waits for a merge under way (a merge cut short changes
+#: nothing: the index keeps the segments it had).
+STOP_WAIT = 10.0
 
 
 @dataclass
@@ -47,8 +57,9 @@ class Indexer:
     #: After drain(): True when it stopped on changes it could not apply.
     stuck: bool = False
 
-    def step(self) -> Outcome:
-        """Apply one batch; failures are logged (with their traceback) and leave it queued."""
+    def step(self, *, merge: bool = True) -> Outcome:
+        """Apply one batch (its commit merging a full size tier too, with `merge`); failures
+        are logged (with their traceback) and leave it queued."""
         with corrupt_index_tolerated():
             try:
                 outcome = apply_batch(
@@ -57,6 +68,7 @@ class Indexer:
                     limit=self.batch,
                     after=self.after,
                     lock_timeout=self.backend.lock_timeout,
+                    merge=merge,
                 )
             except Exception as exc:  # noqa: BLE001 — logged; the rows stay queued
                 self._failed(exc)
@@ -80,17 +92,30 @@ class Indexer:
             log_failure(log, "search indexer: a batch failed; it stays queued")
 
     def run(self, stop: threading.Event) -> None:
-        """Apply batches until `stop` is set; merge segments when idle."""
+        """Apply batches until `stop` is set; merge segments (apart, or when idle)."""
+        merger = Merger(self.backend) if self.backend.merges_apart else None
+        if merger is not None:
+            merger.start()
         self.idle_since = time.monotonic()
-        while not stop.is_set():
-            outcome = self.step()
-            if outcome.result == "applied" and outcome.rows >= self.batch:
-                continue  # more is waiting: no pause
-            if outcome.rows:
-                self.idle_since = time.monotonic()
-            elif time.monotonic() - self.idle_since >= IDLE_AFTER and self.backend.unmerged:
-                self._optimise()
-            stop.wait(self._pause())
+        try:
+            while not stop.is_set():
+                started = time.monotonic()
+                outcome = self.step(merge=merger is None)
+                if merger is not None and outcome.result == "applied":
+                    merger.wake()
+                if outcome.result == "applied" and outcome.rows >= self.batch:
+                    continue  # more is waiting: no pause
+                if outcome.rows:
+                    self.idle_since = time.monotonic()
+                elif time.monotonic() - self.idle_since >= IDLE_AFTER and self.backend.unmerged:
+                    if merger is not None:
+                        merger.wake(idle=True)
+                    else:
+                        self._optimise()
+                stop.wait(self._pause(time.monotonic() - started))
+        finally:
+            if merger is not None:
+                merger.stop()
 
     def drain(self) -> int:
         """Apply everything queued now (`--once`); returns the rows applied."""
@@ -102,9 +127,11 @@ class Indexer:
                 return total
             total += outcome.rows
 
-    def _pause(self) -> float:
+    def _pause(self, spent: float = 0.0) -> float:
+        """Seconds to wait before the next batch: what is left of `interval` after the
+        `spent` one, or a backoff after failures."""
         if not self.failures:
-            return self.interval
+            return max(0.0, self.interval - spent)
         return float(min(self.interval * 2**self.failures, MAX_BACKOFF))
 
     def _optimise(self) -> None:
@@ -115,3 +142,54 @@ class Indexer:
                     log.info("search index segments merged in %.2f s", time.monotonic() - started)
             except Exception:  # noqa: BLE001 — logged; merging waits for the next idle spell
                 log_failure(log, "search indexer: merging segments failed")
+
+
+class Merger:
+    """The indexer's merge thread: merges what batches left beside the live index
+    (`backend.merge_apart`), a full size tier after a batch, every small segment when the
+    queue is idle, so that no batch waits for a merge. Failures are logged; the next
+    wake-up tries again."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+        self._wanted = threading.Event()
+        self._idle = False
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="search-merger", daemon=True)
+
+    def start(self) -> None:
+        """Start the thread (it waits for a wake-up)."""
+        self._thread.start()
+
+    def wake(self, *, idle: bool = False) -> None:
+        """Ask for a merge: of a full tier, or (`idle`) of every small segment too."""
+        self._idle = self._idle or idle
+        self._wanted.set()
+
+    def stop(self, timeout: float = STOP_WAIT) -> None:
+        """Let the merge under way end (up to `timeout` s; one cut short changes nothing)."""
+        self._stopping = True
+        self._wanted.set()
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while True:
+            self._wanted.wait()
+            self._wanted.clear()
+            if self._stopping:
+                return
+            idle, self._idle = self._idle, False
+            with corrupt_index_tolerated():
+                try:
+                    # A merged tier can fill the next one: go on while something merged.
+                    while not self._stopping and self.backend.merge_apart(False):
+                        pass
+                    if idle and not self._stopping:
+                        self._merged_idle()
+                except Exception:  # noqa: BLE001 — logged; the next wake-up tries again
+                    log_failure(log, "search indexer: merging segments failed")
+
+    def _merged_idle(self) -> None:
+        started = time.monotonic()
+        if self.backend.merge_apart(True):
+            log.info("search index segments merged in %.2f s", time.monotonic() - started)

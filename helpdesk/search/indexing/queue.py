@@ -41,8 +41,9 @@ class QueueWriter(Protocol):
     def writing(self, timeout: float) -> AbstractContextManager[bool]:
         """Hold the index's write lock (yields False when it stayed busy)."""
 
-    def apply(self, ids: list[int]) -> Applied:
-        """Write these complaints' current documents (gone ones leave) in one commit."""
+    def apply(self, ids: list[int], *, merge: bool = True) -> Applied:
+        """Write these complaints' current documents (gone ones leave) in one commit (with
+        `merge`, merging small segments as the backend sees fit)."""
 
 
 @dataclass(frozen=True)
@@ -132,9 +133,11 @@ def apply_batch(
     limit: int = BATCH,
     after: int = 0,
     lock_timeout: float = 10.0,
+    merge: bool = True,
 ) -> Outcome:
     """Apply the oldest queued rows (after row id `after`) with one index commit, then delete
-    them; see the module docstring. Raises what the backend raises (the rows stay)."""
+    them; see the module docstring. Without `merge` the commit merges no segments (the
+    background indexer merges apart). Raises what the backend raises (the rows stay)."""
     with backend.writing(lock_timeout) as held:
         if not held:
             return Outcome()
@@ -142,7 +145,7 @@ def apply_batch(
             batch = read_batch(conn, limit, after)
         if batch is None:
             return Outcome()
-        result = backend.apply(batch.complaint_ids)
+        result = backend.apply(batch.complaint_ids, merge=merge)
         if result == "applied":
             forget(engine, batch.row_ids)
         return Outcome(len(batch.row_ids), result, batch.last_row)

@@ -68,6 +68,7 @@ class PostgresBackend:
     name = "postgres"
     cache_size = 0  # other servers change the rows: nothing is remembered per process
     unmerged = False
+    merges_apart = False
     lock_timeout = 10.0
 
     def __init__(
@@ -118,8 +119,8 @@ class PostgresBackend:
         """No lock of our own: each write locks its complaints' rows (see _write)."""
         return nullcontext(True)
 
-    def apply(self, ids: list[int]) -> Applied:
-        """Rewrite these complaints' rows in one transaction."""
+    def apply(self, ids: list[int], *, merge: bool = True) -> Applied:
+        """Rewrite these complaints' rows in one transaction (nothing to merge)."""
         self.index(set(ids))
         return "applied"
 
@@ -129,6 +130,10 @@ class PostgresBackend:
 
     def optimise(self) -> bool:
         """Nothing to merge (PostgreSQL's autovacuum looks after the GIN indexes)."""
+        return False
+
+    def merge_apart(self, idle: bool) -> bool | None:
+        """Nothing to merge."""
         return False
 
     def remove(self, ids: set[int]) -> None:

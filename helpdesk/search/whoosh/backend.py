@@ -33,7 +33,7 @@ from .schema import analysis_of, make_schema
 from .search import Ranked, rank
 from .segments import SegmentCache
 from .store import IndexStore, generation_of, open_index
-from .writes import apply_batch, delete_now, merge_small
+from .writes import apply_batch, delete_now, merge_apart, merge_small
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +64,9 @@ class WhooshBackend:
         self._health = Health()
         #: The speed-ups (whoosh/fast) on, or Whoosh's public API only (LIBRARY_PATCHES=0).
         self.fast = fast
+        #: Segments merged beside the live index (`merge_apart`, a speed-up): batch
+        #: commits of the background indexer need not merge.
+        self.merges_apart = fast
         self._segments = SegmentCache(FAST if fast else STOCK)
         self._searchers = SearcherPool(opener=open_fast_index if fast else open_index)
         self._results: OrderedDict[tuple[object, ...], Ranked] = OrderedDict()
@@ -165,10 +168,13 @@ class WhooshBackend:
         """Hold the writers' lock (yields False when it stayed busy for `timeout` seconds)."""
         return self.store.write_lock(timeout)
 
-    def apply(self, ids: list[int]) -> Applied:
+    def apply(self, ids: list[int], *, merge: bool = True) -> Applied:
         """Write these complaints' current documents in one commit (call it holding
-        `writing`): 'applied', 'kept' while a rebuild runs, 'waiting' without an index."""
-        applied = apply_batch(self.store, self.schema, self._engine(), ids, self.lock_timeout)
+        `writing`): 'applied', 'kept' while a rebuild runs, 'waiting' without an index.
+        Without `merge` the commit merges nothing (`merge_apart` does it)."""
+        applied = apply_batch(
+            self.store, self.schema, self._engine(), ids, self.lock_timeout, merge=merge
+        )
         if applied != "waiting":
             self.unmerged = True
         return applied
@@ -184,6 +190,15 @@ class WhooshBackend:
         if merged is not None:
             self.unmerged = False
         return bool(merged)
+
+    def merge_apart(self, idle: bool) -> bool | None:
+        """Merge a full size tier of the batches' small segments (every small one when
+        `idle`) without holding up batches (whoosh/writes). True when merged, False when
+        there was nothing to merge, None when the merge was dropped."""
+        merged = merge_apart(self.store, idle, self.lock_timeout)
+        if idle and merged is not None:
+            self.unmerged = False
+        return merged
 
     def index(self, ids: set[int]) -> None:
         """Queue these complaints and apply the queue now (bulk changes behind the ORM's

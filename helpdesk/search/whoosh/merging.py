@@ -1,5 +1,7 @@
-"""Which segments a Whoosh commit merges: by size tiers after a batch of queued changes, and
-every small one into one when the queue is idle (Whoosh merge policies, `mergetype=`)."""
+"""Which segments are merged: by size tiers after a batch of queued changes, and every small
+one into one when the queue is idle. `full_tier` and `small_ones` choose; the background
+indexer merges their choice beside the live index (fast/merge), and without the
+speed-ups the Whoosh merge policies below merge it inside a commit (`mergetype=`)."""
 
 from __future__ import annotations
 
@@ -21,23 +23,35 @@ def _tier(documents: int) -> int:
     return max(documents, 1).bit_length() // 2
 
 
-def merge_full_tier(writer: Any, segments: list[Any]) -> list[Any]:
-    """Whoosh merge policy of a batch commit: the smallest tier of small segments that has
-    MERGE_FACTOR segments is merged into the new one; nothing otherwise."""
+def full_tier(segments: list[Any]) -> list[Any]:
+    """The smallest tier of small segments that holds MERGE_FACTOR of them (empty: none)."""
     tiers: dict[int, list[Any]] = {}
     for segment in segments:
         if segment.doc_count_all() < SMALL_SEGMENT:
             tiers.setdefault(_tier(segment.doc_count_all()), []).append(segment)
     for tier in sorted(tiers):
         if len(tiers[tier]) >= MERGE_FACTOR:
-            return _merge_into(writer, segments, tiers[tier])
-    return segments
+            return tiers[tier]
+    return []
+
+
+def small_ones(segments: list[Any]) -> list[Any]:
+    """Every segment under SMALL_SEGMENT documents, when there are two or more (else empty)."""
+    small = [s for s in segments if s.doc_count_all() < SMALL_SEGMENT]
+    return small if len(small) > 1 else []
+
+
+def merge_full_tier(writer: Any, segments: list[Any]) -> list[Any]:
+    """Whoosh merge policy of a batch commit: the `full_tier` is merged into the new
+    segment; nothing otherwise."""
+    chosen = full_tier(segments)
+    return _merge_into(writer, segments, chosen) if chosen else segments
 
 
 def merge_small_segments(writer: Any, segments: list[Any]) -> list[Any]:
-    """Whoosh merge policy when idle: every segment under SMALL_SEGMENT documents into one."""
-    small = [s for s in segments if s.doc_count_all() < SMALL_SEGMENT]
-    return _merge_into(writer, segments, small) if len(small) > 1 else segments
+    """Whoosh merge policy when idle: the `small_ones` into one."""
+    chosen = small_ones(segments)
+    return _merge_into(writer, segments, chosen) if chosen else segments
 
 
 def _merge_into(writer: Any, segments: list[Any], chosen: list[Any]) -> list[Any]:

@@ -2,9 +2,12 @@
 merge of the small segments batches leave, deletions now. Each takes the index's writer
 itself (Whoosh's own lock, waited for up to `lock_timeout`); the backend decides when.
 
-A batch commit merges nothing unless a size tier of small segments is full (then only that
-tier), so it stays cheap; when the queue is idle the indexer merges the small segments the
-batches left (merge_small).
+The background indexer merges apart (merge_apart): its batch commits merge nothing, and
+its merge thread merges a full size tier of small segments, or when the queue is idle every
+small segment, beside the live index (fast/merge), holding the lock only to swap them in:
+a merge never delays a change's batch. Otherwise (`search indexer --once`, changes applied
+at once, the speed-ups off) a batch commit merges a full tier itself, and the idle indexer
+merges the small segments in one commit (merge_small).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from ...models import Complaint
 from ...models.search import SearchQueueEntry
 from ..base import Applied
 from ..documents import SearchDocument, load_documents
-from .merging import SMALL_SEGMENT, merge_full_tier, merge_small_segments
+from .merging import SMALL_SEGMENT, full_tier, merge_full_tier, merge_small_segments, small_ones
 from .schema import fields_for
 from .store import IndexStore, create_index, has_index, open_index
 
@@ -30,10 +33,17 @@ _QUEUED = select(SearchQueueEntry.complaint_id)
 
 
 def apply_batch(
-    store: IndexStore, schema: Any, engine: Engine, ids: list[int], lock_timeout: float
+    store: IndexStore,
+    schema: Any,
+    engine: Engine,
+    ids: list[int],
+    lock_timeout: float,
+    *,
+    merge: bool = True,
 ) -> Applied:
     """Write these complaints' current documents in one commit (the caller holds the store's
-    write lock): 'applied', 'kept' while a rebuild runs, 'waiting' without an index."""
+    write lock): 'applied', 'kept' while a rebuild runs, 'waiting' without an index. With
+    `merge` the commit merges a full size tier of small segments too."""
     with engine.connect() as conn:
         docs = load_documents(conn, ids)
         live = store.current_dir()
@@ -50,7 +60,10 @@ def apply_batch(
     except BaseException:
         writer.cancel()
         raise
-    writer.commit(mergetype=merge_full_tier)
+    if merge:
+        writer.commit(mergetype=merge_full_tier)
+    else:
+        writer.commit(merge=False)
     if store.rebuild_running() or store.current_dir() != live:
         return "kept"
     return "applied"
@@ -69,6 +82,39 @@ def merge_small(store: IndexStore, lock_timeout: float) -> bool | None:
             return False
         writer.commit(mergetype=merge_small_segments)
     return True
+
+
+def merge_apart(store: IndexStore, idle: bool, lock_timeout: float) -> bool | None:
+    """Merge a full size tier of small segments (when `idle`, every small segment) beside
+    the live index, then swap it in under the write lock (fast/merge). True when merged,
+    False when there was nothing to merge, None when the merge was dropped (a chosen
+    segment went meanwhile, the lock stayed busy, no index)."""
+    from .fast.merge import build, install, segments_of
+
+    live = store.current_dir()
+    if live is None or not has_index(live):
+        return None
+    try:
+        segments = segments_of(live)
+        chosen = small_ones(segments) if idle else full_tier(segments)
+        if not chosen:
+            return False
+        built = build(live, [s.segment_id() for s in chosen])
+    except FileNotFoundError:
+        return None  # a commit, an erasure or a rebuild removed what it was reading
+    except OSError:
+        if store.current_dir() != live:
+            return None  # a rebuild replaced the index (and removed the scratch folder)
+        raise
+    if built is None:
+        return None
+    try:
+        with store.write_lock(lock_timeout) as held:
+            if not held or store.current_dir() != live:
+                return None
+            return True if install(built, lock_timeout) else None
+    finally:
+        built.discard()
 
 
 def delete_now(store: IndexStore, ids: set[int], lock_timeout: float) -> bool:

@@ -1,0 +1,225 @@
+"""Merging segments beside the live index (issue 11: searchable within a second under load).
+
+The background indexer's batch commits merge nothing; its merge thread builds the merged
+segment without the write lock and swaps it in under the lock. These tests check that a
+batch does not wait for a merge under way, that a change made meanwhile to a document of
+a merged segment survives the swap (once), and that a merge whose segments went is
+dropped without changing anything.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from whoosh import index as whoosh_index
+
+from helpdesk.extensions import db
+from helpdesk.models import Complaint
+from helpdesk.search.indexing.hooks import EXTENSION
+from helpdesk.search.indexing.indexer import Indexer
+from helpdesk.search.whoosh import writes
+from helpdesk.search.whoosh.fast import merge
+from tests.search.support import Spec, add_complaints, find
+
+
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    """Production's way: changes wait in the queue for the indexer."""
+    return {"SEARCH_INDEX_INLINE": False}
+
+
+def live(app: Flask) -> Path:
+    return Path(app.config["SEARCH_INDEX_DIR"]).resolve()
+
+
+def segment_sizes(app: Flask) -> list[int]:
+    """Documents in each segment of the live index, deleted ones included (read holding the
+    write lock: Whoosh's own reader fails when a commit replaces the index meanwhile)."""
+    with app.extensions[EXTENSION].store.write_lock(10.0) as held:
+        assert held
+        with whoosh_index.open_dir(str(live(app))).reader() as reader:
+            return [r.doc_count_all() for r, _ in reader.leaf_readers()]
+
+
+def documents(app: Flask) -> int:
+    with app.extensions[EXTENSION].store.write_lock(10.0) as held:
+        assert held
+        with whoosh_index.open_dir(str(live(app))).searcher() as searcher:
+            return int(searcher.doc_count())
+
+
+def running(app: Flask, runner: Indexer, stop: threading.Event) -> threading.Thread:
+    """The indexer's loop in a thread of its own (with the app, as the command has it)."""
+
+    def loop() -> None:
+        with app.app_context():
+            runner.run(stop)
+
+    thread = threading.Thread(target=loop)
+    thread.start()
+    return thread
+
+
+def batches_without_merging(app: Flask, words: list[str]) -> list[Complaint]:
+    """One complaint per batch, each batch committed without merging: one segment each."""
+    runner = Indexer(app.extensions[EXTENSION], db.engine)
+    made = []
+    for word in words:
+        made += add_complaints([Spec(f"A parcel about {word}")])
+        assert runner.step(merge=False).rows == 1
+    return made
+
+
+def test_a_batch_commit_without_merge_leaves_a_full_tier_for_the_merge_thread(
+    app: Flask,
+) -> None:
+    batches_without_merging(app, ["apple", "banana", "cherry"])
+    backend = app.extensions[EXTENSION]
+    assert backend.merges_apart
+    assert backend.merge_apart(False) is False  # three one-document segments: not full
+    batches_without_merging(app, ["damson", "elder"])
+    assert segment_sizes(app) == [1] * 5  # a full tier stayed unmerged
+    assert backend.merge_apart(False) is True
+    assert segment_sizes(app) == [5]  # the whole tier, as a batch commit would merge it
+    assert backend.merge_apart(False) is False
+    assert find("parcel").total == 5 and documents(app) == 5
+    assert not list(live(app).glob(merge.SCRATCH_PREFIX + "*"))  # the scratch folder went
+
+
+def test_a_document_rewritten_during_the_merge_is_found_once_with_its_new_text(
+    app: Flask,
+) -> None:
+    made = batches_without_merging(app, ["apple", "banana", "cherry", "damson"])
+    backend = app.extensions[EXTENSION]
+    segments = merge.segments_of(live(app))
+    built = merge.build(live(app), [s.segment_id() for s in segments])
+    assert built is not None
+    # Meanwhile a batch rewrites one of the documents being merged (and adds a new one).
+    made[1].description = "A parcel about a mango"
+    made[1].messages[0].body = "A parcel about a mango"
+    db.session.commit()
+    add_complaints([Spec("A parcel about figs")])
+    Indexer(backend, db.engine).step(merge=False)
+    with backend.store.write_lock(5.0) as held:
+        assert held and merge.install(built, backend.lock_timeout)
+    built.discard()
+    assert sorted(segment_sizes(app)) == [2, 4]  # merged (one deleted), the batch
+    assert find("banana").total == 0
+    assert find("mango").complaint_ids == [made[1].id]
+    assert find("parcel").total == 5 and documents(app) == 5
+
+
+def test_a_merge_whose_segments_went_meanwhile_changes_nothing(app: Flask) -> None:
+    batches_without_merging(app, ["apple", "banana", "cherry", "damson"])
+    backend = app.extensions[EXTENSION]
+    built = merge.build(live(app), [s.segment_id() for s in merge.segments_of(live(app))])
+    assert built is not None
+    assert backend.optimise()  # the idle merge of the stock way took them first
+    before = segment_sizes(app)
+    with backend.store.write_lock(5.0) as held:
+        assert held and not merge.install(built, backend.lock_timeout)
+    built.discard()
+    assert segment_sizes(app) == before == [4]
+    assert find("parcel").total == 4 and documents(app) == 4
+
+
+def test_a_batch_is_searchable_while_a_merge_is_under_way(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The merge thread is held inside its build; the indexer still applies a new batch,
+    which is found at once; released, the merge is swapped in and nothing is lost."""
+    batches_without_merging(app, ["apple", "banana", "cherry", "damson"])
+    entered, release = threading.Event(), threading.Event()
+    real_build = merge.build
+
+    def slow_build(folder: Path, chosen: list[str]) -> Any:
+        built = real_build(folder, chosen)
+        entered.set()
+        assert release.wait(10)
+        return built
+
+    monkeypatch.setattr(merge, "build", slow_build)
+    runner = Indexer(app.extensions[EXTENSION], db.engine, interval=0.01)
+    stop = threading.Event()
+    add_complaints([Spec("A parcel about a kiwi")])  # its batch wakes the merge thread
+    thread = running(app, runner, stop)
+    try:
+        assert entered.wait(10), "the merge thread did not start a merge"
+        (late,) = add_complaints([Spec("A parcel about a lemon")])
+        deadline = time.monotonic() + 5
+        while find("lemon").total == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert find("lemon").complaint_ids == [late.id]
+        assert not release.is_set()  # found while the merge was still held
+    finally:
+        release.set()
+        deadline = time.monotonic() + 5
+        while len(segment_sizes(app)) > 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        stop.set()
+        thread.join(15)
+    assert not thread.is_alive()
+    assert sorted(segment_sizes(app)) == [1, 5]  # the five of the tier merged; the lemon's
+    assert find("parcel").total == 6 and documents(app) == 6
+
+
+def test_many_batches_through_the_indexer_leave_few_segments(app: Flask) -> None:
+    """The running indexer (merging apart) keeps the small segments few, as batch commits
+    that merge did: 40 batches leave a handful of segments, every document once."""
+    runner = Indexer(app.extensions[EXTENSION], db.engine, interval=0.005)
+    stop = threading.Event()
+    thread = running(app, runner, stop)
+    try:
+        for n in range(40):
+            add_complaints([Spec(f"A papaya number {n}")])
+            deadline = time.monotonic() + 5
+            while find(f"papaya {n}").total == 0 and time.monotonic() < deadline:
+                time.sleep(0.005)
+        time.sleep(0.5)  # the last merges
+    finally:
+        stop.set()
+        thread.join(15)
+    sizes = segment_sizes(app)
+    assert len(sizes) <= 8, sizes
+    assert find("papaya").total == 40 and documents(app) == 40
+
+
+def test_the_idle_merge_thread_merges_every_small_segment(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from helpdesk.search.indexing import indexer as indexer_module
+
+    batches_without_merging(app, ["apple", "banana", "cherry"])  # no full tier
+    monkeypatch.setattr(indexer_module, "IDLE_AFTER", 0.0)
+    backend = app.extensions[EXTENSION]
+    backend.unmerged = True
+    runner = Indexer(backend, db.engine, interval=0.01)
+    stop = threading.Event()
+    thread = running(app, runner, stop)
+    deadline = time.monotonic() + 5
+    while len(segment_sizes(app)) > 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    stop.set()
+    thread.join(15)
+    assert segment_sizes(app) == [3]
+    assert not backend.unmerged
+    assert find("parcel").total == 3
+
+
+def test_a_scratch_folder_left_by_a_killed_merge_is_removed_by_the_next(app: Flask) -> None:
+    batches_without_merging(app, ["apple", "banana", "cherry", "damson"])
+    stale = live(app) / (merge.SCRATCH_PREFIX + "killed")
+    fresh = live(app) / (merge.SCRATCH_PREFIX + "running")
+    for folder in (stale, fresh):
+        folder.mkdir()
+        (folder / "MAIN_x.seg").write_bytes(b"half written")
+    old = time.time() - merge.STALE_AFTER - 60
+    os.utime(stale, (old, old))
+    assert writes.merge_apart(app.extensions[EXTENSION].store, False, 5.0) is True
+    assert not stale.exists() and fresh.exists()
