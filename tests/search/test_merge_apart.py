@@ -181,7 +181,9 @@ def test_many_batches_through_the_indexer_leave_few_segments(app: Flask) -> None
             deadline = time.monotonic() + 5
             while find(f"papaya {n}").total == 0 and time.monotonic() < deadline:
                 time.sleep(0.005)
-        time.sleep(0.5)  # the last merges
+        deadline = time.monotonic() + 10  # the last merges
+        while len(segment_sizes(app)) > 8 and time.monotonic() < deadline:
+            time.sleep(0.01)
     finally:
         stop.set()
         thread.join(15)
@@ -223,3 +225,35 @@ def test_a_scratch_folder_left_by_a_killed_merge_is_removed_by_the_next(app: Fla
     os.utime(stale, (old, old))
     assert writes.merge_apart(app.extensions[EXTENSION].store, False, 5.0) is True
     assert not stale.exists() and fresh.exists()
+
+
+def test_without_the_speed_ups_the_indexer_merges_in_its_commits(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """LIBRARY_PATCHES off: no merging apart; the running indexer's batch commits merge a
+    full tier themselves, and the idle indexer merges the rest in one commit."""
+    from helpdesk.search.indexing import indexer as indexer_module
+
+    backend = app.extensions[EXTENSION]
+    monkeypatch.setattr(backend, "fast", False)
+    monkeypatch.setattr(backend, "merges_apart", False)
+    monkeypatch.setattr(merge, "build", None)  # would fail if called
+    runner = Indexer(backend, db.engine, interval=0.005)
+    stop = threading.Event()
+    thread = running(app, runner, stop)
+    try:
+        for n in range(6):
+            add_complaints([Spec(f"A parcel about plum {n}")])
+            deadline = time.monotonic() + 5
+            while find(f"plum {n}").total == 0 and time.monotonic() < deadline:
+                time.sleep(0.005)
+        assert len(segment_sizes(app)) < 6  # a tier merged in a batch commit
+        monkeypatch.setattr(indexer_module, "IDLE_AFTER", 0.0)
+        deadline = time.monotonic() + 5
+        while len(segment_sizes(app)) > 1 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        stop.set()
+        thread.join(15)
+    assert segment_sizes(app) == [6]
+    assert find("plum").total == 6

@@ -6,8 +6,10 @@
     bulk      the rebuild writer: whole segments in one go, in parallel processes
     reads     FastReads: whoosh/reads' segment reads done by postings and phrase
     files     searchers' segment files read with os.pread
+    merge     segments merged beside the live index, swapped in under the write lock
 
-With the library patches off (HELPDESK_LIBRARY_PATCHES=0) the backend uses none of them.
+With the library patches off (HELPDESK_LIBRARY_PATCHES=0) the backend uses none of them
+(and batch commits merge segments themselves, as Whoosh does).
 
 They rely on whoosh-reloaded 2.7.5's file layout (pinned in pyproject.toml);
 tests/search/test_layout.py checks that no module outside this folder touches Whoosh's
