@@ -30,8 +30,9 @@ from tests.search.support import Spec, add_complaints, find
 
 @pytest.fixture
 def app_config() -> dict[str, Any]:
-    """Production's way: changes wait in the queue for the indexer."""
-    return {"SEARCH_INDEX_INLINE": False}
+    """Production's way: changes wait in the queue for the indexer; the speed-ups on (the
+    PostgreSQL run of the suite turns them off: merging apart is one of them)."""
+    return {"SEARCH_INDEX_INLINE": False, "LIBRARY_PATCHES": True}
 
 
 def live(app: Flask) -> Path:
