@@ -94,6 +94,8 @@ def _indexer_line(found: dict[str, Any]) -> str:
     if info.get("ran"):
         early = info.get("exited_early")  # its exit status when it stopped before we did
         state = "ran beside gunicorn" if early is None else f"exited early (status {early})"
+        if info.get("cpu_s") is not None:
+            state += f" ({info['cpu_s']:.1f} s of CPU, its start-up included)"
     else:
         state = f"not run ({info.get('note', 'unknown')})"
     left = found.get("search_queue_left")

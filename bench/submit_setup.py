@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dataset import FLASK, PG_SERVER, ROOT, Dataset, pg_database
-from server import stop_group
+from server import cpu_seconds, stop_group
 
 INDEXER = [*FLASK, "search", "indexer"]
 
@@ -95,6 +95,8 @@ def indexer(dataset: Dataset, probe: subprocess.Popen[bytes] | None) -> Iterator
         yield info
     finally:
         info["exited_early"] = process.poll()
+        # Its CPU time, start-up included (what the indexing and merging took from the cores).
+        info["cpu_s"] = round(cpu_seconds([process.pid]), 2)
         stop_group(process)
 
 

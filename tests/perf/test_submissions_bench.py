@@ -55,6 +55,10 @@ def test_a_small_run_stores_acknowledges_and_finds_every_submission(
     rows = "\n".join(submissions.table_lines(found))
     assert "submissions " in rows and "submit + 300 KB photo" in rows
     assert "searchable" in rows and "OK" in rows
+    # The indexer ran beside gunicorn; its CPU time (start-up included) is read and shown.
+    assert found["indexer"]["ran"] and found["indexer"]["exited_early"] is None
+    assert found["indexer"]["cpu_s"] > 0.5  # importing the app alone takes more
+    assert f"({found['indexer']['cpu_s']:.1f} s of CPU" in rows
 
 
 def _stored(**given: object) -> Stored:

@@ -2,11 +2,12 @@
 merges the index's small segments.
 
 One runs per deployment, as `flask --app wsgi search indexer` (`make run` and `make serve`
-start it). It polls the queue every `interval` seconds (0.2 by default, counted from the
-start of the last batch: a change is searchable well within a second), goes on at once
-while batches come back full, and stops between two batches on SIGTERM or SIGINT. A
-process killed at any point loses nothing: the rows it was applying stay queued until
-their index commit is done (indexing/queue).
+start it). It polls the queue every `interval` seconds (0.2 by default: a change is
+searchable well within a second; counted from the end of the last batch, which keeps
+batches fewer under load, see docs/performance.md), goes on at once while batches come
+back full, and stops between two batches on SIGTERM or SIGINT. A process killed at any
+point loses nothing: the rows it was applying stay queued until their index commit is
+done (indexing/queue).
 
 Merging: when the backend can merge beside the live index (`merges_apart`: Whoosh with
 the speed-ups), a thread of its own (`Merger`) merges a full size tier after each batch,
@@ -99,7 +100,6 @@ class Indexer:
         self.idle_since = time.monotonic()
         try:
             while not stop.is_set():
-                started = time.monotonic()
                 outcome = self.step(merge=merger is None)
                 if merger is not None and outcome.result == "applied":
                     merger.wake()
@@ -112,7 +112,7 @@ class Indexer:
                         merger.wake(idle=True)
                     else:
                         self._optimise()
-                stop.wait(self._pause(time.monotonic() - started))
+                stop.wait(self._pause())
         finally:
             if merger is not None:
                 merger.stop()
@@ -127,11 +127,9 @@ class Indexer:
                 return total
             total += outcome.rows
 
-    def _pause(self, spent: float = 0.0) -> float:
-        """Seconds to wait before the next batch: what is left of `interval` after the
-        `spent` one, or a backoff after failures."""
+    def _pause(self) -> float:
         if not self.failures:
-            return max(0.0, self.interval - spent)
+            return self.interval
         return float(min(self.interval * 2**self.failures, MAX_BACKOFF))
 
     def _optimise(self) -> None:
