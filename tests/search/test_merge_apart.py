@@ -67,6 +67,20 @@ def running(app: Flask, runner: Indexer, stop: threading.Event) -> threading.Thr
     return thread
 
 
+def wait_until(check: Any, seconds: float = 5.0) -> None:
+    """Poll `check()` until it is true or `seconds` have gone (the assertions follow)."""
+    deadline = time.monotonic() + seconds
+    while not check() and time.monotonic() < deadline:
+        time.sleep(0.005)
+
+
+def added_one_at_a_time(words: list[str]) -> None:
+    """A complaint per word, each waited for until search finds it (one batch each)."""
+    for word in words:
+        add_complaints([Spec(f"A parcel about {word}")])
+        wait_until(lambda w=word: find(w).total > 0)
+
+
 def batches_without_merging(app: Flask, words: list[str]) -> list[Complaint]:
     """One complaint per batch, each batch committed without merging: one segment each."""
     runner = Indexer(app.extensions[EXTENSION], db.engine)
@@ -153,16 +167,12 @@ def test_a_batch_is_searchable_while_a_merge_is_under_way(
     try:
         assert entered.wait(10), "the merge thread did not start a merge"
         (late,) = add_complaints([Spec("A parcel about a lemon")])
-        deadline = time.monotonic() + 5
-        while find("lemon").total == 0 and time.monotonic() < deadline:
-            time.sleep(0.01)
+        wait_until(lambda: find("lemon").total > 0)
         assert find("lemon").complaint_ids == [late.id]
         assert not release.is_set()  # found while the merge was still held
     finally:
         release.set()
-        deadline = time.monotonic() + 5
-        while len(segment_sizes(app)) > 2 and time.monotonic() < deadline:
-            time.sleep(0.01)
+        wait_until(lambda: len(segment_sizes(app)) <= 2)
         stop.set()
         thread.join(15)
     assert not thread.is_alive()
@@ -177,14 +187,8 @@ def test_many_batches_through_the_indexer_leave_few_segments(app: Flask) -> None
     stop = threading.Event()
     thread = running(app, runner, stop)
     try:
-        for n in range(40):
-            add_complaints([Spec(f"A papaya number {n}")])
-            deadline = time.monotonic() + 5
-            while find(f"papaya {n}").total == 0 and time.monotonic() < deadline:
-                time.sleep(0.005)
-        deadline = time.monotonic() + 10  # the last merges
-        while len(segment_sizes(app)) > 8 and time.monotonic() < deadline:
-            time.sleep(0.01)
+        added_one_at_a_time([f"papaya {n}" for n in range(40)])
+        wait_until(lambda: len(segment_sizes(app)) <= 8, seconds=10)  # the last merges
     finally:
         stop.set()
         thread.join(15)
@@ -205,9 +209,7 @@ def test_the_idle_merge_thread_merges_every_small_segment(
     runner = Indexer(backend, db.engine, interval=0.01)
     stop = threading.Event()
     thread = running(app, runner, stop)
-    deadline = time.monotonic() + 5
-    while len(segment_sizes(app)) > 1 and time.monotonic() < deadline:
-        time.sleep(0.01)
+    wait_until(lambda: len(segment_sizes(app)) == 1)
     stop.set()
     thread.join(15)
     assert segment_sizes(app) == [3]
@@ -243,16 +245,10 @@ def test_without_the_speed_ups_the_indexer_merges_in_its_commits(
     stop = threading.Event()
     thread = running(app, runner, stop)
     try:
-        for n in range(6):
-            add_complaints([Spec(f"A parcel about plum {n}")])
-            deadline = time.monotonic() + 5
-            while find(f"plum {n}").total == 0 and time.monotonic() < deadline:
-                time.sleep(0.005)
+        added_one_at_a_time([f"plum {n}" for n in range(6)])
         assert len(segment_sizes(app)) < 6  # a tier merged in a batch commit
         monkeypatch.setattr(indexer_module, "IDLE_AFTER", 0.0)
-        deadline = time.monotonic() + 5
-        while len(segment_sizes(app)) > 1 and time.monotonic() < deadline:
-            time.sleep(0.01)
+        wait_until(lambda: len(segment_sizes(app)) == 1)
     finally:
         stop.set()
         thread.join(15)
