@@ -9,7 +9,6 @@ dropped without changing anything.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from pathlib import Path
@@ -23,7 +22,6 @@ from helpdesk.extensions import db
 from helpdesk.models import Complaint
 from helpdesk.search.indexing.hooks import EXTENSION
 from helpdesk.search.indexing.indexer import Indexer
-from helpdesk.search.whoosh import writes
 from helpdesk.search.whoosh.fast import merge
 from tests.search.support import Spec, add_complaints, find
 
@@ -217,17 +215,23 @@ def test_the_idle_merge_thread_merges_every_small_segment(
     assert find("parcel").total == 3
 
 
-def test_a_scratch_folder_left_by_a_killed_merge_is_removed_by_the_next(app: Flask) -> None:
-    batches_without_merging(app, ["apple", "banana", "cherry", "damson"])
-    stale = live(app) / (merge.SCRATCH_PREFIX + "killed")
-    fresh = live(app) / (merge.SCRATCH_PREFIX + "running")
-    for folder in (stale, fresh):
-        folder.mkdir()
-        (folder / "MAIN_x.seg").write_bytes(b"half written")
-    old = time.time() - merge.STALE_AFTER - 60
-    os.utime(stale, (old, old))
-    assert writes.merge_apart(app.extensions[EXTENSION].store, False, 5.0) is True
-    assert not stale.exists() and fresh.exists()
+def test_the_first_merge_of_a_process_removes_what_a_killed_merge_left(app: Flask) -> None:
+    """A killed indexer's scratch folder (the words of complaints it was merging) goes at
+    the next indexer's first merge; later merges leave scratch folders alone (one that is
+    there then is its own merge's)."""
+    batches_without_merging(app, ["apple", "banana", "cherry"])
+    backend = app.extensions[EXTENSION]
+    left = live(app) / (merge.SCRATCH_PREFIX + "killed")
+    left.mkdir()
+    (left / "MAIN_x.seg").write_bytes(b"a parcel about a half-merged secret")
+    assert backend.merge_apart(False) is False  # nothing to merge; the leftover went
+    assert not left.exists()
+    running = live(app) / (merge.SCRATCH_PREFIX + "running")
+    running.mkdir()
+    batches_without_merging(app, ["damson"])
+    assert backend.merge_apart(False) is True
+    assert running.exists()
+    assert find("parcel").total == 4
 
 
 def test_without_the_speed_ups_the_indexer_merges_in_its_commits(

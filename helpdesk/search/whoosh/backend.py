@@ -67,6 +67,7 @@ class WhooshBackend:
         #: Segments merged beside the live index (`merge_apart`, a speed-up): batch
         #: commits of the background indexer need not merge.
         self.merges_apart = fast
+        self._merged_apart = False  # no merge_apart call yet in this process
         self._segments = SegmentCache(FAST if fast else STOCK)
         self._searchers = SearcherPool(opener=open_fast_index if fast else open_index)
         self._results: OrderedDict[tuple[object, ...], Ranked] = OrderedDict()
@@ -195,7 +196,8 @@ class WhooshBackend:
         """Merge a full size tier of the batches' small segments (every small one when
         `idle`) without holding up batches (whoosh/writes). True when merged, False when
         there was nothing to merge, None when the merge was dropped."""
-        merged = merge_apart(self.store, idle, self.lock_timeout)
+        merged = merge_apart(self.store, idle, self.lock_timeout, first=not self._merged_apart)
+        self._merged_apart = True
         if idle and merged is not None:
             self.unmerged = False
         return merged

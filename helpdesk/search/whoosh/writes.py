@@ -84,16 +84,22 @@ def merge_small(store: IndexStore, lock_timeout: float) -> bool | None:
     return True
 
 
-def merge_apart(store: IndexStore, idle: bool, lock_timeout: float) -> bool | None:
+def merge_apart(
+    store: IndexStore, idle: bool, lock_timeout: float, *, first: bool = False
+) -> bool | None:
     """Merge a full size tier of small segments (when `idle`, every small segment) beside
     the live index, then swap it in under the write lock (fast/merge). True when merged,
     False when there was nothing to merge, None when the merge was dropped (a chosen
-    segment went meanwhile, the lock stayed busy, no index)."""
-    from .fast.merge import build, install, segments_of
+    segment went meanwhile, the lock stayed busy, no index). The `first` merge of a
+    process (one indexer runs per deployment) removes what a killed one left in its
+    scratch folders: they may hold the words of since-erased complaints."""
+    from .fast.merge import build, install, remove_scratch, segments_of
 
     live = store.current_dir()
     if live is None or not has_index(live):
         return None
+    if first and remove_scratch(live):
+        log.info("search index: removed the scratch folders of an unfinished merge")
     try:
         segments = segments_of(live)
         chosen = small_ones(segments) if idle else full_tier(segments)

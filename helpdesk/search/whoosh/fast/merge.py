@@ -24,7 +24,6 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,8 +37,6 @@ from ..store import open_index
 
 #: Scratch folders start with a dot: Whoosh's clean-up of unused files passes them over.
 SCRATCH_PREFIX = ".merge-"
-#: A scratch folder older than this was left by a killed process (no merge takes so long).
-STALE_AFTER = 3600.0
 #: Reads of the table of contents before giving up (each commit replaces it).
 TOC_TRIES = 5
 
@@ -101,7 +98,6 @@ def build(live: Path, chosen_ids: Iterable[str]) -> Built | None:
     if any(sid not in by_id for sid in wanted):
         return None
     chosen = [by_id[sid] for sid in wanted]
-    _remove_stale(live)
     scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=live))
     try:
         storage = FileStorage(str(scratch))
@@ -127,15 +123,14 @@ def build(live: Path, chosen_ids: Iterable[str]) -> Built | None:
         raise
 
 
-def _remove_stale(live: Path) -> None:
-    """Remove the scratch folders a killed process left."""
-    now = time.time()
+def remove_scratch(live: Path) -> int:
+    """Remove every scratch folder in the live index (what a killed merge left: call it
+    before a process's first merge); returns how many went."""
+    removed = 0
     for folder in live.glob(SCRATCH_PREFIX + "*"):
-        try:
-            if now - folder.stat().st_mtime > STALE_AFTER:
-                shutil.rmtree(folder, ignore_errors=True)
-        except OSError:
-            continue  # removed meanwhile
+        shutil.rmtree(folder, ignore_errors=True)
+        removed += 1
+    return removed
 
 
 def install(built: Built, lock_timeout: float) -> bool:
