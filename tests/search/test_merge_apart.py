@@ -234,6 +234,41 @@ def test_the_first_merge_of_a_process_removes_what_a_killed_merge_left(app: Flas
     assert find("parcel").total == 4
 
 
+def test_a_failed_merge_is_logged_and_the_merge_thread_goes_on(
+    app: Flask, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A merge that raises (a full disk, say) is logged with its traceback; the batches go
+    on, and after a rest the thread merges again."""
+    backend = app.extensions[EXTENSION]
+    real = backend.merge_apart
+    calls = {"n": 0}
+
+    def failing_once(idle: bool) -> bool | None:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise OSError(28, "No space left on device")
+        merged: bool | None = real(idle)
+        return merged
+
+    monkeypatch.setattr(backend, "merge_apart", failing_once)
+    batches_without_merging(app, ["apple", "banana", "cherry"])
+    runner = Indexer(backend, db.engine, interval=0.01)
+    stop = threading.Event()
+    thread = running(app, runner, stop)
+    try:
+        added_one_at_a_time(["damson"])  # its batch wakes the merge thread: it fails
+        wait_until(lambda: calls["n"] >= 1)
+        added_one_at_a_time(["elder"])  # found while the merge thread rests
+        wait_until(lambda: len(segment_sizes(app)) == 1)
+    finally:
+        stop.set()
+        thread.join(15)
+    failed = [r for r in caplog.records if "merging segments failed" in r.getMessage()]
+    assert len(failed) == 1
+    assert "Traceback" in failed[0].getMessage() and "No space left" in failed[0].getMessage()
+    assert segment_sizes(app) == [5] and find("parcel").total == 5
+
+
 def test_without_the_speed_ups_the_indexer_merges_in_its_commits(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -145,12 +145,15 @@ class Indexer:
 class Merger:
     """The indexer's merge thread: merges what batches left beside the live index
     (`backend.merge_apart`), a full size tier after a batch, every small segment when the
-    queue is idle, so that no batch waits for a merge. Failures are logged; the next
-    wake-up tries again."""
+    queue is idle, so that no batch waits for a merge. A failure is logged (with its
+    traceback) and the thread waits before it tries again, longer after each failure in a
+    row (from 0.2 s up to MAX_BACKOFF), so a full disk does not log after every batch."""
 
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
+        self.failures = 0
         self._wanted = threading.Event()
+        self._resting = threading.Event()  # set by stop(): ends a rest after a failure
         self._idle = False
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name="search-merger", daemon=True)
@@ -168,6 +171,7 @@ class Merger:
         """Let the merge under way end (up to `timeout` s; one cut short changes nothing)."""
         self._stopping = True
         self._wanted.set()
+        self._resting.set()
         self._thread.join(timeout)
 
     def _run(self) -> None:
@@ -184,8 +188,11 @@ class Merger:
                         pass
                     if idle and not self._stopping:
                         self._merged_idle()
-                except Exception:  # noqa: BLE001 — logged; the next wake-up tries again
+                    self.failures = 0
+                except Exception:  # noqa: BLE001 — logged; tried again after a rest
+                    self.failures += 1
                     log_failure(log, "search indexer: merging segments failed")
+                    self._resting.wait(min(0.2 * 2 ** (self.failures - 1), MAX_BACKOFF))
 
     def _merged_idle(self) -> None:
         started = time.monotonic()
