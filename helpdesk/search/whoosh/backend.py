@@ -1,5 +1,6 @@
 """The Whoosh backend: searches on the live index, batches of queued changes written by one
-writer at a time, segments merged when idle, rebuilds beside the live index, checks."""
+writer at a time, segments merged beside the live index (or, without the speed-ups, in the
+commits and when idle), rebuilds beside the live index, checks."""
 
 from __future__ import annotations
 
