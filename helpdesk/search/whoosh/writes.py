@@ -23,7 +23,7 @@ from ...models import Complaint
 from ...models.search import SearchQueueEntry
 from ..base import Applied
 from ..documents import SearchDocument, load_documents
-from .merging import SMALL_SEGMENT, full_tier, merge_full_tier, merge_small_segments, small_ones
+from .merging import full_tier, merge_full_tier, merge_small_segments, small_ones
 from .schema import fields_for
 from .store import IndexStore, create_index, has_index, open_index
 
@@ -77,7 +77,7 @@ def merge_small(store: IndexStore, lock_timeout: float) -> bool | None:
         if not held or live is None or not has_index(live):
             return None
         writer = open_index(live).writer(timeout=lock_timeout)
-        if sum(1 for s in writer.segments if s.doc_count_all() < SMALL_SEGMENT) < 2:
+        if not small_ones(writer.segments):
             writer.cancel()
             return False
         writer.commit(mergetype=merge_small_segments)
