@@ -6,7 +6,8 @@ builds its Markup through `Markup.__new__`, a Python function that asks again wh
 text has `__html__` and calls `super().__new__`: more than half of each call. `escape`
 here makes the same Markup with `str.__new__` (the same text, the same class, `__html__`
 honoured as MarkupSafe honours it), and Jinja's plain `Undefined` (an inline `if` without
-`else` that was false) as the empty text its `str` gives, without asking for `__html__`.
+`else` that was false) as the empty text its `str` gives, without asking for `__html__`,
+and Markup as itself (MarkupSafe's is an equal copy).
 Compiled templates import `escape` from `jinja2.runtime` when they are loaded, so
 templates loaded after `install` use it.
 """
@@ -35,6 +36,10 @@ def escape(s: Any, /) -> Markup:
     objects with `__html__` as they render themselves."""
     if type(s) is str:
         return _new(Markup, _escape_inner(s))
+    if type(s) is Markup:
+        # Already safe and immutable: MarkupSafe would copy it through `__html__` (about
+        # 190 times an inbox page: translated words, snippets, form fields).
+        return s
     if type(s) is Undefined:
         # What `{{ 'selected' if chosen }}` outputs when not chosen: MarkupSafe's hasattr
         # made Undefined raise and catch an AttributeError first (40 times an inbox page).
