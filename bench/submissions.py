@@ -32,6 +32,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from cpu_split import CpuSplit
 from dataset import ROOT, Dataset, prepare, reindex
 from server import Server, running
 from submit_checks import BLOCK, SUFFIX, Poller, last_complaint_id, read_stored, verify
@@ -66,10 +67,16 @@ def _letters(number: int, width: int) -> str:
 
 
 def load(
-    base_url: str, poller: Poller, todo: list[Submission], threads: int, photo: bytes | None
-) -> tuple[list[Outcome], float]:
+    base_url: str,
+    poller: Poller,
+    todo: list[Submission],
+    threads: int,
+    photo: bytes | None,
+    split: CpuSplit | None = None,
+) -> tuple[list[Outcome], float, dict[str, Any] | None]:
     """The warm-up (not timed, and found by search before the timing starts), then the timed
-    submissions; every redirect goes to the poller."""
+    submissions; every redirect goes to the poller. With `split`, also where the cores went
+    during the timed part."""
 
     def done(outcome: Outcome) -> None:
         if outcome.redirected:
@@ -80,8 +87,11 @@ def load(
     # A background indexer still starting up would count against the first timed ones.
     if not poller.caught_up(timeout=60):
         print("bench: submissions: the warm-up is not searchable after 60 s", file=sys.stderr)
+    if split:
+        split.start()
     timed, seconds = run_threads(base_url, [s for s in todo if not s.warmup], threads, photo, done)
-    return outcomes + timed, seconds
+    cpu = split.stop(len(timed)) if split else None
+    return outcomes + timed, seconds, cpu
 
 
 def run(dataset: Dataset, options: argparse.Namespace) -> dict[str, Any]:
@@ -132,6 +142,14 @@ def measure(
         reindex(target)
     result["search_backend"], _ = poller.ready()
     tag = "".join(LETTERS[int(c, 16) % 19] for c in secrets.token_hex(5))
+    indexer_pid = result["indexer"].get("pid")
+    split = CpuSplit(
+        lambda: {
+            "workers": server.worker_pids(),
+            "indexer": [indexer_pid] if indexer_pid else [],
+            "poller": [poller.process.pid] if poller.process.pid else [],
+        }
+    )
     for number, (name, count, image) in enumerate(
         (("plain", options.posts, None), ("photo", options.photo_posts, photo))
     ):
@@ -141,8 +159,9 @@ def measure(
             f"bench: submissions: {count} {name} POSTs, {options.threads} threads", file=sys.stderr
         )
         todo = plan(tag, number, count, options.warmup * options.threads)
-        outcomes, seconds = load(server.base_url, poller, todo, options.threads, image)
+        outcomes, seconds, cpu = load(server.base_url, poller, todo, options.threads, image, split)
         result[name] = figures(outcomes, seconds, len(image) if image else None)
+        result[name]["cpu"] = cpu
         phases.append((name, outcomes, image is not None))
     seen, result["poller"] = poller.finish()
     result["health_after"] = health(server.base_url)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cpu_split import split_line
 from submit_load import Outcome, spread
 
 #: Issue 11's targets: submissions per second and p95, with a photo, and time to searchable.
@@ -51,6 +52,10 @@ def table_lines(found: dict[str, Any]) -> list[str]:
         checks = (found.get(key) or {}).get("checks")
         if checks:
             lines.extend(_check_lines(key, checks))
+    for key, target in (("plain", TARGETS["rps"]), ("photo", TARGETS["photo_rps"])):
+        line = split_line(key, (found.get(key) or {}).get("cpu"), target)
+        if line:
+            lines.append(line)
     lines.append(_indexer_line(found))
     poller = found.get("poller") or {}
     if poller:

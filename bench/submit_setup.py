@@ -90,7 +90,7 @@ def indexer(dataset: Dataset, probe: subprocess.Popen[bytes] | None) -> Iterator
         process = subprocess.Popen(
             INDEXER, cwd=ROOT, env=dataset.env(), stdout=log, stderr=log, start_new_session=True
         )
-    info["ran"] = True
+    info["ran"], info["pid"] = True, process.pid
     try:
         yield info
     finally:

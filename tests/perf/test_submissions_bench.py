@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
 sys.path.insert(0, str(BENCH))
 
 import submissions  # noqa: E402 — bench/ is a folder of scripts, not a package
+from cpu_split import CpuSplit, split_line  # noqa: E402
 from dataset import Dataset, counts  # noqa: E402
 from submit_checks import Stored, problems_for, verify  # noqa: E402
 from submit_load import Outcome, Submission, form_tokens, percentile  # noqa: E402
@@ -59,6 +62,44 @@ def test_a_small_run_stores_acknowledges_and_finds_every_submission(
     assert found["indexer"]["ran"] and found["indexer"]["exited_early"] is None
     assert found["indexer"]["cpu_s"] > 0.5  # importing the app alone takes more
     assert f"({found['indexer']['cpu_s']:.1f} s of CPU" in rows
+    # Where the cores went during each timed phase: the workers did the serving.
+    for phase in ("plain", "photo"):
+        parts = found[phase]["cpu"]["ms_per_submission"]
+        assert set(parts) == {"workers", "indexer", "poller", "client", "other", "idle", "stolen"}
+        assert parts["workers"] > 0 and all(value >= 0 for value in parts.values())
+        assert f"CPU a submission ({phase}), ms: workers {parts['workers']:.2f}" in rows
+
+
+def test_the_cpu_split_gives_each_process_its_own_time() -> None:
+    """A process that burns 0.6 s of CPU is charged 0.6 s (to within the clock's ticks), one
+    that sleeps nothing, and the machine's busy time covers both."""
+    burn = (
+        "import sys, time\nsys.stdin.readline()\nend = time.process_time() + 0.6\n"
+        "while time.process_time() < end: pass\nprint('done', flush=True)\nsys.stdin.read()"
+    )
+    burner = subprocess.Popen([sys.executable, "-c", burn], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)  # fmt: skip
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(5)"])
+    try:
+        time.sleep(0.3)  # both started and idle
+        split = CpuSplit(lambda: {"burner": [burner.pid], "sleeper": [sleeper.pid]})
+        split.start()
+        assert burner.stdin is not None and burner.stdout is not None
+        burner.stdin.write("go\n")
+        burner.stdin.flush()
+        assert burner.stdout.readline().strip() == "done"
+        found = split.stop(count=2)["ms_per_submission"]  # both still alive here
+    finally:
+        burner.kill()
+        sleeper.kill()
+        burner.communicate()
+        sleeper.wait()
+    assert 250 <= found["burner"] <= 360, found  # 600 ms over 2 "submissions"
+    assert found["sleeper"] <= 10, found
+    assert found["burner"] + found["other"] + found["client"] <= 2000, found
+    line = split_line("plain", {"cores": 2, "ms_per_submission": found}, 300.0)
+    assert line is not None
+    assert f"burner {found['burner']:.2f}" in line and "leaves 6.67 ms of the 2 cores" in line
 
 
 def _stored(**given: object) -> Stored:
