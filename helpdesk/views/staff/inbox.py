@@ -14,6 +14,7 @@ from ...services.inbox import InboxFilters, assignable_staff, inbox_dates, list_
 from ...services.inbox_marks import page_marks
 from ...web import is_htmx, render
 from ...web.auth import current_staff_id, staff_required
+from ...web.fragments import kept_fragment
 from ...web.links import query_url
 from ...words import labels
 from .blueprint import bp
@@ -35,6 +36,22 @@ def inbox() -> ResponseReturnValue:
     status_words = labels.table_words(labels.STAFF_STATUSES)
     category_words = labels.table_words(labels.CATEGORY_SHORT)
     marks = page_marks([row.id for row in page.rows], today, page.counts, page.changes)
+    people = tuple(assignable_staff())
+    # The quick filters and selects: decided by these inputs and the language alone, so kept
+    # per process (web.fragments) for the inbox without search text; a search's text is
+    # new nearly every time, so its page includes them afresh.
+    filters_html = None
+    if not page.searching:
+        filters_html = kept_fragment(
+            "staff/_inbox_filters.html",
+            (filters, tuple(sorted(page.counts.items())), people),
+            filters=filters,
+            counts=page.counts,
+            searching=False,
+            people=people,
+            status_words=status_words,
+            category_words=category_words,
+        )
     return _pushing_short_url(
         render(
             "staff/inbox.html",
@@ -44,7 +61,8 @@ def inbox() -> ResponseReturnValue:
             rows=inbox_rows(page, now, status_words, category_words),
             status_words=status_words,
             category_words=category_words,
-            people=assignable_staff(),
+            filters_html=filters_html,
+            people=people,
             in_mediation=marks.in_mediation,
             reply_overdue=marks.reply_overdue,
             failed_mail=marks.failed_mail,
