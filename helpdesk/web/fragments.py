@@ -51,7 +51,8 @@ class Fragments:
 
 def kept_fragment(template: str, key: Hashable, **context: Any) -> Markup:
     """`Fragments.render` with the current application's fragments."""
-    fragments = current_app.extensions.get("helpdesk_fragments")
-    if fragments is None:
-        fragments = current_app.extensions.setdefault("helpdesk_fragments", Fragments())
+    found = current_app.extensions.get("helpdesk_fragments")
+    if found is None:  # the first fragment of this application
+        found = current_app.extensions.setdefault("helpdesk_fragments", Fragments())
+    fragments: Fragments = found
     return fragments.render(template, key, **context)
