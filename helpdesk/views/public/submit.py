@@ -10,6 +10,7 @@ from ...extensions import limiter
 from ...forms.public import ComplaintForm, new_submission_token
 from ...services.submission import UploadError, submit_complaint
 from ...web import render, select_locale
+from ...web.fragments import kept_fragment
 from ...web.tracking import remember_tracked, tracked_complaint
 from .blueprint import bp, files_chosen, go_to, uploads
 
@@ -36,7 +37,19 @@ def new_complaint() -> str | BaseResponse:
             return go_to("public.submitted")
     if form.token() is None:
         form.submission_token.data = new_submission_token()
-    return render("public/new.html", block="form", form=form, files_dropped=files_chosen())
+    # A fresh form's visible fields are the same HTML in each language: kept per process
+    # (web.fragments). Its tokens are hidden fields outside them; a form with the customer's
+    # input or mistakes renders them again.
+    fields_html = None
+    if not form.is_submitted():
+        fields_html = kept_fragment("public/_complaint_fields.html", "fresh", form=form)
+    return render(
+        "public/new.html",
+        block="form",
+        form=form,
+        fields_html=fields_html,
+        files_dropped=files_chosen(),
+    )
 
 
 @bp.get("/complaints/submitted")
