@@ -1,11 +1,13 @@
 """Parts of a page kept per process as HTML, for inputs that decide them completely.
 
-The inbox's quick filters and filter selects are about a tenth of the inbox page's work
-(some thirty links and options, each through `_()` and a URL), and they are the same HTML
-for every view with the same filters, counts, assignable staff and language. `render`
-renders such a template once for a key that names every input the template reads, and
-then gives the kept HTML back. The key is the caller's promise: a template rendered through
-here must read nothing but its variables (and the language, which is part of every key).
+Some parts of a page are the same HTML for every view with the same inputs: the inbox's
+quick filters and selects (a tenth of the inbox's work) for the same filters, counts,
+assignable staff and language; a fresh complaint form's visible fields (nearly half of the
+form's GET) for the same language. `render` renders such a template once for a key that
+names every input the template reads, and then gives the kept HTML back. The key is the
+caller's promise: a template rendered through here must read nothing but its variables
+(and the language and script root, which are part of every key), and nothing a customer
+or staff member typed may be kept.
 
 Kept per application, at most `SIZE` fragments, the least recently used dropped first.
 """
